@@ -1,0 +1,84 @@
+"""The ``offline-nlp`` command: ``main(argv) -> exit code``.
+
+Errors are caught only here, at the edge: an :class:`OfflineNLPError` becomes one line
+on stderr and exit code 1; a usage error is exit code 2; Ctrl-C is 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from offline_nlp._version import __version__
+from offline_nlp.cli import packages as packages_cmd
+from offline_nlp.cli import translate as translate_cmd
+from offline_nlp.context import AppContext
+from offline_nlp.errors import OfflineNLPError
+
+__all__ = ["main"]
+
+EPILOG = """examples:
+  offline-nlp packages install en zh          install English→Chinese from the index
+  offline-nlp translate --from en --to zh --text "Good morning."
+  offline-nlp translate --from en --to de report.docx book.epub -o out/
+  offline-nlp translate --from en --to ja docs/ -o docs-ja/     a whole folder
+  echo "Hello." | offline-nlp translate --from en --to fr
+"""
+
+Handler = Callable[[argparse.Namespace, AppContext], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="offline-nlp", description="Translate and summarise text and documents offline.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"offline-nlp {__version__}")
+    parser.add_argument("--packages-dir", type=Path, metavar="DIR",
+                        help="folder of installed packages (default: the user data folder, "
+                             "or $OFFLINE_NLP_PACKAGES)")
+    parser.add_argument("--index-url", metavar="URL", help="package index to use")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    translate_cmd.register(commands)
+    packages_cmd.register(commands)
+    _register_gui(commands)
+    return parser
+
+
+def _register_gui(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    gui = commands.add_parser("gui", help="start the desktop app")
+    gui.set_defaults(handler=_run_gui, needs_context=False)
+
+
+def _run_gui(args: argparse.Namespace, context: AppContext | None) -> int:
+    from offline_nlp.gui.app import main as gui_main  # Qt only when asked for
+
+    return gui_main([])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    context = None
+    try:
+        if getattr(args, "needs_context", True):
+            context = AppContext.create(packages_dir=args.packages_dir, index_url=args.index_url,
+                                        use_cache=not getattr(args, "no_cache", False))
+        return int(args.handler(args, context))
+    except OfflineNLPError as exc:
+        print(f"offline-nlp: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("offline-nlp: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if context is not None:
+            context.close()

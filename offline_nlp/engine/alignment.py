@@ -1,0 +1,82 @@
+"""Word alignment from the attention CTranslate2 returns, as character spans."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from offline_nlp.engine.tokenization import piece_spans
+
+__all__ = ["SpanRow", "align_sentence", "target_spans"]
+
+# (source_start, source_end, target_start, target_end) inside one sentence.
+SpanRow = list[int]
+
+_SPACE = "\u2581"
+
+
+def _is_punct(piece: str) -> bool:
+    body = piece.replace(_SPACE, "")
+    return bool(body) and all(unicodedata.category(c).startswith("P") for c in body)
+
+
+def _word_groups(pieces: list[str]) -> list[list[int]]:
+    """Indices of pieces grouped into words: a new word at ``▁`` or at punctuation."""
+    groups: list[list[int]] = []
+    for index, piece in enumerate(pieces):
+        starts_word = piece.startswith(_SPACE) or _is_punct(piece) or (
+            groups and _is_punct(pieces[groups[-1][-1]]))
+        if starts_word or not groups or _is_wide(piece):
+            groups.append([index])
+        else:
+            groups[-1].append(index)
+    return [g for g in groups if pieces[g[0]].replace(_SPACE, "") or len(g) > 1]
+
+
+def _is_wide(piece: str) -> bool:
+    body = piece.replace(_SPACE, "")
+    return bool(body) and ord(body[0]) >= 0x2E80
+
+
+def target_spans(pieces: list[str], text: str) -> list[tuple[int, int]] | None:
+    """Span of each target piece in the decoded ``text``; ``None`` if decoding changed it."""
+    surfaces = [p.replace(_SPACE, " ") for p in pieces]
+    joined = "".join(surfaces)
+    lead = len(joined) - len(joined.lstrip(" "))
+    if joined[lead:] != text:
+        return None
+    spans, cursor = [], -lead
+    for surface in surfaces:
+        start = cursor + (len(surface) - len(surface.lstrip(" ")))
+        cursor += len(surface)
+        spans.append((max(0, start), max(0, cursor)))
+    return spans
+
+
+def align_sentence(
+    source: str,
+    source_pieces: list[str],
+    target: str,
+    target_pieces: list[str],
+    attention: list[list[float]],
+) -> list[SpanRow] | None:
+    """One span row per target word, pointing at the source word it attends to most."""
+    src_spans = piece_spans(source, source_pieces)
+    tgt_spans = target_spans(target_pieces, target)
+    if src_spans is None or tgt_spans is None or len(attention) < len(target_pieces):
+        return None
+    src_word_of = {}
+    for group in _word_groups(source_pieces):
+        for index in group:
+            src_word_of[index] = (src_spans[group[0]][0], src_spans[group[-1]][1])
+    rows: list[SpanRow] = []
+    for group in _word_groups(target_pieces):
+        weights = [0.0] * len(source_pieces)
+        for index in group:
+            for src, weight in enumerate(attention[index][: len(source_pieces)]):
+                weights[src] += weight
+        best = max(range(len(weights)), key=weights.__getitem__, default=None)
+        if best is None or best not in src_word_of:
+            continue
+        src_start, src_end = src_word_of[best]
+        rows.append([src_start, src_end, tgt_spans[group[0]][0], tgt_spans[group[-1]][1]])
+    return rows

@@ -1,0 +1,436 @@
+"""The one translation engine shared by the CLI and the GUI.
+
+A request of many texts (paragraphs, cells, cues, whole files) becomes one stream of
+sentences: split without a model, de-duplicated, looked up in the segment cache, cut
+into length-sorted token batches and sent to CTranslate2 with several batches in
+flight. Results are put back exactly where the sentences were.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from offline_nlp.engine.alignment import SpanRow, align_sentence
+from offline_nlp.engine.cache import CachedSentence, SegmentCache
+from offline_nlp.engine.models import LoadedModel, ModelCache
+from offline_nlp.engine.segmentation import Piece, join_sentences, split_text
+from offline_nlp.engine.types import EngineConfig, Language, Span, Translation, TranslationOptions
+from offline_nlp.errors import LanguagePairUnavailableError
+from offline_nlp.packages.metadata import InstalledPackage
+from offline_nlp.progress import ProgressCallback, check_cancel, report
+
+__all__ = ["Engine", "PackageSource", "Route"]
+
+log = logging.getLogger(__name__)
+
+PIVOT = "en"
+_CJK_CODES = frozenset({"zh", "zt", "ja", "ko", "yue", "lzh", "wuu"})
+_CJK_NAMES = ("chinese", "japanese", "korean", "cjk")
+# Sentences per window that are length-sorted together: big enough for full batches,
+# small enough that results of early paragraphs come back early.
+_WINDOW_BATCHES = 8
+
+
+class PackageSource(Protocol):
+    """Anything that lists installed packages (the PackageManager, a test double)."""
+
+    def installed(self) -> list[InstalledPackage]: ...
+
+
+@dataclass(frozen=True)
+class Route:
+    """The packages a pair goes through: one, or two through English."""
+
+    packages: tuple[InstalledPackage, ...]
+
+    @property
+    def pivot(self) -> str | None:
+        return self.packages[0].info.to_code if len(self.packages) == 2 else None
+
+
+@dataclass
+class _Sentence:
+    """One hop's result for a sentence: hypotheses and the best one's alignment."""
+
+    hypotheses: list[str]
+    alignment: list[SpanRow] | None = None
+
+
+class Engine:
+    """Translate text with installed Argos-format packages.
+
+    Args:
+        packages: where installed packages come from; asked again on every request,
+            so packages installed or removed meanwhile are seen at once.
+        config: devices, threads, batch and model-cache bounds.
+        cache: persistent segment cache, or ``None`` for none.
+    """
+
+    def __init__(self, packages: PackageSource, config: EngineConfig | None = None,
+                 cache: SegmentCache | None = None) -> None:
+        self.packages = packages
+        self.config = config or EngineConfig()
+        self.models = ModelCache(self.config)
+        self.cache = cache
+        add_listener = getattr(packages, "add_listener", None)
+        if add_listener is not None:
+            add_listener(self.models.unload)  # never keep a model whose files are going
+
+    # -- what can be translated -------------------------------------------------------
+
+    def _translation_packages(self) -> list[InstalledPackage]:
+        found = [p for p in self.packages.installed() if p.info.type == "translate"]
+        # Our own packages before argostranslate's, newest version first.
+        return sorted(found, key=lambda p: (p.read_only, -p.info.version.release[0]
+                                            if p.info.version.release else 0))
+
+    def pairs(self) -> dict[tuple[str, str], Route]:
+        """Every pair translatable now, direct or through English, with its route."""
+        direct: dict[tuple[str, str], InstalledPackage] = {}
+        for package in self._translation_packages():
+            direct.setdefault(package.info.pair, package)
+        routes = {pair: Route((pkg,)) for pair, pkg in direct.items()}
+        for (src, mid), first in direct.items():
+            if mid != PIVOT:
+                continue
+            for (mid2, tgt), second in direct.items():
+                if mid2 == PIVOT and tgt != src and (src, tgt) not in routes:
+                    routes[(src, tgt)] = Route((first, second))
+        return routes
+
+    def languages(self) -> list[Language]:
+        """Languages appearing in installed translation packages, by name."""
+        names: dict[str, str] = {}
+        for package in self._translation_packages():
+            names.setdefault(package.info.from_code, package.info.from_name)
+            names.setdefault(package.info.to_code, package.info.to_name)
+        return sorted((Language(c, n) for c, n in names.items()), key=lambda l: l.name)
+
+    def route(self, source: str, target: str) -> Route:
+        """The packages that translate ``source`` into ``target``.
+
+        Raises:
+            LanguagePairUnavailableError: nothing installed covers the pair.
+        """
+        routes = self.pairs()
+        route = routes.get((source, target))
+        if route is not None:
+            return route
+        available = ", ".join(f"{s}→{t}" for s, t in sorted(routes)) or "none"
+        raise LanguagePairUnavailableError(
+            f"no installed package translates {source} → {target}, directly or through "
+            f"English (installed pairs: {available}); install one with "
+            f"'offline-nlp packages install {source} {target}'",
+            source, target,
+        )
+
+    # -- translating ------------------------------------------------------------------
+
+    def translate(self, text: str, source: str, target: str,
+                  options: TranslationOptions | None = None) -> str:
+        """Translate one text; whitespace and line breaks are kept."""
+        return self.translate_texts([text], source, target, options)[0].text
+
+    def translate_texts(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        options: TranslationOptions | None = None,
+        *,
+        align: bool = False,
+        on_progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[Translation]:
+        """Translate many texts as one batched job.
+
+        Args:
+            texts: paragraphs, cells, cues or whole files; all their sentences are
+                batched together, which is what makes documents fast.
+            align: also return token spans (see :class:`Span`) for moving formatting.
+            on_progress: receives sentences done / total after each batch.
+            cancel: once set, stops between batches with :class:`Cancelled`.
+        """
+        options = options or TranslationOptions()
+        if source == target:
+            return [Translation(text) for text in texts]
+        route = self.route(source, target)
+        layouts = [split_text(text) for text in texts]
+        sentences = list(dict.fromkeys(
+            p.text for layout in layouts for p in layout if p.is_sentence))
+        counter = _Counter(on_progress, len(sentences) * len(route.packages))
+        hops = []
+        inputs = sentences
+        for package in route.packages:
+            model = self.models.get(package)
+            results = self._translate_unique(model, inputs, options, align, counter, cancel)
+            hops.append(results)
+            inputs = list(dict.fromkeys(r.hypotheses[0] for r in results.values()))
+        return [self._assemble(text, layout, hops, route) for text, layout in zip(texts, layouts)]
+
+    def stream(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        options: TranslationOptions | None = None,
+        *,
+        align: bool = False,
+        cancel: threading.Event | None = None,
+        chunk_sentences: int = 256,
+    ) -> Iterator[tuple[int, Translation]]:
+        """Yield ``(index, translation)`` in input order as soon as each is ready.
+
+        Texts are taken in chunks of about ``chunk_sentences`` sentences, each chunk one
+        batched job, so the first results arrive early and batches stay full.
+        Stopping the iteration (``close()``) cancels the remaining work.
+        """
+        start = 0
+        while start < len(texts):
+            end, count = start, 0
+            while end < len(texts) and (end == start or count < chunk_sentences):
+                count += sum(p.is_sentence for p in split_text(texts[end]))
+                end += 1
+            results = self.translate_texts(texts[start:end], source, target, options,
+                                           align=align, cancel=cancel)
+            yield from enumerate(results, start)
+            start = end
+
+    def unload(self, package: InstalledPackage | None = None) -> None:
+        """Release a package's model (before it is removed or updated) or all models."""
+        self.models.unload(package.path if package else None)
+
+    def loaded_models(self) -> list[str]:
+        return [m.package.info.code for m in self.models.loaded()]
+
+    # -- internals --------------------------------------------------------------------
+
+    def _translate_unique(self, model: LoadedModel, sentences: list[str],
+                          options: TranslationOptions, align: bool, counter: _Counter,
+                          cancel: threading.Event | None) -> dict[str, _Sentence]:
+        options = self._guarded(model, options)
+        results, todo = self._from_cache(model, sentences, options, align)
+        counter.add(len(results))
+        if todo:
+            tokens = model.tokenizer.encode(todo)
+            for batch in self._run_batches(model, tokens, options, align, cancel):
+                fresh = {}
+                for index, result in batch:
+                    fresh[todo[index]] = self._decode(model, todo[index], tokens[index],
+                                                      result, align)
+                results.update(fresh)
+                self._store(model, options, fresh)
+                counter.add(len(fresh))
+        return results
+
+    def _guarded(self, model: LoadedModel, options: TranslationOptions) -> TranslationOptions:
+        """Repetition guards for CJK targets, where Argos models are known to loop."""
+        if options.no_repeat_ngram_size is not None or options.repetition_penalty is not None:
+            return options
+        info = model.package.info
+        cjk = info.to_code.split("-")[0] in _CJK_CODES or any(
+            word in info.to_name.lower() for word in _CJK_NAMES)
+        if not cjk:
+            return options
+        from dataclasses import replace
+        return replace(options, no_repeat_ngram_size=0, repetition_penalty=1.1)
+
+    def _from_cache(self, model: LoadedModel, sentences: list[str],
+                    options: TranslationOptions, align: bool) -> tuple[dict[str, _Sentence], list[str]]:
+        if self.cache is None or not options.use_cache:
+            return {}, sentences
+        option_key = _options_key(model, options)
+        keys = [SegmentCache.key(model.model_id, option_key, s) for s in sentences]
+        cached = self.cache.get_many(keys)
+        results, todo = {}, []
+        for sentence, key in zip(sentences, keys):
+            hit = cached.get(key)
+            if hit is not None and (not align or hit[1] is not None):
+                results[sentence] = _Sentence(hit[0], hit[1])
+            else:
+                todo.append(sentence)
+        return results, todo
+
+    def _store(self, model: LoadedModel, options: TranslationOptions,
+               fresh: dict[str, _Sentence]) -> None:
+        if self.cache is None or not options.use_cache:
+            return
+        option_key = _options_key(model, options)
+        items: list[tuple[str, CachedSentence]] = [
+            (SegmentCache.key(model.model_id, option_key, s), (r.hypotheses, r.alignment))
+            for s, r in fresh.items()
+        ]
+        self.cache.put_many(items)
+
+    def _run_batches(self, model: LoadedModel, tokens: list[list[str]],
+                     options: TranslationOptions, align: bool,
+                     cancel: threading.Event | None) -> Iterator[list[tuple[int, object]]]:
+        """Submit length-sorted token batches, keeping a few in flight; yield each result."""
+        inter, _ = self.config.threads()
+        in_flight: list[tuple[list[int], list[object]]] = []
+        for batch in _make_batches(tokens, self.config.max_batch_tokens):
+            check_cancel(cancel)
+            in_flight.append((batch, self._submit(model, [tokens[i] for i in batch],
+                                                  options, align)))
+            if len(in_flight) > inter:
+                yield self._collect(*in_flight.pop(0))
+        while in_flight:
+            check_cancel(cancel)
+            yield self._collect(*in_flight.pop(0))
+
+    @staticmethod
+    def _collect(batch: list[int], futures: list[object]) -> list[tuple[int, object]]:
+        return [(index, future.result()) for index, future in zip(batch, futures)]  # type: ignore[attr-defined]
+
+    def _submit(self, model: LoadedModel, batch: list[list[str]],
+                options: TranslationOptions, align: bool) -> list[object]:
+        longest = max(len(t) for t in batch)
+        prefix = model.package.info.target_prefix
+        n_best = max(1, options.num_alternatives)
+        return model.translator.translate_batch(  # type: ignore[no-any-return]
+            batch,
+            target_prefix=[[prefix]] * len(batch) if prefix else None,
+            max_batch_size=self.config.max_batch_tokens,
+            batch_type="tokens",
+            beam_size=max(options.beam_size, n_best),
+            num_hypotheses=n_best,
+            max_decoding_length=min(1024, int(longest * options.length_ratio) + options.length_extra),
+            replace_unknowns=options.replace_unknowns,
+            repetition_penalty=options.repetition_penalty or 1.0,
+            no_repeat_ngram_size=options.no_repeat_ngram_size or 0,
+            return_attention=align,
+            return_scores=False,
+            asynchronous=True,
+        )
+
+    @staticmethod
+    def _decode(model: LoadedModel, source: str, source_pieces: list[str], result: object,
+                align: bool) -> _Sentence:
+        prefix = model.package.info.target_prefix
+        hypotheses: list[str] = []
+        best_pieces: list[str] = []
+        for pieces in result.hypotheses:  # type: ignore[attr-defined]
+            if prefix and pieces[:1] == [prefix]:
+                pieces = pieces[1:]
+            text = model.tokenizer.decode(pieces).strip(" ")
+            if not hypotheses:
+                best_pieces = pieces
+            if text not in hypotheses:
+                hypotheses.append(text)
+        alignment = None
+        if align and result.attention:  # type: ignore[attr-defined]
+            attention = result.attention[0][len(result.hypotheses[0]) - len(best_pieces):]  # type: ignore[attr-defined]
+            alignment = align_sentence(source, source_pieces, hypotheses[0], best_pieces,
+                                       attention)
+        return _Sentence(hypotheses or [""], alignment)
+
+    def _assemble(self, text: str, layout: list[Piece], hops: list[dict[str, _Sentence]],
+                  route: Route) -> Translation:
+        chains = [_chain(p.text, hops) for p in layout if p.is_sentence]
+        best = [chain[-1].hypotheses[0] for chain in chains]
+        output = join_sentences(layout, best)
+        alternatives = []
+        for rank in range(1, max((len(c[-1].hypotheses) for c in chains), default=1)):
+            alt = join_sentences(layout, [c[-1].hypotheses[min(rank, len(c[-1].hypotheses) - 1)]
+                                          for c in chains])
+            if alt != output and alt not in alternatives:
+                alternatives.append(alt)
+        spans = _text_spans(layout, output, chains)
+        return Translation(output, tuple(alternatives), spans, route.pivot)
+
+
+class _Counter:
+    def __init__(self, on_progress: ProgressCallback | None, total: int) -> None:
+        self.on_progress, self.total, self.done = on_progress, total, 0
+
+    def add(self, count: int) -> None:
+        self.done += count
+        report(self.on_progress, self.done, self.total, "sentences")
+
+
+def _chain(sentence: str, hops: list[dict[str, _Sentence]]) -> list[_Sentence]:
+    chain, current = [], sentence
+    for hop in hops:
+        result = hop[current]
+        chain.append(result)
+        current = result.hypotheses[0]
+    return chain
+
+
+def _options_key(model: LoadedModel, options: TranslationOptions) -> str:
+    return (f"b{options.beam_size}n{options.num_alternatives}u{int(options.replace_unknowns)}"
+            f"l{options.length_ratio},{options.length_extra}r{options.repetition_penalty}"
+            f"g{options.no_repeat_ngram_size}p{model.package.info.target_prefix}")
+
+
+def _make_batches(tokens: list[list[str]], max_tokens: int) -> list[list[int]]:
+    """Indices cut into batches of at most ``max_tokens``, sorted by length per window.
+
+    Sorting the whole job would give the fullest batches, but windows keep results of
+    the first paragraphs coming first; within a window sorting costs nothing.
+    """
+    window_tokens = max_tokens * _WINDOW_BATCHES
+    batches: list[list[int]] = []
+    window: list[int] = []
+    size = 0
+    for index, toks in enumerate(tokens):
+        window.append(index)
+        size += len(toks) + 1
+        if size >= window_tokens:
+            batches.extend(_cut(window, tokens, max_tokens))
+            window, size = [], 0
+    batches.extend(_cut(window, tokens, max_tokens))
+    return batches
+
+
+def _cut(window: list[int], tokens: list[list[str]], max_tokens: int) -> list[list[int]]:
+    batches: list[list[int]] = []
+    current: list[int] = []
+    longest = 0
+    for index in sorted(window, key=lambda i: len(tokens[i])):
+        length = len(tokens[index]) + 1
+        if current and max(longest, length) * (len(current) + 1) > max_tokens:
+            batches.append(current)
+            current, longest = [], 0
+        current.append(index)
+        longest = max(longest, length)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _text_spans(layout: list[Piece], output: str, chains: list[list[_Sentence]]) -> tuple[Span, ...]:
+    """Sentence-level alignment rows shifted to positions in the whole text."""
+    if any(chain[-1].alignment is None for chain in chains):
+        return ()
+    spans: list[Span] = []
+    src_pos, out_pos, sentence_index = 0, 0, 0
+    for piece in layout:
+        if piece.is_sentence:
+            chain = chains[sentence_index]
+            best = chain[-1].hypotheses[0]
+            out_pos = output.find(best, out_pos)
+            rows = _compose(chain)
+            spans.extend(Span(src_pos + a, src_pos + b, out_pos + c, out_pos + d)
+                         for a, b, c, d in rows)
+            out_pos += len(best)
+            sentence_index += 1
+        src_pos += len(piece.text)
+    return tuple(spans)
+
+
+def _compose(chain: list[_Sentence]) -> list[SpanRow]:
+    """Alignment through a pivot: target → English span → source span."""
+    rows = list(chain[-1].alignment or [])
+    for earlier in reversed(chain[:-1]):
+        mapped = []
+        for a, b, c, d in rows:
+            hits = [r for r in earlier.alignment or [] if r[2] < b and a < r[3]]
+            if hits:
+                mapped.append([min(r[0] for r in hits), max(r[1] for r in hits), c, d])
+        rows = mapped
+    return rows

@@ -1,0 +1,65 @@
+"""SentencePiece encoding and decoding, with character offsets for alignment.
+
+Decoding always goes through sentencepiece itself: a peer that joins pieces and
+replaces ``▁`` *and* ``_`` with spaces breaks every identifier with an underscore.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import sentencepiece as spm
+
+from offline_nlp.errors import ModelLoadError
+
+__all__ = ["SentencePieceTokenizer", "piece_spans"]
+
+_SPACE = "\u2581"
+
+
+class SentencePieceTokenizer:
+    """One ``sentencepiece.model`` used for both source and target, as Argos does."""
+
+    def __init__(self, model_file: Path) -> None:
+        try:
+            self._sp = spm.SentencePieceProcessor(model_file=str(model_file))
+        except (OSError, RuntimeError) as exc:
+            raise ModelLoadError(f"cannot load tokenizer {model_file}: {exc}") from exc
+
+    def encode(self, sentences: list[str]) -> list[list[str]]:
+        """Pieces of each sentence, in one call (sentencepiece parallelises it)."""
+        return self._sp.encode(sentences, out_type=str)  # type: ignore[no-any-return]
+
+    def decode(self, pieces: list[str]) -> str:
+        return self._sp.decode(pieces)  # type: ignore[no-any-return]
+
+
+def piece_spans(text: str, pieces: list[str]) -> list[tuple[int, int]] | None:
+    """Character range of each piece within ``text``, or ``None`` if they do not line up.
+
+    sentencepiece normalises (NFKC, collapsed spaces) before cutting, so a piece's
+    surface is matched against the normalised text while remembering, for each
+    normalised character, which original character it came from.
+    """
+    normalised: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for norm_char in unicodedata.normalize("NFKC", char):
+            normalised.append(norm_char)
+            origin.append(index)
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in pieces:
+        surface = piece.replace(_SPACE, " ").strip(" ")
+        while cursor < len(normalised) and normalised[cursor].isspace():
+            cursor += 1
+        if not surface:
+            spans.append((origin[cursor] if cursor < len(origin) else len(text),) * 2)
+            continue
+        end = cursor + len(surface)
+        if "".join(normalised[cursor:end]) != surface:
+            return None
+        spans.append((origin[cursor], origin[end - 1] + 1))
+        cursor = end
+    return spans

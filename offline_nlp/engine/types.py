@@ -1,0 +1,143 @@
+"""Plain data the engine takes and returns: options, results, language routes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+__all__ = [
+    "PRESETS",
+    "EngineConfig",
+    "Language",
+    "Span",
+    "Translation",
+    "TranslationOptions",
+]
+
+Preset = Literal["quality", "balanced", "fast"]
+
+
+@dataclass(frozen=True)
+class TranslationOptions:
+    """How to decode. Every field has a default that needs no configuration.
+
+    Attributes:
+        beam_size: 1 is greedy (fastest); Argos uses 4. See :data:`PRESETS`.
+        num_alternatives: how many distinct translations to return per text (n-best).
+        replace_unknowns: copy the source token where the model emits ``<unk>``.
+        length_ratio, length_extra: each sentence may produce at most
+            ``length_ratio * source_tokens + length_extra`` tokens, so long sentences
+            are never silently cut at CTranslate2's fixed default of 256.
+        repetition_penalty, no_repeat_ngram_size: guards against runaway repetition;
+            ``None`` lets the engine pick per target script (see engine.translator).
+        use_cache: read and write the persistent segment cache.
+    """
+
+    beam_size: int = 2
+    num_alternatives: int = 1
+    replace_unknowns: bool = True
+    length_ratio: float = 2.0
+    length_extra: int = 16
+    repetition_penalty: float | None = None
+    no_repeat_ngram_size: int | None = None
+    use_cache: bool = True
+
+    @classmethod
+    def preset(cls, name: str, **changes: object) -> TranslationOptions:
+        """Options for a named preset: ``quality``, ``balanced`` or ``fast``."""
+        try:
+            base = PRESETS[name]
+        except KeyError:
+            raise ValueError(
+                f"unknown preset {name!r}; expected one of: {', '.join(PRESETS)}"
+            ) from None
+        return replace(base, **changes)  # type: ignore[arg-type]
+
+
+PRESETS: dict[str, TranslationOptions] = {
+    "quality": TranslationOptions(beam_size=4),
+    "balanced": TranslationOptions(beam_size=2),
+    "fast": TranslationOptions(beam_size=1),
+}
+
+
+def _default_threads() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """How models are loaded and run. User-facing names, mapped onto CTranslate2's.
+
+    Attributes:
+        device: ``cpu``, ``cuda`` or ``auto`` (CUDA when CTranslate2 sees a GPU).
+        compute_type: ``int8`` on CPU is 2-2.6x faster than float32 at the same output;
+            ``auto`` lets CTranslate2 pick per device.
+        cpu_threads: threads per batch (CTranslate2 ``intra_threads``); 0 = automatic.
+        parallel_jobs: batches run in parallel (``inter_threads``); 0 = automatic.
+        max_batch_tokens: tokens per CTranslate2 batch; also the cancel granularity.
+        max_loaded_models, max_loaded_bytes: bounds of the loaded-model cache (LRU).
+    """
+
+    device: str = "cpu"
+    compute_type: str = "int8"
+    cpu_threads: int = 0
+    parallel_jobs: int = 0
+    max_batch_tokens: int = 2048
+    max_loaded_models: int = 4
+    max_loaded_bytes: int = 2 * 1024**3
+    cache_max_entries: int = 200_000
+
+    def threads(self) -> tuple[int, int]:
+        """``(inter_threads, intra_threads)`` never oversubscribing the cores.
+
+        Replicas of one thread each beat one wide OpenMP team on a busy desktop
+        (measured in shared/design/ctranslate2.md, section 2.1).
+        """
+        cores = _default_threads()
+        inter = self.parallel_jobs or (max(1, cores // 2) if self.cpu_threads == 0 else 1)
+        intra = self.cpu_threads or max(1, cores // inter)
+        return inter, intra
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range ``[start, end)`` in the source text mapped to one in the output.
+
+    Spans come from the model's attention and cover each output token, so a caller can
+    carry formatting (bold, links) from source words onto the words that translate them.
+    """
+
+    source_start: int
+    source_end: int
+    target_start: int
+    target_end: int
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The result for one input text.
+
+    Attributes:
+        text: the translation, with the input's whitespace and line breaks kept.
+        alternatives: further distinct translations when ``num_alternatives > 1``.
+        alignment: token spans (only when asked with ``align=True``); empty otherwise.
+        pivot: the language translated through (``"en"``) or ``None`` for a direct pair.
+    """
+
+    text: str
+    alternatives: tuple[str, ...] = ()
+    alignment: tuple[Span, ...] = field(default=())
+    pivot: str | None = None
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language as named by package metadata (codes are never checked against a list)."""
+
+    code: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"

@@ -1,0 +1,92 @@
+"""Checking and unpacking ``.argosmodel`` archives without trusting them."""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from offline_nlp.errors import InvalidPackageError
+from offline_nlp.packages.metadata import PackageInfo
+
+__all__ = ["inspect_archive", "unpack_archive"]
+
+# Generous but finite: a zip bomb must not fill the disk.
+_MAX_UNPACKED = 8 * 1024**3
+
+
+def _open(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidPackageError(f"{path.name} is not a valid package (not a zip file): {exc}") from exc
+
+
+def _check_entry(info: zipfile.ZipInfo, archive: str) -> PurePosixPath:
+    name = info.filename.replace("\\", "/")
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
+        raise InvalidPackageError(f"{archive} has an entry outside its folder: {info.filename!r}")
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise InvalidPackageError(f"{archive} contains a symbolic link: {info.filename!r}")
+    return path
+
+
+def inspect_archive(path: Path) -> tuple[PackageInfo, str]:
+    """Validate a package archive and return its metadata and top folder name.
+
+    Raises:
+        InvalidPackageError: not a zip, a damaged entry, an entry escaping the folder,
+            a symlink, no ``metadata.json``, or no CTranslate2 model.
+    """
+    with _open(path) as archive:
+        entries = [_check_entry(info, path.name) for info in archive.infolist()]
+        if sum(info.file_size for info in archive.infolist()) > _MAX_UNPACKED:
+            raise InvalidPackageError(f"{path.name} unpacks to more than 8 GiB; refusing it")
+        try:
+            bad = archive.testzip()
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise InvalidPackageError(f"{path.name} is damaged: {exc}") from exc
+        if bad is not None:
+            raise InvalidPackageError(f"{path.name} is damaged: {bad} fails its CRC check")
+        top = _top_folder(entries, path.name)
+        prefix = f"{top}/" if top else ""
+        names = {str(e) for e in entries}
+        if f"{prefix}metadata.json" not in names:
+            raise InvalidPackageError(f"{path.name} has no metadata.json")
+        if not any(n.startswith(f"{prefix}model/") and n.endswith("model.bin") for n in names):
+            raise InvalidPackageError(f"{path.name} has no CTranslate2 model (model/model.bin)")
+        try:
+            data = json.loads(archive.read(f"{prefix}metadata.json").decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidPackageError(f"{path.name} has an unreadable metadata.json: {exc}") from exc
+    return PackageInfo.from_json(data), top
+
+
+def _top_folder(entries: list[PurePosixPath], archive: str) -> str:
+    """Argos archives hold one folder; a flat archive (files at the root) is fine too."""
+    if not entries:
+        raise InvalidPackageError(f"{archive} is empty")
+    tops = {entry.parts[0] for entry in entries}
+    nested = any(len(entry.parts) > 1 for entry in entries)
+    return tops.pop() if len(tops) == 1 and nested else ""
+
+
+def unpack_archive(path: Path, top: str, dest: Path) -> None:
+    """Extract the package's files (the content of ``top``) into ``dest``."""
+    dest.mkdir(parents=True)
+    prefix = f"{top}/" if top else ""
+    with _open(path) as archive:
+        for info in archive.infolist():
+            name = info.filename.replace("\\", "/")
+            if info.is_dir() or not name.startswith(prefix):
+                continue
+            target = dest / name[len(prefix):]
+            if not target.resolve().is_relative_to(dest.resolve()):
+                raise InvalidPackageError(f"{path.name} has an entry outside its folder: {name!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(info) as src, target.open("wb") as out:
+                while block := src.read(1 << 20):
+                    out.write(block)

@@ -1,0 +1,96 @@
+"""User settings shared by the CLI and the GUI, stored as JSON under the config folder.
+
+Each field is declared once with its default; unknown keys are ignored and invalid
+values raise :class:`SettingsError` naming the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from offline_nlp.engine.types import PRESETS, EngineConfig, TranslationOptions
+from offline_nlp.errors import SettingsError
+from offline_nlp.progress import atomic_write
+
+__all__ = ["SCHEMA_VERSION", "Settings", "load_settings", "save_settings"]
+
+SCHEMA_VERSION = 1
+DEVICES = ("cpu", "cuda", "auto")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a user can set. Defaults need no configuration."""
+
+    preset: str = "balanced"
+    device: str = "cpu"
+    cpu_threads: int = 0
+    parallel_jobs: int = 0
+    max_loaded_models: int = 4
+    use_cache: bool = True
+    packages_dir: str = ""
+    index_url: str = ""
+    favourite_languages: tuple[str, ...] = ()
+    last_source: str = "en"
+    last_target: str = ""
+    theme: str = "system"
+    schema_version: int = SCHEMA_VERSION
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def validate(self) -> Settings:
+        if self.preset not in PRESETS:
+            raise SettingsError(f"preset {self.preset!r} is not one of: {', '.join(PRESETS)}")
+        if self.device not in DEVICES:
+            raise SettingsError(f"device {self.device!r} is not one of: {', '.join(DEVICES)}")
+        for name in ("cpu_threads", "parallel_jobs", "max_loaded_models"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 0:
+                raise SettingsError(f"{name} must be a whole number ≥ 0, not {value!r}")
+        return self
+
+    def engine_config(self) -> EngineConfig:
+        return EngineConfig(device=self.device, cpu_threads=self.cpu_threads,
+                            parallel_jobs=self.parallel_jobs,
+                            max_loaded_models=max(1, self.max_loaded_models))
+
+    def translation_options(self) -> TranslationOptions:
+        return TranslationOptions.preset(self.preset, use_cache=self.use_cache)
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Migrate older files step by step; version 1 is the first."""
+    data.setdefault("schema_version", SCHEMA_VERSION)
+    return data
+
+
+def load_settings(path: Path) -> Settings:
+    """Settings from ``path``; defaults when the file does not exist."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"cannot read settings file {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SettingsError(f"settings file {path} must hold a JSON object")
+    data = _upgrade(data)
+    known = {f.name for f in fields(Settings)} - {"extra"}
+    values = {k: v for k, v in data.items() if k in known}
+    if "favourite_languages" in values:
+        values["favourite_languages"] = tuple(values["favourite_languages"])
+    try:
+        settings = replace(Settings(), **values)
+    except TypeError as exc:
+        raise SettingsError(f"settings file {path}: {exc}") from exc
+    return replace(settings, extra={k: v for k, v in data.items() if k not in known}).validate()
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    data = asdict(settings.validate())
+    data.update(data.pop("extra"))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(Path(path)) as out:
+        out.write(json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
