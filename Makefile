@@ -15,8 +15,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Until the desktop app lands: the CLI's help and a real translation with a fixture
+# model installed into a throwaway folder (nothing is written to your user folders).
+DEMO_TEXT := The old house is near the river. We go home!
 run: $(STAMP)
-	$(BIN)/python -m offline_nlp.demo
+	$(BIN)/offline-nlp --help
+	@home=$$(mktemp -d) && export OFFLINE_NLP_HOME=$$home && \
+	$(BIN)/offline-nlp packages install tests/fixtures/packages/translate-en_xl-1_0.argosmodel \
+		tests/fixtures/packages/translate-en_xz-1_0.argosmodel && \
+	echo "$(DEMO_TEXT)" && \
+	$(BIN)/offline-nlp translate --from en --to xl --text "$(DEMO_TEXT)" && \
+	$(BIN)/offline-nlp translate --from en --to xz --text "$(DEMO_TEXT)"; \
+	status=$$?; rm -rf "$$home"; exit $$status
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
@@ -30,10 +40,10 @@ $(PARITY)/.installed: pyproject.toml
 	touch $@
 
 parity: $(PARITY)/.installed
-	$(PARITY)/bin/python -m pytest -p no:qt -o addopts='' tests/parity
+	OFFLINE_NLP_REQUIRE_PARITY=1 $(PARITY)/bin/python -m pytest -p no:qt -o addopts="-ra" tests/parity
 
 bench: $(STAMP)
-	$(BIN)/python bench/translate.py
+	$(BIN)/python bench/translate.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(PARITY) build *.egg-info

@@ -96,7 +96,12 @@ class EngineConfig:
         (measured in shared/design/ctranslate2.md, section 2.1).
         """
         cores = _default_threads()
-        inter = self.parallel_jobs or (max(1, cores // 2) if self.cpu_threads == 0 else 1)
+        if self.parallel_jobs:
+            inter = self.parallel_jobs
+        elif self.cpu_threads:
+            inter = max(1, cores // self.cpu_threads)
+        else:
+            inter = cores if cores < 4 else cores // 2  # 2-thread replicas on big machines
         intra = self.cpu_threads or max(1, cores // inter)
         return inter, intra
 

@@ -1,0 +1,111 @@
+"""Our output equals argostranslate 1.11's on the fixture models at the same beam size.
+
+Runs for real under ``make parity`` (its own virtualenv: argostranslate pulls PyTorch,
+stanza and spaCy). argostranslate's sentence splitters all download a model at first
+use, so ours replaces them: both sides then translate exactly the same sentences.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from pathlib import Path
+
+import pytest
+import synthetic
+from helpers import FIXTURE_PAIRS, fixture_package
+
+from offline_nlp.engine import Engine, TranslationOptions
+from offline_nlp.engine.segmentation import split_text
+
+if os.environ.get("OFFLINE_NLP_REQUIRE_PARITY"):
+    import argostranslate  # noqa: F401  - under `make parity` a missing peer is a failure
+else:
+    pytest.importorskip("argostranslate", reason="run 'make parity' for the argostranslate peer")
+
+BEAM = 4  # argostranslate's default (ARGOS_BEAM_SIZE)
+
+
+class OurSentencizer:
+    """Stands in for MiniSBD/stanza/spaCy, which would download models."""
+
+    def __init__(self, pkg: object) -> None:
+        pass
+
+    def split_sentences(self, text: str) -> list[str]:
+        return [p.text for p in split_text(text) if p.is_sentence]
+
+
+@pytest.fixture(scope="module")
+def argos(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("argos")
+    os.environ["ARGOS_PACKAGES_DIR"] = str(folder / "packages")
+    os.environ["XDG_DATA_HOME"] = str(folder / "data")
+    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
+    os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
+    for name in [m for m in sys.modules if m.startswith("argostranslate")]:
+        del sys.modules[name]
+    import argostranslate.package
+    import argostranslate.translate
+
+    argostranslate.translate.MiniSBDSentencizer = OurSentencizer
+    argostranslate.translate.StanzaSentencizer = OurSentencizer
+    for pair in FIXTURE_PAIRS:
+        argostranslate.package.install_from_path(fixture_package(pair))
+    return argostranslate.translate
+
+
+@pytest.fixture(scope="module")
+def engine(argos) -> Engine:  # type: ignore[no-untyped-def]
+    from offline_nlp.packages import InstalledPackage
+
+    packages = [InstalledPackage.load(p) for p in Path(os.environ["ARGOS_PACKAGES_DIR"]).iterdir()]
+
+    class Source:
+        def installed(self) -> list[InstalledPackage]:
+            return packages
+
+    return Engine(Source())
+
+
+def sentences(language: str, count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    picked = []
+    while len(picked) < count:
+        sentence = synthetic.random_sentence(rng, language)
+        if not any(synthetic.translate_sentence(w, "en", "xl").count("_")
+                   for w in synthetic.UNDERSCORE_WORDS if w in sentence.lower()):
+            picked.append(sentence)
+    return picked
+
+
+@pytest.mark.parametrize("pair", FIXTURE_PAIRS)
+def test_sentences_translate_identically(argos, engine: Engine, pair: str) -> None:
+    source, target = pair.split("_")
+    inputs = sentences(source, 100, seed=hash(pair) % 1000)
+    ours = [t.text for t in engine.translate_texts(inputs, source, target,
+                                                   TranslationOptions(beam_size=BEAM))]
+    theirs = [argos.translate(s, source, target) for s in inputs]
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("pair", ["en_xl", "xz_en"])
+def test_paragraphs_translate_identically(argos, engine: Engine, pair: str) -> None:
+    source, target = pair.split("_")
+    sep = "" if source == "xz" else " "
+    rng = random.Random(3)
+    text = "\n".join(sep.join(synthetic.random_sentence(rng, source) for _ in range(3))
+                     for _ in range(5))
+    assert engine.translate(text, source, target, TranslationOptions(beam_size=BEAM)) \
+        == argos.translate(text, source, target)
+
+
+def test_argostranslate_defects_we_do_not_copy(argos, engine: Engine) -> None:
+    """argostranslate turns '_' into spaces and puts spaces between CJK sentences."""
+    text = "The river is near. The garden is good."
+    ours = engine.translate(text, "en", "xl")
+    assert "_" in ours and argos.translate(text, "en", "xl") == ours.replace("_", " ")
+    cjk = engine.translate("The water is good. We go home.", "en", "xz")
+    assert " " not in cjk
+    assert argos.translate("The water is good. We go home.", "en", "xz") != cjk
