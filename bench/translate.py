@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from random_model import build_package  # noqa: E402
 from offline_nlp.engine import Engine, EngineConfig, TranslationOptions  # noqa: E402
 from offline_nlp.engine.segmentation import split_text  # noqa: E402
 from offline_nlp.engine.tokenization import SentencePieceTokenizer  # noqa: E402
+from offline_nlp.errors import Cancelled  # noqa: E402
 from offline_nlp.packages import InstalledPackage  # noqa: E402
 
 OUT = HERE / "out"
@@ -61,19 +63,45 @@ def run_ceiling(package: Path, sentences: list[str], beam: int, config: EngineCo
     return time.perf_counter() - start
 
 
-def run_engine(package: Path, text: str, beam: int, config: EngineConfig) -> tuple[float, str]:
+def make_engine(package: Path, config: EngineConfig) -> Engine:
     installed = InstalledPackage.load(package)
 
     class Source:
         def installed(self) -> list[InstalledPackage]:
             return [installed]
 
-    engine = Engine(Source(), config)
+    return Engine(Source(), config)
+
+
+def run_engine(package: Path, text: str, beam: int, config: EngineConfig) -> tuple[float, str]:
+    engine = make_engine(package, config)
     options = TranslationOptions(beam_size=beam, use_cache=False)
     engine.translate("Warm up.", "en", "xx", options)
     start = time.perf_counter()
     output = engine.translate(text, "en", "xx", options)
     return time.perf_counter() - start, output
+
+
+def cancel_latency(package: Path, text: str, beam: int, config: EngineConfig) -> float:
+    """Seconds from setting the cancel flag to the engine giving control back."""
+    engine = make_engine(package, config)
+    cancel = threading.Event()
+    stopped = []
+
+    def work() -> None:
+        try:
+            engine.translate_texts([text], "en", "xx", TranslationOptions(beam_size=beam,
+                                   use_cache=False), cancel=cancel)
+        except Cancelled:
+            stopped.append(time.perf_counter())
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    time.sleep(3)  # well into the job
+    asked = time.perf_counter()
+    cancel.set()
+    thread.join()
+    return stopped[0] - asked if stopped else float("nan")
 
 
 def run_argos(package: Path, text: str, beam: int, length: int) -> tuple[float, str] | None:
@@ -127,6 +155,7 @@ def main() -> None:
     if argos is not None:
         same = "identical" if argos[1] == engine_output else "DIFFERENT"
         print(f"output of engine and argostranslate: {same}")
+    print(f"cancel latency of the engine: {cancel_latency(package, text, args.beam, config):.3f} s")
     ceiling = rows[0][1]
     vs_argos = argos[0] / engine_seconds if argos is not None else float("nan")
     print(f"engine/ceiling={ceiling / engine_seconds:.2f} engine/argostranslate={vs_argos:.2f}")

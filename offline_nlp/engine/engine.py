@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from offline_nlp.engine.alignment import SpanRow, align_sentence
@@ -236,7 +236,6 @@ class Engine:
             word in info.to_name.lower() for word in _CJK_NAMES)
         if not cjk:
             return options
-        from dataclasses import replace
         return replace(options, no_repeat_ngram_size=0, repetition_penalty=1.1)
 
     def _from_cache(self, model: LoadedModel, sentences: list[str],
@@ -277,13 +276,25 @@ class Engine:
             in_flight.append((batch, self._submit(model, [tokens[i] for i in batch],
                                                   options, align)))
             if len(in_flight) > inter:
-                yield self._collect(*in_flight.pop(0))
+                yield self._collect(*in_flight.pop(0), cancel)
         while in_flight:
-            check_cancel(cancel)
-            yield self._collect(*in_flight.pop(0))
+            yield self._collect(*in_flight.pop(0), cancel)
 
     @staticmethod
-    def _collect(batch: list[int], futures: list[object]) -> list[tuple[int, object]]:
+    def _collect(batch: list[int], futures: list[object],
+                 cancel: threading.Event | None = None) -> list[tuple[int, object]]:
+        """Wait for a batch, checking the cancel flag every 50 ms rather than once per batch.
+
+        A Transformer-base batch can take seconds; polling keeps cancel prompt. The
+        abandoned batch finishes in CTranslate2's threads and is dropped.
+        """
+        for future in futures:
+            while not future.done():  # type: ignore[attr-defined]
+                check_cancel(cancel)
+                if cancel is not None:
+                    cancel.wait(0.05)
+                else:
+                    future.result()  # type: ignore[attr-defined]
         return [(index, future.result()) for index, future in zip(batch, futures)]  # type: ignore[attr-defined]
 
     def _submit(self, model: LoadedModel, batch: list[list[str]],
