@@ -84,9 +84,9 @@ class Engine:
 
     def _translation_packages(self) -> list[InstalledPackage]:
         found = [p for p in self.packages.installed() if p.info.type == "translate"]
-        # Our own packages before argostranslate's, newest version first.
-        return sorted(found, key=lambda p: (p.read_only, -p.info.version.release[0]
-                                            if p.info.version.release else 0))
+        # Our own packages before argostranslate's, newest version first (stable sorts).
+        found.sort(key=lambda p: p.info.version, reverse=True)
+        return sorted(found, key=lambda p: p.read_only)
 
     def pairs(self) -> dict[tuple[str, str], Route]:
         """Every pair translatable now, direct or through English, with its route."""
