@@ -122,11 +122,11 @@ def _summarise(args: argparse.Namespace, results: list, skipped_inputs: int) -> 
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
         if result.status == "failed":
-            info(f"failed {result.src}: {result.error}")
+            info(f"failed {result.source}: {result.error}")
         elif result.status == "done" and not args.json:
-            print(result.dst)
+            print(result.output)
     if args.json:
-        emit_json([{"input": str(r.src), "output": str(r.dst), "status": r.status,
+        emit_json([{"input": str(r.source), "output": str(r.output), "status": r.status,
                     "error": str(r.error) if r.error else None} for r in results])
     info(f"{counts['done']} translated, {counts['failed']} failed, {counts['skipped']} skipped")
     return 1 if counts["failed"] else 0

@@ -1,0 +1,296 @@
+"""Carry inline formatting (runs, tags, inline objects) from a source text to its translation.
+
+A paragraph such as ``Press <b>Save</b> to keep <a>the file</a>.`` is translated as ONE
+plain text, never run by run. Its handler describes the runs as :class:`InlineSpan` s
+(``key`` names a run's formatting; zero-width ``is_object`` spans mark images, fields,
+note references). With the engine's word alignment (each output token -> the source
+characters it came from) :func:`distribute` cuts the translation into :class:`Piece` s:
+
+1. every aligned target character takes the run that covers most of its source range;
+2. a word (``\\w+``, outside CJK scripts where a token is the unit) takes its majority run,
+   so a subword split never puts half a word in bold;
+3. whitespace and unaligned characters between two runs go to the neighbour whose source
+   run had whitespace on that side, else to the paragraph's dominant run (most
+   characters), else to the left one;
+4. an object glued to the end of a source word follows that word's translation; any other
+   object goes before the translation of the next source word; objects stay in order.
+
+When the alignment is missing, out of range or covers under half of the translation, the
+whole translation goes into the dominant run and objects keep their relative place.
+The pieces always concatenate to exactly the translation, and every object appears once:
+nothing is dropped or duplicated. This module is pure and has no format knowledge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from offline_nlp.documents.base import InlineSpan
+from offline_nlp.engine.types import Span
+
+__all__ = ["Piece", "distribute", "dominant_key", "source_pieces"]
+
+_WORD = re.compile(r"\w+")
+# Scripts written without spaces: a subword token there is already a word.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+#: Below this share of aligned non-space target characters the alignment is "unclear".
+MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of the rebuilt paragraph: text in run ``key``, or the object numbered ``key``."""
+
+    key: int
+    text: str = ""
+    is_object: bool = False
+
+
+def _runs(spans: Sequence[InlineSpan]) -> list[InlineSpan]:
+    return sorted((s for s in spans if not s.is_object and s.end > s.start), key=lambda s: s.start)
+
+
+def _objects(spans: Sequence[InlineSpan]) -> list[InlineSpan]:
+    # stable: objects at the same offset keep their order
+    return sorted((s for s in spans if s.is_object), key=lambda s: s.start)
+
+
+def dominant_key(source: str, spans: Sequence[InlineSpan]) -> int:
+    """The run key with most non-space characters (ties: the earliest); 0 without runs."""
+    counts: Counter[int] = Counter()
+    order: list[int] = []
+    for s in _runs(spans):
+        if s.key not in counts:
+            order.append(s.key)
+        counts[s.key] += sum(1 for ch in source[s.start : s.end] if not ch.isspace()) or 0
+    if not order:
+        return 0
+    best = max(counts.values())
+    return next(k for k in order if counts[k] == best)
+
+
+def source_pieces(source: str, spans: Sequence[InlineSpan]) -> list[Piece]:
+    """The source paragraph itself as pieces (for rebuilding an untranslated copy)."""
+    return _assemble(
+        source, _source_keys(source, spans), _objects(spans), [s.start for s in _objects(spans)]
+    )
+
+
+def _source_keys(source: str, spans: Sequence[InlineSpan]) -> list[int]:
+    dom = dominant_key(source, spans)
+    keys = [dom] * len(source)
+    for s in _runs(spans):
+        for i in range(s.start, min(s.end, len(source))):
+            keys[i] = s.key
+    return keys
+
+
+def _range_key(lo: int, hi: int, source: str, src_keys: list[int]) -> int | None:
+    """The run covering most non-space characters of ``source[lo:hi]``."""
+    if not src_keys:
+        return None
+    hi = min(hi, len(source))
+    lo = max(0, min(lo, len(source) - 1))
+    window = src_keys[lo:hi]
+    if window and window.count(window[0]) == len(window):  # the usual case: one run
+        return window[0]
+    counts: Counter[int] = Counter(src_keys[i] for i in range(lo, hi) if not source[i].isspace())
+    if not counts:
+        counts = Counter(src_keys[i] for i in range(lo, max(hi, lo + 1)))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _valid(alignment: Sequence[Span], n_src: int, n_tgt: int) -> bool:
+    return bool(alignment) and all(
+        0 <= a.source_start <= a.source_end <= n_src
+        and 0 <= a.target_start <= a.target_end <= n_tgt
+        for a in alignment
+    )
+
+
+def distribute(
+    source: str, spans: Sequence[InlineSpan], target: str, alignment: Sequence[Span]
+) -> list[Piece]:
+    """Cut ``target`` into run pieces and place the objects (see the module docstring)."""
+    runs = _runs(spans)
+    objects = _objects(spans)
+    dom = dominant_key(source, spans)
+    if len({r.key for r in runs}) <= 1 and not objects:
+        return [Piece(runs[0].key if runs else dom, target)] if target else []
+    if not target:
+        return [Piece(o.key, is_object=True) for o in objects]
+
+    keys = _map_keys(source, spans, target, alignment, dom)
+    if keys is None:  # unclear alignment: everything in the dominant run
+        keys = [dom] * len(target)
+        positions = [_proportional(o.start, len(source), target) for o in objects]
+    else:
+        positions = [_place_object(o.start, source, target, alignment) for o in objects]
+    # objects keep their original order
+    for i in range(1, len(positions)):
+        positions[i] = max(positions[i], positions[i - 1])
+    pieces = _assemble(target, keys, objects, positions)
+    assert "".join(p.text for p in pieces) == target
+    assert sum(p.is_object for p in pieces) == len(objects)
+    return pieces
+
+
+def _map_keys(
+    source: str, spans: Sequence[InlineSpan], target: str, alignment: Sequence[Span], dom: int
+) -> list[int] | None:
+    if not _valid(alignment, len(source), len(target)):
+        return None
+    src_keys = _source_keys(source, spans)
+    assigned: list[int | None] = [None] * len(target)
+    for a in alignment:
+        if a.target_end <= a.target_start:
+            continue
+        k = _range_key(a.source_start, a.source_end, source, src_keys)
+        if k is None:
+            continue
+        for i in range(a.target_start, a.target_end):
+            if not target[i].isspace():
+                assigned[i] = k
+    solid = [i for i, ch in enumerate(target) if not ch.isspace()]
+    if not solid or sum(assigned[i] is not None for i in solid) < MIN_COVERAGE * len(solid):
+        return None
+    # a word takes its majority run (no half-bold words from subword tokens)
+    for m in _WORD.finditer(target):
+        if _CJK.search(m.group()):
+            continue
+        votes = Counter(k for k in assigned[m.start() : m.end()] if k is not None)
+        if votes:
+            best = max(votes.values())
+            winner = (
+                dom
+                if votes.get(dom) == best
+                else next(
+                    k for k in assigned[m.start() : m.end()] if k is not None and votes[k] == best
+                )
+            )
+            for i in range(m.start(), m.end()):
+                assigned[i] = winner
+    # gaps (spaces, unaligned punctuation) take a neighbour's run: the one that held the
+    # space in the source (a link's text rarely includes the space before it), else the
+    # dominant run, else the left one
+    trailing_ws = {r.key for r in _runs(spans) if source[r.end - 1].isspace()}
+    leading_ws = {r.key for r in _runs(spans) if source[r.start].isspace()}
+    owners = trailing_ws | leading_ws
+    out: list[int] = []
+    i = 0
+    n = len(target)
+    while i < n:
+        if assigned[i] is not None:
+            out.append(assigned[i])  # type: ignore[arg-type]
+            i += 1
+            continue
+        j = i
+        while j < n and assigned[j] is None:
+            j += 1
+        left = out[-1] if out else None
+        right = assigned[j] if j < n else None
+        if left is None and right is None:
+            k = dom
+        elif left is None or right is None:
+            k = left if right is None else right  # type: ignore[assignment]
+        elif left == right or left in trailing_ws and right not in leading_ws:
+            k = left
+        elif right in leading_ws and left not in trailing_ws:
+            k = right
+        elif (left in owners) != (right in owners):  # only one run ever held spaces
+            k = left if left in owners else right
+        elif dom in (left, right):
+            k = dom
+        else:
+            k = left
+        out.extend([k] * (j - i))  # type: ignore[list-item]
+        i = j
+    # line breaks and tabs: the n-th one sits in the run the n-th one of the source had
+    for ch in "\n\t":
+        src_pos = [i for i, c in enumerate(source) if c == ch]
+        tgt_pos = [i for i, c in enumerate(target) if c == ch]
+        if src_pos and len(src_pos) == len(tgt_pos):
+            for s_i, t_i in zip(src_pos, tgt_pos, strict=True):
+                out[t_i] = src_keys[s_i]
+    return out
+
+
+def _place_object(offset: int, source: str, target: str, alignment: Sequence[Span]) -> int:
+    if offset <= 0 or not source[:offset].strip():
+        return 0
+    if offset >= len(source) or not source[offset:].strip():
+        return len(target)
+    real = [a for a in alignment if a.target_end > a.target_start]
+    if not source[offset - 1].isspace():
+        # glued to the end of the previous word: go right after its translation
+        before = [a for a in real if a.source_end <= offset]
+        if before:
+            last = max(before, key=lambda a: (a.source_end, a.target_end))
+            pos = _snap_word_end(target, last.target_end)
+            gap = source[last.source_end : offset]  # e.g. punctuation no token covered
+            return pos + len(gap) if gap and target.startswith(gap, pos) else pos
+    after = [a for a in real if a.source_start >= offset]
+    if not after:
+        return len(target)
+    first = min(after, key=lambda a: (a.source_start, a.target_start))
+    pos = _snap_word_start(target, first.target_start)
+    gap = source[offset : first.source_start]  # "Header<tab/>[page]<tab/>Test": keep between
+    return pos - len(gap) if gap and target[:pos].endswith(gap) else pos
+
+
+def _snap_word_end(target: str, pos: int) -> int:
+    while 0 < pos < len(target) and target[pos - 1].isalnum() and target[pos].isalnum():
+        if _CJK.match(target[pos]):
+            break
+        pos += 1
+    return pos
+
+
+def _snap_word_start(target: str, pos: int) -> int:
+    while 0 < pos < len(target) and target[pos - 1].isalnum() and target[pos].isalnum():
+        if _CJK.match(target[pos]):
+            break
+        pos -= 1
+    return pos
+
+
+def _proportional(offset: int, n_src: int, target: str) -> int:
+    if offset <= 0 or n_src == 0:
+        return 0
+    if offset >= n_src:
+        return len(target)
+    pos = round(offset / n_src * len(target))
+    # move to the nearest word boundary
+    best = pos
+    for d in range(len(target) + 1):
+        for cand in (pos - d, pos + d):
+            if 0 <= cand <= len(target) and (
+                cand in (0, len(target)) or target[cand - 1].isspace() or target[cand].isspace()
+            ):
+                return cand
+    return best
+
+
+def _assemble(
+    text: str, keys: list[int], objects: Sequence[InlineSpan], positions: Sequence[int]
+) -> list[Piece]:
+    pieces: list[Piece] = []
+    obj_iter = iter(sorted(zip(positions, range(len(objects)), strict=True)))
+    pending = next(obj_iter, None)
+    start = 0
+    for i in range(len(text) + 1):
+        boundary = i == len(text) or (i > 0 and keys[i] != keys[i - 1])
+        has_obj = pending is not None and pending[0] == i
+        if (boundary or has_obj) and i > start:
+            pieces.append(Piece(keys[start], text[start:i]))
+            start = i
+        while pending is not None and pending[0] == i:
+            pieces.append(Piece(objects[pending[1]].key, is_object=True))
+            pending = next(obj_iter, None)
+    while pending is not None:  # positions past the end
+        pieces.append(Piece(objects[pending[1]].key, is_object=True))
+        pending = next(obj_iter, None)
+    return pieces
