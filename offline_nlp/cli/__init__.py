@@ -14,6 +14,7 @@ from pathlib import Path
 
 from offline_nlp._version import __version__
 from offline_nlp.cli import packages as packages_cmd
+from offline_nlp.cli import summarize as summarize_cmd
 from offline_nlp.cli import translate as translate_cmd
 from offline_nlp.context import AppContext
 from offline_nlp.errors import OfflineNLPError
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     translate_cmd.register(commands)
+    summarize_cmd.register(commands)
     packages_cmd.register(commands)
     _register_gui(commands)
     return parser

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import ctranslate2
 
-from offline_nlp.engine.tokenization import SentencePieceTokenizer
+from offline_nlp.engine.tokenization import HuggingFaceTokenizer, SentencePieceTokenizer, Tokenizer
 from offline_nlp.engine.types import EngineConfig
 from offline_nlp.errors import ModelLoadError
 from offline_nlp.packages.metadata import InstalledPackage
 
-__all__ = ["LoadedModel", "ModelCache", "resolve_device"]
+__all__ = ["LoadedModel", "ModelCache", "resolve_device", "tokenizer_of"]
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class LoadedModel:
 
     package: InstalledPackage
     translator: ctranslate2.Translator
-    tokenizer: SentencePieceTokenizer
+    tokenizer: Tokenizer
     size_bytes: int
 
     @property
@@ -49,6 +49,37 @@ def resolve_device(config: EngineConfig) -> tuple[str, str]:
     if compute != "auto" and compute not in ctranslate2.get_supported_compute_types(device):
         compute = "auto"
     return device, compute
+
+
+#: ``metadata.json`` "tokenizer" values naming a Hugging Face ``tokenizer.json``.
+_HF_TOKENIZER_NAMES = frozenset({"huggingface", "tokenizer.json", "hf"})
+
+
+def tokenizer_of(package: InstalledPackage) -> tuple[str, Path]:
+    """``(kind, file)`` of a package's tokenizer: ``sentencepiece`` or ``huggingface``.
+
+    The metadata's ``"tokenizer"`` field decides (summarisation packages); without it,
+    as in every Argos translation package, it is ``sentencepiece.model``.
+
+    Raises:
+        ModelLoadError: the file is missing or the kind is unknown.
+    """
+    kind = str(package.info.raw.get("tokenizer") or "sentencepiece").lower()
+    if kind in _HF_TOKENIZER_NAMES:
+        for candidate in (package.path / "tokenizer.json", package.model_dir / "tokenizer.json"):
+            if candidate.is_file():
+                return "huggingface", candidate
+        raise ModelLoadError(f"package {package.info.code} declares a Hugging Face tokenizer "
+                             "but has no tokenizer.json")
+    if kind != "sentencepiece":
+        raise ModelLoadError(f"package {package.info.code} has an unknown tokenizer {kind!r}; "
+                             "expected one of: sentencepiece, huggingface")
+    if not package.tokenizer_file.is_file():
+        raise ModelLoadError(
+            f"package {package.info.code} has no sentencepiece.model "
+            "(BPE-tokenised Argos packages are not supported)"
+        )
+    return "sentencepiece", package.tokenizer_file
 
 
 def _folder_size(path: Path) -> int:
@@ -79,11 +110,7 @@ class ModelCache:
             return model
 
     def _load(self, package: InstalledPackage) -> LoadedModel:
-        if not package.tokenizer_file.is_file():
-            raise ModelLoadError(
-                f"package {package.info.code} has no sentencepiece.model "
-                "(BPE-tokenised Argos packages are not supported)"
-            )
+        kind, tokenizer_file = tokenizer_of(package)
         device, compute = resolve_device(self.config)
         inter, intra = self.config.threads()
         try:
@@ -95,7 +122,8 @@ class ModelCache:
             raise ModelLoadError(f"cannot load the model of {package.info.code}: {exc}") from exc
         log.info("loaded %s on %s (%s, %dx%d threads)", package.info.code, device, compute,
                  inter, intra)
-        tokenizer = SentencePieceTokenizer(package.tokenizer_file)
+        tokenizer: Tokenizer = (HuggingFaceTokenizer(tokenizer_file) if kind == "huggingface"
+                                else SentencePieceTokenizer(tokenizer_file))
         return LoadedModel(package, translator, tokenizer, _folder_size(package.model_dir))
 
     def _evict(self) -> None:

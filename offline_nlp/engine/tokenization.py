@@ -2,18 +2,24 @@
 
 Decoding always goes through sentencepiece itself: a peer that joins pieces and
 replaces ``▁`` *and* ``_`` with spaces breaks every identifier with an underscore.
+
+Summarisation packages converted from Hugging Face (BART's byte-level BPE, T5, Pegasus,
+mBART) may instead carry a ``tokenizer.json``, read by :class:`HuggingFaceTokenizer`
+with the optional ``tokenizers`` library (no PyTorch), imported only when such a
+package is loaded.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import Protocol
 
 import sentencepiece as spm
 
 from offline_nlp.errors import ModelLoadError
 
-__all__ = ["SentencePieceTokenizer", "piece_spans"]
+__all__ = ["HuggingFaceTokenizer", "SentencePieceTokenizer", "Tokenizer", "piece_spans"]
 
 _SPACE = "\u2581"
 
@@ -33,6 +39,45 @@ class SentencePieceTokenizer:
 
     def decode(self, pieces: list[str]) -> str:
         return self._sp.decode(pieces)  # type: ignore[no-any-return]
+
+
+class Tokenizer(Protocol):
+    """What the engine needs of a tokenizer: text to model tokens and back."""
+
+    def encode(self, sentences: list[str]) -> list[list[str]]: ...
+
+    def decode(self, pieces: list[str]) -> str: ...
+
+
+class HuggingFaceTokenizer:
+    """A Hugging Face ``tokenizer.json``, tokens exactly as the converted model expects.
+
+    CTranslate2 adds no special tokens to Transformers models, so :meth:`encode`
+    returns the tokenizer's own, specials included (``<s> ... </s>`` for BART,
+    ``... </s>`` for T5), and :meth:`decode` drops them again.
+    """
+
+    def __init__(self, tokenizer_file: Path) -> None:
+        try:
+            from tokenizers import Tokenizer as _HFTokenizer
+        except ImportError:
+            raise ModelLoadError(
+                f"{tokenizer_file} needs the 'tokenizers' library; install it with "
+                "'pip install tokenizers'") from None
+        try:
+            self._tok = _HFTokenizer.from_file(str(tokenizer_file))
+        except Exception as exc:  # the Rust side raises plain Exception
+            raise ModelLoadError(f"cannot load tokenizer {tokenizer_file}: {exc}") from exc
+        # A tokenizer saved for training may truncate or pad; the engine decides lengths.
+        self._tok.no_truncation()
+        self._tok.no_padding()
+
+    def encode(self, sentences: list[str]) -> list[list[str]]:
+        return [encoding.tokens for encoding in self._tok.encode_batch(sentences)]
+
+    def decode(self, pieces: list[str]) -> str:
+        ids = [self._tok.token_to_id(piece) for piece in pieces]
+        return self._tok.decode([i for i in ids if i is not None], skip_special_tokens=True)  # type: ignore[no-any-return]
 
 
 def piece_spans(text: str, pieces: list[str]) -> list[tuple[int, int]] | None:
