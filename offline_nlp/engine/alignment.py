@@ -15,8 +15,11 @@ _SPACE = "\u2581"
 
 
 def _is_punct(piece: str) -> bool:
+    """Punctuation that stands between words; ``_`` and ``-`` join the pieces of one
+    (``ka_lome``, ``well-known``)."""
     body = piece.replace(_SPACE, "")
-    return bool(body) and all(unicodedata.category(c).startswith("P") for c in body)
+    return bool(body) and all(unicodedata.category(c).startswith("P")
+                              and unicodedata.category(c) not in ("Pc", "Pd") for c in body)
 
 
 def _word_groups(pieces: list[str]) -> list[list[int]]:

@@ -314,6 +314,7 @@ class Engine:
             num_hypotheses=n_best,
             max_decoding_length=min(1024, int(longest * options.length_ratio) + options.length_extra),
             replace_unknowns=options.replace_unknowns,
+            length_penalty=options.length_penalty,
             repetition_penalty=options.repetition_penalty or 1.0,
             no_repeat_ngram_size=options.no_repeat_ngram_size or 0,
             return_attention=align,
@@ -377,7 +378,8 @@ def _chain(sentence: str, hops: list[dict[str, _Sentence]]) -> list[_Sentence]:
 
 def _options_key(model: LoadedModel, options: TranslationOptions) -> str:
     return (f"b{options.beam_size}n{options.num_alternatives}u{int(options.replace_unknowns)}"
-            f"l{options.length_ratio},{options.length_extra}r{options.repetition_penalty}"
+            f"l{options.length_ratio},{options.length_extra},{options.length_penalty}"
+            f"r{options.repetition_penalty}"
             f"g{options.no_repeat_ngram_size}p{model.package.info.target_prefix}")
 
 

@@ -29,6 +29,10 @@ class TranslationOptions:
         length_ratio, length_extra: each sentence may produce at most
             ``length_ratio * source_tokens + length_extra`` tokens, so long sentences
             are never silently cut at CTranslate2's fixed default of 256.
+        length_penalty: CTranslate2's length normalisation of beam scores. 0 (raw
+            log-probabilities) was exact on 99.6-100% of held-out fixture sentences at
+            beam 2 where CTranslate2's default of 1 (and argostranslate's 0.2) ended
+            91-97% of them correctly, the rest cut short (see bench/beams.py).
         repetition_penalty, no_repeat_ngram_size: guards against runaway repetition;
             ``None`` lets the engine pick per target script (see engine.translator).
         use_cache: read and write the persistent segment cache.
@@ -39,6 +43,7 @@ class TranslationOptions:
     replace_unknowns: bool = True
     length_ratio: float = 2.0
     length_extra: int = 16
+    length_penalty: float = 0.0
     repetition_penalty: float | None = None
     no_repeat_ngram_size: int | None = None
     use_cache: bool = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ if os.environ.get("OFFLINE_NLP_REQUIRE_PARITY"):
 else:
     pytest.importorskip("argostranslate", reason="run 'make parity' for the argostranslate peer")
 
-BEAM = 4  # argostranslate's default (ARGOS_BEAM_SIZE)
+# argostranslate's decoding: beam 4 (ARGOS_BEAM_SIZE) and length_penalty 0.2
+ARGOS = TranslationOptions(beam_size=4, length_penalty=0.2)
 
 
 class OurSentencizer:
@@ -83,9 +85,9 @@ def sentences(language: str, count: int, seed: int) -> list[str]:
 @pytest.mark.parametrize("pair", FIXTURE_PAIRS)
 def test_sentences_translate_identically(argos, engine: Engine, pair: str) -> None:
     source, target = pair.split("_")
-    inputs = sentences(source, 100, seed=hash(pair) % 1000)
+    inputs = sentences(source, 100, seed=zlib.crc32(pair.encode()) % 1000)
     ours = [t.text for t in engine.translate_texts(inputs, source, target,
-                                                   TranslationOptions(beam_size=BEAM))]
+                                                   ARGOS)]
     theirs = [argos.translate(s, source, target) for s in inputs]
     assert ours == theirs
 
@@ -97,13 +99,13 @@ def test_paragraphs_translate_identically(argos, engine: Engine, pair: str) -> N
     rng = random.Random(3)
     text = "\n".join(sep.join(synthetic.random_sentence(rng, source) for _ in range(3))
                      for _ in range(5))
-    assert engine.translate(text, source, target, TranslationOptions(beam_size=BEAM)) \
+    assert engine.translate(text, source, target, ARGOS) \
         == argos.translate(text, source, target)
 
 
 def test_argostranslate_defects_we_do_not_copy(argos, engine: Engine) -> None:
     """argostranslate turns '_' into spaces and puts spaces between CJK sentences."""
-    text = "The river is near. The garden is good."
+    text = "The river is cold. The garden is good."
     ours = engine.translate(text, "en", "xl")
     assert "_" in ours and argos.translate(text, "en", "xl") == ours.replace("_", " ")
     cjk = engine.translate("The water is good. We go home.", "en", "xz")
