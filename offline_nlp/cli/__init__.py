@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from offline_nlp._version import __version__
+from offline_nlp.cli import doctor as doctor_cmd
 from offline_nlp.cli import packages as packages_cmd
 from offline_nlp.cli import summarize as summarize_cmd
 from offline_nlp.cli import translate as translate_cmd
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     translate_cmd.register(commands)
     summarize_cmd.register(commands)
     packages_cmd.register(commands)
+    doctor_cmd.register(commands)
     _register_gui(commands)
     return parser
 

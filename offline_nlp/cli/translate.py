@@ -6,12 +6,21 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from offline_nlp.cli.output import ProgressBar, emit_json, info
 from offline_nlp.context import AppContext
 from offline_nlp.engine import PRESETS, TranslationOptions
+from offline_nlp.errors import OutputExistsError
+from offline_nlp.progress import atomic_write
+
+if TYPE_CHECKING:
+    from offline_nlp.langdetect import Detection
 
 __all__ = ["register"]
+
+AUTO = "auto"
+SAMPLE_CHARS = 20_000  # --from auto reads this much of a text or document
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,7 +31,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     cmd.add_argument("inputs", nargs="*", type=Path, metavar="FILE",
                      help="files or folders (folders are searched recursively)")
     cmd.add_argument("--from", dest="source", required=True, metavar="LANG",
-                     help="source language code, e.g. en")
+                     help="source language code, e.g. en, or 'auto' to detect it per text "
+                          "or file among the installed source languages")
     cmd.add_argument("--to", dest="target", required=True, metavar="LANG",
                      help="target language code, e.g. zh")
     cmd.add_argument("--text", help="translate this text instead of files or stdin")
@@ -61,6 +71,7 @@ def decoding_options(args: argparse.Namespace, context: AppContext) -> Translati
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
     options = decoding_options(args, context)
+    args.detected = {}  # input path -> detected source language (--from auto)
     if args.text is not None or not args.inputs:
         text = args.text if args.text is not None else sys.stdin.read()
         return _translate_text(args, context, options, text)
@@ -69,6 +80,10 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
 
 def _translate_text(args: argparse.Namespace, context: AppContext,
                     options: TranslationOptions, text: str) -> int:
+    detected = None
+    if args.source == AUTO:
+        detected = detect_source(context, text[:SAMPLE_CHARS], args.target, "the text")
+        args.source = detected.language
     bar = ProgressBar("translating")
     result = context.engine.translate_texts([text], args.source, args.target, options,
                                             on_progress=bar)[0]
@@ -77,12 +92,20 @@ def _translate_text(args: argparse.Namespace, context: AppContext,
         info(f"note: no direct {args.source}→{args.target} package; translated through "
              f"{result.pivot}")
     if args.json:
-        emit_json({"translation": result.text, "alternatives": list(result.alternatives),
-                   "pivot": result.pivot})
+        data = {"translation": result.text, "alternatives": list(result.alternatives),
+                "pivot": result.pivot}
+        if detected is not None:
+            data["detected"] = {"language": detected.language,
+                                "confidence": round(detected.confidence, 4)}
+        emit_json(data)
         return 0
     output = result.text + ("" if result.text.endswith("\n") else "\n")
     if args.output and str(args.output) != "-":
-        args.output.write_text(output, encoding="utf-8")
+        if args.output.exists() and not args.overwrite:
+            raise OutputExistsError(f"{args.output} already exists; pass --overwrite to "
+                                    "replace it")
+        with atomic_write(args.output) as handle:
+            handle.write(output.encode("utf-8"))
     else:
         sys.stdout.write(output)
         for alternative in result.alternatives:
@@ -99,6 +122,8 @@ def _translate_files(args: argparse.Namespace, context: AppContext,
         info(f"skipped {path}: {reason}")
     jobs = [(src, _destination(args, src, root, len(supported), output_path))
             for src, root in supported]
+    if args.source == AUTO:
+        return _translate_detected(args, context, options, jobs, len(skipped))
     context.engine.route(args.source, args.target)  # fail before opening anything
     bar = ProgressBar("translating")
     results = translate_documents(
@@ -108,10 +133,65 @@ def _translate_files(args: argparse.Namespace, context: AppContext,
     return _summarise(args, results, len(skipped))
 
 
+def detect_source(context: AppContext, text: str, target: str, label: str) -> Detection:
+    """The language of ``text`` among the installed sources that reach ``target``."""
+    from offline_nlp.langdetect import LanguageDetectionError, detect_among, rank
+
+    sources = sorted({source for source, to in context.engine.pairs() if to == target})
+    if not sources:
+        raise LanguageDetectionError(
+            f"no installed package translates into {target}, so there is no source language "
+            f"to detect; see 'offline-nlp languages'")
+    found = detect_among(text, sources)
+    if found is None:
+        ranked = rank(text)
+        looks = (f"it looks like {ranked[0].language} ({ranked[0].confidence:.0%})" if ranked
+                 else "it has no letters")
+        raise LanguageDetectionError(
+            f"cannot detect the source language of {label}: {looks}, and no installed "
+            f"package translates that into {target} (installed sources: {', '.join(sources)}); "
+            f"pass --from LANG or install a package")
+    names = {language.code: language.name for language in context.engine.languages()}
+    info(f"detected {names.get(found.language, found.language)} ({found.language}, "
+         f"{found.confidence:.0%}) in {label}")
+    return found
+
+
+def _translate_detected(args: argparse.Namespace, context: AppContext,
+                        options: TranslationOptions, jobs: list[tuple[Path, Path]],
+                        skipped: int) -> int:
+    """``--from auto`` over files: detect each file's language, translate by language."""
+    from offline_nlp.documents.pipeline import DocumentResult, translate_documents
+    from offline_nlp.documents.registry import open_document
+    from offline_nlp.errors import OfflineNLPError
+
+    by_source: dict[str, list[tuple[Path, Path]]] = {}
+    results: list[DocumentResult] = []
+    for src, dst in jobs:
+        try:
+            texts = (segment.text for segment in open_document(src).segments()[:500])
+            sample = "\n\n".join(texts)[:SAMPLE_CHARS]
+            language = detect_source(context, sample, args.target, str(src)).language
+        except OfflineNLPError as exc:
+            results.append(DocumentResult(src, dst, "failed", exc))
+            continue
+        by_source.setdefault(language, []).append((src, dst))
+        args.detected[str(src)] = language
+    bar = ProgressBar("translating")
+    for source, group in by_source.items():
+        results += translate_documents(
+            group, context.engine, source, args.target, options, bilingual=args.bilingual,
+            overwrite=args.overwrite, skip_existing=args.skip_existing, on_progress=bar)
+    bar.close()
+    order = {src: index for index, (src, _dst) in enumerate(jobs)}
+    return _summarise(args, sorted(results, key=lambda r: order.get(r.source, 0)), skipped)
+
+
 def _destination(args: argparse.Namespace, src: Path, root: Path | None, count: int,
                  output_path: object) -> Path:
     out = args.output
-    if out is not None and count == 1 and root is None and not out.is_dir() and out.suffix:
+    one_file = count == 1 and len(args.inputs) == 1 and args.inputs[0].is_file()
+    if out is not None and one_file and not out.is_dir() and out.suffix:
         return out  # one file to an explicit file name
     folder = out if out is not None else src.parent
     return output_path(src, folder, args.target, root)  # type: ignore[operator,no-any-return]
@@ -126,7 +206,11 @@ def _summarise(args: argparse.Namespace, results: list, skipped_inputs: int) -> 
         elif result.status == "done" and not args.json:
             print(result.output)
     if args.json:
+        detected = getattr(args, "detected", {})
+        auto = getattr(args, "source", None) == AUTO
         emit_json([{"input": str(r.source), "output": str(r.output), "status": r.status,
-                    "error": str(r.error) if r.error else None} for r in results])
+                    "error": str(r.error) if r.error else None,
+                    **({"detected": detected.get(str(r.source))} if auto else {})}
+                   for r in results])
     info(f"{counts['done']} translated, {counts['failed']} failed, {counts['skipped']} skipped")
     return 1 if counts["failed"] else 0
