@@ -27,7 +27,11 @@ EPILOG = """examples:
   offline-nlp translate --from en --to zh --text "Good morning."
   offline-nlp translate --from en --to de report.docx book.epub -o out/
   offline-nlp translate --from en --to ja docs/ -o docs-ja/     a whole folder
+  offline-nlp translate --from auto --to en notes.txt          detect the language
   echo "Hello." | offline-nlp translate --from en --to fr
+  offline-nlp summarize --to zh report.docx                    summarise, then translate
+  offline-nlp gui                                               the desktop app
+  offline-nlp doctor                                            versions, folders, GPU
 """
 
 Handler = Callable[[argparse.Namespace, AppContext], int]
@@ -58,7 +62,11 @@ def _register_gui(commands: argparse._SubParsersAction) -> None:  # type: ignore
 
 
 def _run_gui(args: argparse.Namespace, context: AppContext | None) -> int:
-    from offline_nlp.gui.app import main as gui_main  # Qt only when asked for
+    try:
+        from offline_nlp.gui.app import main as gui_main  # Qt only when asked for
+    except ImportError as exc:
+        raise OfflineNLPError(f"the desktop app needs PySide6 ({exc}); install it with "
+                              "pip install 'offline-nlp[gui]'") from None
 
     return gui_main([])
 

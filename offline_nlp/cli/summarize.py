@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from offline_nlp.cli.output import ProgressBar, emit_json, info
+from offline_nlp.cli.translate import AUTO, SAMPLE_CHARS, detect_source
 from offline_nlp.context import AppContext
 from offline_nlp.engine.summarizer import Summarizer, Summary
 from offline_nlp.errors import DocumentParseError, OutputExistsError, UnsupportedFormatError
@@ -46,7 +47,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     size.add_argument("--ratio", type=float, metavar="R",
                       help="summary length as a share of the input, 0 < R <= 1")
     cmd.add_argument("--from", dest="source", metavar="LANG",
-                     help="language of the input (default: the --model package's)")
+                     help="language of the input, or 'auto' (default: the --model "
+                          "package's; with --to, detected)")
     cmd.add_argument("--to", dest="target", metavar="LANG",
                      help="translate the summary into LANG")
     cmd.add_argument("--translate-first", action="store_true",
@@ -93,6 +95,10 @@ def _read_plain(path: Path, reason: UnsupportedFormatError | None) -> str:
         raise DocumentParseError(f"{path.name}: cannot read the file ({exc.strerror})") from None
 
 
+def sample_of(inputs: list[tuple[str, str]]) -> str:
+    return "\n\n".join(text for _, text in inputs)[:SAMPLE_CHARS]
+
+
 def _inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
     if args.text is not None:
         return [("text", args.text)]
@@ -116,12 +122,17 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     if source is None and args.model:
         spec = summarizer.find(model=args.model)
         source = spec.package.info.from_code if spec else None
-    if args.target and source is None:
-        info("offline-nlp: error: --to needs the input's language: give --from (or --model)")
-        return 2
-    if args.target:
+    if args.target and source not in (None, AUTO):
         context.engine.route(source, args.target)  # fail before reading anything
     inputs = _inputs(args)
+    if args.target and source in (None, AUTO):  # the input's language decides the route
+        source = detect_source(context, sample_of(inputs), args.target, "the input").language
+    elif source == AUTO:
+        from offline_nlp.langdetect import detect
+
+        found = detect(sample_of(inputs))
+        info(f"detected {found.language} ({found.confidence:.0%}) in the input")
+        source = found.language
     _refuse_overwrite(args, inputs)  # before the slow part
     results = _summarize(args, context, summarizer, source, [text for _, text in inputs])
     if any(r.method == "extractive" for r in results) and not args.extractive:

@@ -133,3 +133,19 @@ def test_an_existing_summary_is_not_overwritten_without_asking(
     assert out.read_text(encoding="utf-8") == "keep me\n"
     assert main(["summarize", "--extractive", str(source), "-o", str(out), "--overwrite"]) == 0
     assert out.read_text(encoding="utf-8") != "keep me\n"
+
+
+def test_summarise_and_translate_detects_the_input_language(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], installed_home,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue's own example, `summarize --to LANG FILE`, needs no --from."""
+    import synthetic
+
+    monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(installed_home.packages))
+    source = tmp_path / "report.txt"
+    source.write_text("The water is good. We go home now.\n", encoding="utf-8")
+    assert main(["summarize", "--extractive", "--ratio", "1", "--to", "xl",
+                 str(source)]) == 0
+    out, err = capsys.readouterr()
+    assert "detected English (en" in err
+    assert out == synthetic.translate_text("The water is good. We go home now.", "en", "xl") + "\n"
