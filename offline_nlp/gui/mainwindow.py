@@ -1,0 +1,229 @@
+"""The main window: welcome page or tabs, status bar, shortcuts, drops, remembered layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QTabWidget, QWidget
+
+from offline_nlp.gui.documents_tab import DocumentsTab
+from offline_nlp.gui.jobs import JobController
+from offline_nlp.gui.packages_tab import PACKAGE_SUFFIX, PackagesTab
+from offline_nlp.gui.settings_tab import SettingsTab
+from offline_nlp.gui.summarize_tab import SummarizeTab
+from offline_nlp.gui.text_tab import TextTab
+from offline_nlp.gui.welcome import WelcomePage
+from offline_nlp.gui.widgets import dropped_paths
+
+if TYPE_CHECKING:
+    from offline_nlp.context import AppContext
+
+__all__ = ["MainWindow"]
+
+
+class MainWindow(QMainWindow):
+    """One window over one :class:`AppContext` (one engine) and one :class:`JobController`."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.controller = JobController(self)
+        self.setWindowTitle("Offline NLP")
+        self.setAcceptDrops(True)
+        self.resize(1100, 720)
+        # Window state only; domain settings live in the settings file (settings.py).
+        self.window_state = QSettings(str(context.paths.config / "window.ini"),
+                                      QSettings.Format.IniFormat)
+
+        self.text_tab = TextTab(context, self.controller)
+        self.documents_tab = DocumentsTab(context, self.controller)
+        self.summarize_tab = SummarizeTab(context, self.controller)
+        self.packages_tab = PackagesTab(context, self.controller)
+        self.settings_tab = SettingsTab(context)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.text_tab, "Text")
+        self.tabs.addTab(self.documents_tab, "Documents")
+        self.tabs.addTab(self.summarize_tab, "Summarise")
+        self.tabs.addTab(self.packages_tab, "Packages")
+        self.tabs.addTab(self.settings_tab, "Settings")
+
+        self.welcome = WelcomePage(context, self.controller)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.tabs)
+        self.setCentralWidget(self.pages)
+
+        self.models_label = QLabel("No model loaded")
+        self.time_label = QLabel("")
+        for label in (self.models_label, self.time_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+
+        self._connect()
+        self._shortcuts()
+        self.refresh_languages()
+        self.pages.setCurrentWidget(self.tabs if self.has_translation_packages() else self.welcome)
+        self._restore_state()
+
+    # -- wiring -------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        for tab in (self.text_tab, self.documents_tab):
+            tab.packages_requested.connect(self.open_packages)
+        self.summarize_tab.packages_requested.connect(self.open_packages)
+        self.text_tab.translated.connect(self._on_translated)
+        self.documents_tab.translated.connect(self._on_translated)
+        self.summarize_tab.finished_work.connect(self._on_translated)
+        self.packages_tab.packages_changed.connect(self._on_packages_changed)
+        self.welcome.packages_changed.connect(self._on_packages_changed)
+        self.welcome.skipped.connect(self._on_welcome_skipped)
+        self.settings_tab.saved.connect(self._on_settings_saved)
+
+    def _shortcuts(self) -> None:
+        bindings = [
+            (("Ctrl+Return", "Ctrl+Enter"), self._on_translate_shortcut),
+            (("Ctrl+Shift+S",), self._on_swap_shortcut),
+            (("Ctrl+O",), self._on_add_files_shortcut),
+        ]
+        self.shortcuts: list[QShortcut] = []
+        for keys, slot in bindings:
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.activated.connect(slot)
+                self.shortcuts.append(shortcut)
+
+    def has_translation_packages(self) -> bool:
+        return bool(self.context.engine.pairs())
+
+    # -- actions ------------------------------------------------------------------------
+
+    @Slot(str, str)
+    def open_packages(self, source: str = "", target: str = "") -> None:
+        """Show the Packages tab, filtered to a pair when one is given."""
+        self.pages.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.packages_tab)
+        self.packages_tab.show_pair(source, target)
+
+    def refresh_languages(self) -> None:
+        self.text_tab.refresh_languages()
+        self.documents_tab.refresh_languages()
+        self.summarize_tab.refresh_languages()
+        self.welcome.refresh()
+
+    def _save_state(self) -> None:
+        state = self.window_state
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("tab", self.tabs.currentIndex())
+        for splitter in self.findChildren(QSplitter):
+            if splitter.objectName():
+                state.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
+        for name, tab in (("text", self.text_tab), ("documents", self.documents_tab)):
+            source, target = tab.pair.pair()
+            state.setValue(f"languages/{name}", f"{source}>{target}")
+        state.sync()
+
+    def _restore_state(self) -> None:
+        state = self.window_state
+        geometry = state.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for splitter in self.findChildren(QSplitter):
+            saved = state.value(f"splitters/{splitter.objectName()}")
+            if splitter.objectName() and isinstance(saved, QByteArray):
+                splitter.restoreState(saved)
+        for name, tab in (("text", self.text_tab), ("documents", self.documents_tab)):
+            saved = str(state.value(f"languages/{name}", "") or "")
+            if ">" in saved:
+                tab.pair.set_pair(*saved.split(">", 1))
+        self.tabs.setCurrentIndex(int(state.value("tab", 0) or 0))
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Cancel running jobs and wait for the pools (also wired to ``aboutToQuit``)."""
+        self.controller.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_state()
+        self.shutdown()
+        super().closeEvent(event)
+
+    # -- drops on the whole window --------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event)
+        if not paths:
+            return
+        event.acceptProposedAction()
+        self.handle_paths(paths)
+
+    def handle_paths(self, paths: list[Path]) -> None:
+        """Packages go to the package manager, everything else to the document queue."""
+        packages = [p for p in paths if p.suffix.lower() == PACKAGE_SUFFIX]
+        documents = [p for p in paths if p.suffix.lower() != PACKAGE_SUFFIX]
+        if packages:
+            if self.pages.currentWidget() is self.welcome:
+                self.welcome.install_files(packages)
+            else:
+                self.tabs.setCurrentWidget(self.packages_tab)
+                self.packages_tab.install_files(packages)
+        if documents:
+            self.pages.setCurrentWidget(self.tabs)
+            self.tabs.setCurrentWidget(self.documents_tab)
+            self.documents_tab.add_paths(documents)
+
+    # -- slots ----------------------------------------------------------------------------
+
+    @Slot(float)
+    def _on_translated(self, seconds: float) -> None:
+        self.time_label.setText(f"Last translation: {seconds:.2f} s")
+        loaded = self.context.engine.loaded_models()
+        self.models_label.setText("Loaded: " + ", ".join(loaded) if loaded else "No model loaded")
+
+    @Slot()
+    def _on_packages_changed(self) -> None:
+        self.refresh_languages()
+        self.packages_tab.reload()
+        loaded = self.context.engine.loaded_models()
+        self.models_label.setText("Loaded: " + ", ".join(loaded) if loaded else "No model loaded")
+        if self.has_translation_packages() and self.pages.currentWidget() is self.welcome:
+            self.pages.setCurrentWidget(self.tabs)
+            self.tabs.setCurrentWidget(self.text_tab)
+
+    @Slot()
+    def _on_welcome_skipped(self) -> None:
+        self.pages.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.packages_tab)
+
+    @Slot()
+    def _on_settings_saved(self) -> None:
+        self.refresh_languages()   # favourite languages may have changed
+        self.statusBar().showMessage("Settings saved", 3000)
+
+    @Slot()
+    def _on_translate_shortcut(self) -> None:
+        if self.tabs.currentWidget() is self.summarize_tab:
+            self.summarize_tab.summarize()
+        else:
+            self.tabs.setCurrentWidget(self.text_tab)
+            self.text_tab.translate_now()
+
+    @Slot()
+    def _on_swap_shortcut(self) -> None:
+        if self.tabs.currentWidget() is self.documents_tab:
+            self.documents_tab.pair.swap()
+        else:
+            self.text_tab.swap()
+
+    @Slot()
+    def _on_add_files_shortcut(self) -> None:
+        self.pages.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.documents_tab)
+        self.documents_tab.choose_files()

@@ -1,0 +1,91 @@
+"""Work functions for package jobs (run on the ``io`` pool); they take copies, not widgets."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from offline_nlp.packages import PackageManager
+from offline_nlp.packages.metadata import InstalledPackage, PackageInfo
+from offline_nlp.progress import Progress, ProgressCallback, check_cancel
+
+__all__ = ["IndexResult", "format_size", "install_files", "install_infos", "load_index", "remove"]
+
+Work = Callable[[ProgressCallback, threading.Event], object]
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """The index (empty when unavailable), the installed packages and why it is empty."""
+
+    available: tuple[PackageInfo, ...]
+    installed: tuple[InstalledPackage, ...]
+    problem: str = ""
+
+
+def format_size(size: int) -> str:
+    if size <= 0:
+        return ""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000  # type: ignore[assignment]
+    return ""
+
+
+def load_index(manager: PackageManager, refresh: bool) -> Work:
+    def work(_on_progress: ProgressCallback, _cancel: threading.Event) -> IndexResult:
+        from offline_nlp.errors import PackageError
+
+        installed = tuple(manager.installed())
+        try:
+            return IndexResult(tuple(manager.available(refresh)), installed)
+        except PackageError as exc:   # offline without a cached index is a state, not an error
+            return IndexResult((), installed, str(exc))
+    return work
+
+
+def _scaled(on_progress: ProgressCallback, step: int, steps: int, label: str) -> ProgressCallback:
+    """Report package ``step`` of ``steps`` as one bar of 1000 units per package."""
+    def report(p: Progress) -> None:
+        on_progress(Progress(step * 1000 + round(p.fraction * 1000), steps * 1000, label))
+    return report
+
+
+def install_infos(manager: PackageManager, infos: Sequence[PackageInfo]) -> Work:
+    infos = tuple(infos)
+
+    def work(on_progress: ProgressCallback, cancel: threading.Event) -> list[InstalledPackage]:
+        done = []
+        for step, info in enumerate(infos):
+            check_cancel(cancel)
+            label = f"Downloading {info.title} ({step + 1}/{len(infos)})"
+            on_progress(Progress(step * 1000, len(infos) * 1000, label))
+            report = _scaled(on_progress, step, len(infos), label)
+            done.append(manager.install(info, on_progress=report, cancel=cancel))
+        return done
+    return work
+
+
+def install_files(manager: PackageManager, paths: Sequence[Path]) -> Work:
+    paths = tuple(Path(p) for p in paths)
+
+    def work(on_progress: ProgressCallback, cancel: threading.Event) -> list[InstalledPackage]:
+        done = []
+        for step, path in enumerate(paths):
+            check_cancel(cancel)
+            on_progress(Progress(step, len(paths), f"Installing {path.name}"))
+            done.append(manager.install_file(path))
+        on_progress(Progress(len(paths), len(paths), "Installed"))
+        return done
+    return work
+
+
+def remove(manager: PackageManager, codes: Sequence[str]) -> Work:
+    codes = tuple(codes)
+
+    def work(_on_progress: ProgressCallback, _cancel: threading.Event) -> list[InstalledPackage]:
+        return [manager.remove(code) for code in codes]
+    return work

@@ -1,0 +1,146 @@
+"""The Settings tab: the shared settings file (the CLI reads the same one)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from offline_nlp.engine.types import PRESETS
+from offline_nlp.errors import OfflineNLPError
+from offline_nlp.gui.dialogs.errors import show_error
+from offline_nlp.settings import Settings, save_settings
+
+if TYPE_CHECKING:
+    from offline_nlp.context import AppContext
+
+__all__ = ["SettingsTab"]
+
+DEVICES = (("cpu", "CPU"), ("cuda", "GPU (CUDA)"), ("auto", "GPU when available, else CPU"))
+
+
+class SettingsTab(QWidget):
+    saved = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._build()
+        self.load(context.settings)
+
+    def _build(self) -> None:
+        self.preset = QComboBox()
+        for name, options in PRESETS.items():
+            self.preset.addItem(f"{name.capitalize()} (beam size {options.beam_size})", name)
+        self.device = QComboBox()
+        for code, label in DEVICES:
+            self.device.addItem(label, code)
+        self.threads = QSpinBox()
+        self.threads.setRange(0, max(64, os.cpu_count() or 1))
+        self.threads.setSpecialValueText("Automatic")
+        self.parallel = QSpinBox()
+        self.parallel.setRange(0, 64)
+        self.parallel.setSpecialValueText("Automatic")
+        self.models = QSpinBox()
+        self.models.setRange(1, 32)
+        self.models.setSuffix(" models")
+        self.use_cache = QCheckBox("Remember translated sentences (faster repeats)")
+        self.packages_dir = QLineEdit()
+        self.packages_dir.setPlaceholderText(str(self._context.paths.packages))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._on_browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.packages_dir, 1)
+        folder_row.addWidget(browse)
+        self.favourites = QLineEdit()
+        self.favourites.setPlaceholderText("Language codes listed first, e.g. en zh de")
+
+        form = QFormLayout()
+        form.addRow("Quality", self.preset)
+        form.addRow("Run on", self.device)
+        form.addRow("Threads per translation", self.threads)
+        form.addRow("Translations in parallel", self.parallel)
+        form.addRow("Models kept in memory", self.models)
+        form.addRow("", self.use_cache)
+        form.addRow("Packages folder", folder_row)
+        form.addRow("Favourite languages", self.favourites)
+
+        self.save_button = QPushButton("Save")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.clicked.connect(lambda: self.load(self._context.settings))
+        self.note = QLabel(f"Saved to {self._context.paths.settings_file}. Quality and favourites "
+                           "apply at once; device, threads, memory and the packages folder after "
+                           "a restart. The appearance follows the system's light or dark theme.")
+        self.note.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        holder = QWidget()
+        holder.setMaximumWidth(760)
+        column = QVBoxLayout(holder)
+        column.addLayout(form)
+        column.addWidget(self.note)
+        column.addLayout(buttons)
+        column.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(holder, 1)
+        layout.addStretch(0)
+
+    def load(self, settings: Settings) -> None:
+        self.preset.setCurrentIndex(max(0, self.preset.findData(settings.preset)))
+        self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
+        self.threads.setValue(settings.cpu_threads)
+        self.parallel.setValue(settings.parallel_jobs)
+        self.models.setValue(max(1, settings.max_loaded_models))
+        self.use_cache.setChecked(settings.use_cache)
+        self.packages_dir.setText(settings.packages_dir)
+        self.favourites.setText(" ".join(settings.favourite_languages))
+
+    def current(self) -> Settings:
+        return replace(
+            self._context.settings,
+            preset=self.preset.currentData(),
+            device=self.device.currentData(),
+            cpu_threads=self.threads.value(),
+            parallel_jobs=self.parallel.value(),
+            max_loaded_models=self.models.value(),
+            use_cache=self.use_cache.isChecked(),
+            packages_dir=self.packages_dir.text().strip(),
+            favourite_languages=tuple(self.favourites.text().replace(",", " ").split()),
+        )
+
+    @Slot()
+    def save(self) -> None:
+        try:
+            settings = self.current().validate()
+            save_settings(settings, self._context.paths.settings_file)
+        except (OfflineNLPError, OSError) as exc:
+            show_error(self, exc, "Cannot save settings")
+            return
+        self._context.settings = settings
+        self.saved.emit()
+
+    @Slot()
+    def _on_browse(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Packages folder",
+                                                self.packages_dir.text() or str(Path.home()))
+        if name:
+            self.packages_dir.setText(name)

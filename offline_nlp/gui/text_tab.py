@@ -1,0 +1,318 @@
+"""The Text tab: translate as you type, with history, copy and a missing-pair banner."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from offline_nlp.engine.types import Translation
+from offline_nlp.errors import LanguagePairUnavailableError
+from offline_nlp.gui.dialogs.errors import show_error
+from offline_nlp.gui.history import History, HistoryEntry
+from offline_nlp.gui.jobs import JobController, LatestOnly
+from offline_nlp.gui.widgets import Banner, EmptyState, LanguagePair, enlarge_font, language_name
+from offline_nlp.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from offline_nlp.context import AppContext
+
+__all__ = ["TextResult", "TextTab"]
+
+DEBOUNCE_MS = 400
+
+
+@dataclass(frozen=True)
+class TextResult:
+    """What a finished request returns to the GUI thread."""
+
+    source_text: str
+    translation: Translation
+    source: str
+    target: str
+    seconds: float
+
+
+class TextTab(QWidget):
+    """Source and target panes; a newer keystroke replaces the waiting request."""
+
+    packages_requested = Signal(str, str)   # source, target
+    translated = Signal(float)              # seconds the last translation took
+
+    def __init__(self, context: AppContext, controller: JobController,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.requests = LatestOnly(controller, "interactive", self)
+        self.history = History(context.paths.data / "history.json")
+        self._build()
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.translate_now)
+        self.source_edit.textChanged.connect(self._on_text_changed)
+        self.pair.changed.connect(self._on_pair_changed)
+        self.requests.succeeded.connect(self._on_succeeded)
+        self.requests.failed.connect(self._on_failed)
+        self.requests.idle.connect(self._on_idle)
+
+    # -- layout -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.pair = LanguagePair()
+        self.translate_button = QPushButton("Translate")
+        self.translate_button.setToolTip("Translate now (Ctrl+Enter)")
+        self.translate_button.clicked.connect(self.translate_now)
+        self.history_button = QPushButton("History")
+        self.history_button.setCheckable(True)
+        self.history_button.setChecked(True)
+        top = QHBoxLayout()
+        top.addWidget(self.pair)
+        top.addStretch(1)
+        top.addWidget(self.translate_button)
+        top.addWidget(self.history_button)
+
+        self.banner = Banner("Get packages…")
+        self.banner.action.connect(self._on_banner_action)
+
+        self.source_edit = QPlainTextEdit()
+        self.source_edit.setPlaceholderText("Type or paste text to translate")
+        self.source_edit.setAccessibleName("Text to translate")
+        enlarge_font(self.source_edit)
+        self.char_count = QLabel("0 characters")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(self.source_edit.clear)
+        source_pane = self._pane(self.source_edit, [self.char_count], [self.clear_button])
+
+        self.target_edit = QPlainTextEdit()
+        self.target_edit.setReadOnly(True)
+        self.target_edit.setPlaceholderText("The translation appears here")
+        self.target_edit.setAccessibleName("Translation")
+        enlarge_font(self.target_edit)
+        self.state_label = QLabel("")
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setToolTip("Copy the translation to the clipboard")
+        self.copy_button.clicked.connect(self.copy_translation)
+        target_pane = self._pane(self.target_edit, [self.state_label], [self.copy_button])
+
+        self.history_panel = self._build_history()
+        self.history_button.toggled.connect(self.history_panel.setVisible)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("text_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        for widget in (source_pane, target_pane, self.history_panel):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 1)
+
+        work = QWidget()
+        layout = QVBoxLayout(work)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+
+        self.empty = EmptyState(
+            "No models installed — open Packages",
+            "Translation runs on this computer with downloadable language packages. "
+            "Install one (or drop an .argosmodel file on this window) to start.",
+            "Open Packages")
+        self.empty.action.connect(lambda: self.packages_requested.emit("", ""))
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(work)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.stack)
+
+    @staticmethod
+    def _pane(edit: QPlainTextEdit, left: list[QWidget], right: list[QWidget]) -> QWidget:
+        pane = QWidget()
+        row = QHBoxLayout()
+        for widget in left:
+            row.addWidget(widget)
+        row.addStretch(1)
+        for widget in right:
+            row.addWidget(widget)
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        layout.addLayout(row)
+        return pane
+
+    def _build_history(self) -> QWidget:
+        panel = QWidget()
+        self.history_search = QLineEdit()
+        self.history_search.setPlaceholderText("Search history")
+        self.history_search.setClearButtonEnabled(True)
+        self.history_search.textChanged.connect(self._show_history)
+        self.history_list = QListWidget()
+        self.history_list.setAccessibleName("Recent translations")
+        self.history_list.setWordWrap(True)
+        self.history_list.setAlternatingRowColors(True)   # palette colours: dark mode too
+        self.history_list.setSpacing(2)
+        self.history_list.itemActivated.connect(self._on_history_activated)
+        self.history_list.itemClicked.connect(self._on_history_activated)
+        clear = QPushButton("Clear history")
+        clear.clicked.connect(self._on_clear_history)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Recent translations"))
+        layout.addWidget(self.history_search)
+        layout.addWidget(self.history_list, 1)
+        layout.addWidget(clear)
+        self._show_history()
+        return panel
+
+    # -- public -------------------------------------------------------------------------
+
+    def refresh_languages(self) -> None:
+        """Re-read what the installed packages can translate (after install/remove)."""
+        engine = self._context.engine
+        self.pair.set_languages(engine.languages(), engine.pairs(),
+                                self._context.settings.favourite_languages)
+        self.stack.setCurrentIndex(1 if self.pair.has_languages() else 0)
+
+    def set_text(self, text: str) -> None:
+        self.source_edit.setPlainText(text)
+
+    @Slot()
+    def translate_now(self) -> None:
+        """Send the current text now (Ctrl+Enter, or the debounce timer)."""
+        self._debounce.stop()
+        text = self.source_edit.toPlainText()
+        source, target = self.pair.pair()
+        if not text.strip():
+            self.requests.cancel()
+            self.target_edit.clear()
+            self.state_label.clear()
+            return
+        if not self.pair.is_available():
+            self._show_missing(source, target)
+            return
+        self.state_label.setText("Translating…")
+        self.requests.submit(self._make_work(text, source, target))
+
+    def _make_work(self, text: str, source: str, target: str):  # type: ignore[no-untyped-def]
+        """The job for one request: it closes over copies, never over widgets."""
+        engine = self._context.engine
+        options = self._context.settings.translation_options()
+
+        def work(on_progress: ProgressCallback, cancel: threading.Event) -> TextResult:
+            started = time.perf_counter()
+            result = engine.translate_texts([text], source, target, options,
+                                            on_progress=on_progress, cancel=cancel)[0]
+            return TextResult(text, result, source, target, time.perf_counter() - started)
+        return work
+
+    @Slot()
+    def swap(self) -> None:
+        """Swap the languages and put the translation in the source pane."""
+        translation = self.target_edit.toPlainText()
+        self.pair.swap()
+        if translation:
+            self.source_edit.setPlainText(translation)
+
+    @Slot()
+    def copy_translation(self) -> None:
+        QGuiApplication.clipboard().setText(self.target_edit.toPlainText())
+        self.state_label.setText("Copied")
+
+    # -- slots --------------------------------------------------------------------------
+
+    @Slot()
+    def _on_text_changed(self) -> None:
+        count = len(self.source_edit.toPlainText())
+        self.char_count.setText(f"{count} character{'s' if count != 1 else ''}")
+        self._debounce.start()
+
+    @Slot(str, str)
+    def _on_pair_changed(self, source: str, target: str) -> None:
+        if self.pair.has_languages() and not self.pair.is_available():
+            self._show_missing(source, target)
+        else:
+            self.banner.hide()
+            if self.source_edit.toPlainText().strip():
+                self._debounce.start()
+
+    def _show_missing(self, source: str, target: str) -> None:
+        names = self.pair.languages()
+        self.banner.show_message(
+            f"No installed package translates {language_name(source, names)} → "
+            f"{language_name(target, names)}, directly or through English.")
+        self.state_label.clear()
+
+    @Slot(int, object)
+    def _on_succeeded(self, _request: int, result: TextResult) -> None:
+        self.target_edit.setPlainText(result.translation.text)
+        via = f" (through {result.translation.pivot})" if result.translation.pivot else ""
+        self.state_label.setText(f"{result.seconds:.2f} s{via}")
+        self.banner.hide()
+        self.translated.emit(result.seconds)
+        self.history.add(HistoryEntry(result.source_text, result.translation.text,
+                                      result.source, result.target))
+        self._show_history()
+
+    @Slot(int, object)
+    def _on_failed(self, _request: int, exc: BaseException) -> None:
+        self.state_label.clear()
+        if isinstance(exc, LanguagePairUnavailableError):
+            self._show_missing(exc.source or self.pair.pair()[0], exc.target or self.pair.pair()[1])
+            return
+        show_error(self, exc, "Translation failed")
+
+    @Slot()
+    def _on_idle(self) -> None:
+        if self.state_label.text() == "Translating…":
+            self.state_label.clear()
+
+    @Slot()
+    def _on_banner_action(self) -> None:
+        self.packages_requested.emit(*self.pair.pair())
+
+    @Slot()
+    def _show_history(self) -> None:
+        self.history_list.clear()
+        names = self.pair.languages()
+        for entry in self.history.search(self.history_search.text())[:100]:
+            first = entry.source_text.strip().splitlines()[0]
+            first = first if len(first) <= 80 else first[:79] + "…"
+            item = QListWidgetItem(f"{first}\n{language_name(entry.source, names)} → "
+                                   f"{language_name(entry.target, names)} · {entry.when}")
+            item.setData(Qt.ItemDataRole.UserRole, entry)
+            item.setToolTip(entry.target_text[:500])
+            self.history_list.addItem(item)
+
+    @Slot(QListWidgetItem)
+    def _on_history_activated(self, item: QListWidgetItem) -> None:
+        entry: HistoryEntry = item.data(Qt.ItemDataRole.UserRole)
+        self.pair.set_pair(entry.source, entry.target)
+        self.source_edit.blockSignals(True)   # show the stored result; no new request
+        self.source_edit.setPlainText(entry.source_text)
+        self.source_edit.blockSignals(False)
+        self._on_text_changed()
+        self._debounce.stop()
+        self.target_edit.setPlainText(entry.target_text)
+
+    @Slot()
+    def _on_clear_history(self) -> None:
+        self.history.clear()
+        self._show_history()

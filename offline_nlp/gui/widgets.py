@@ -1,0 +1,253 @@
+"""Small widgets shared by the tabs: language pickers, drop zone, banners, empty states."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from offline_nlp.engine.types import Language
+
+__all__ = ["Banner", "DropZone", "EmptyState", "LanguagePair", "dropped_paths", "enlarge_font",
+           "language_name"]
+
+MISSING_SUFFIX = " — not installed"
+
+
+def language_name(code: str, languages: Iterable[Language]) -> str:
+    for language in languages:
+        if language.code == code:
+            return language.name
+    return code
+
+
+def enlarge_font(widget: QWidget, factor: float = 1.2) -> None:
+    """Text panes are what people read: a little larger than the UI font."""
+    font = widget.font()
+    font.setPointSizeF(font.pointSizeF() * factor)
+    widget.setFont(font)
+
+
+def dropped_paths(event: QDropEvent | QDragEnterEvent) -> list[Path]:
+    """Local files and folders carried by a drag (other URLs are ignored)."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+class LanguagePair(QWidget):
+    """Source and target pickers with a swap button, listing only translatable pairs.
+
+    A pair asked for that is not installed (after a swap, or remembered from last time)
+    stays selected, marked "not installed", so the caller can offer the packages for it.
+    """
+
+    changed = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source_box = QComboBox()
+        self.target_box = QComboBox()
+        for box in (self.source_box, self.target_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMinimumContentsLength(14)
+        self.source_box.setAccessibleName("Source language")
+        self.target_box.setAccessibleName("Target language")
+        self.swap_button = QToolButton()
+        self.swap_button.setText("⇄")
+        self.swap_button.setToolTip("Swap languages (Ctrl+Shift+S)")
+        self.swap_button.setAccessibleName("Swap languages")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("From"))
+        layout.addWidget(self.source_box)
+        layout.addWidget(self.swap_button)
+        layout.addWidget(QLabel("to"))
+        layout.addWidget(self.target_box)
+        self._languages: list[Language] = []
+        self._pairs: set[tuple[str, str]] = set()
+        self._favourites: tuple[str, ...] = ()
+        self._filling = False
+        self.source_box.currentIndexChanged.connect(self._on_source_changed)
+        self.target_box.currentIndexChanged.connect(self._on_target_changed)
+        self.swap_button.clicked.connect(self.swap)
+
+    # -- data ---------------------------------------------------------------------------
+
+    def set_languages(self, languages: list[Language], pairs: Iterable[tuple[str, str]],
+                      favourites: Iterable[str] = ()) -> None:
+        """Fill the pickers; keeps the current pair when it still exists."""
+        source, target = self.pair()
+        self._languages = list(languages)
+        self._pairs = set(pairs)
+        self._favourites = tuple(favourites)
+        self.set_pair(source, target)
+
+    def pair(self) -> tuple[str, str]:
+        return (self.source_box.currentData() or "", self.target_box.currentData() or "")
+
+    def is_available(self) -> bool:
+        return self.pair() in self._pairs
+
+    def has_languages(self) -> bool:
+        return bool(self._pairs)
+
+    def languages(self) -> list[Language]:
+        return list(self._languages)
+
+    def set_pair(self, source: str, target: str) -> None:
+        """Select a pair; one that is not installed is shown marked (see the class doc)."""
+        self._filling = True
+        try:
+            sources = sorted({s for s, _ in self._pairs})
+            if not source and sources:
+                source = "en" if "en" in sources else self._sorted(sources)[0]
+            self._fill(self.source_box, sources, source)
+            source = self.source_box.currentData() or ""
+            targets = sorted({t for s, t in self._pairs if s == source})
+            if not target or (target == source):
+                target = self._sorted(targets)[0] if targets else ""
+            self._fill(self.target_box, targets, target)
+        finally:
+            self._filling = False
+        self.changed.emit(*self.pair())
+
+    def _sorted(self, codes: Iterable[str]) -> list[str]:
+        """Favourites first (in their order), then by name."""
+        favourites = {code: i for i, code in enumerate(self._favourites)}
+        return sorted(codes, key=lambda c: (favourites.get(c, len(favourites)),
+                                            language_name(c, self._languages).lower()))
+
+    def _fill(self, box: QComboBox, codes: list[str], selected: str) -> None:
+        box.clear()
+        for code in self._sorted(codes):
+            box.addItem(language_name(code, self._languages), code)
+        if selected and selected not in codes:
+            box.addItem(language_name(selected, self._languages) + MISSING_SUFFIX, selected)
+        index = box.findData(selected)
+        box.setCurrentIndex(index if index >= 0 else (0 if box.count() else -1))
+
+    # -- slots --------------------------------------------------------------------------
+
+    @Slot()
+    def swap(self) -> None:
+        source, target = self.pair()
+        if source and target:
+            self.set_pair(target, source)
+
+    @Slot(int)
+    def _on_source_changed(self, _index: int) -> None:
+        if not self._filling:
+            self.set_pair(self.source_box.currentData() or "", self.target_box.currentData() or "")
+
+    @Slot(int)
+    def _on_target_changed(self, _index: int) -> None:
+        if not self._filling:
+            self.changed.emit(*self.pair())
+
+
+class Banner(QFrame):
+    """A one-line message with an optional action button, hidden until shown."""
+
+    action = Signal()
+
+    def __init__(self, button_text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.button = QPushButton(button_text)
+        self.button.setVisible(bool(button_text))
+        self.button.clicked.connect(self.action)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.hide()
+
+    def show_message(self, text: str, with_button: bool = True) -> None:
+        self.label.setText(text)
+        self.button.setVisible(with_button and bool(self.button.text()))
+        self.show()
+
+
+class EmptyState(QWidget):
+    """A centred hint saying what to do, with one button that does it."""
+
+    action = Signal()
+
+    def __init__(self, title: str, hint: str, button_text: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(title)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.hint = QLabel(hint)
+        self.hint.setWordWrap(True)
+        self.button = QPushButton(button_text)
+        self.button.clicked.connect(self.action)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (self.title, self.hint):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(widget)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+
+
+class DropZone(QFrame):
+    """A framed area that takes dropped files and folders and has an "Add files…" button."""
+
+    files_dropped = Signal(list)   # list[Path]
+    add_files = Signal()
+    add_folder = Signal()
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFrameShadow(QFrame.Shadow.Sunken)
+        self.setMinimumHeight(90)
+        label = QLabel(text)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        files = QPushButton("Add files…")
+        files.setToolTip("Add files to translate (Ctrl+O)")
+        files.clicked.connect(self.add_files)
+        folder = QPushButton("Add folder…")
+        folder.clicked.connect(self.add_folder)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(files)
+        buttons.addWidget(folder)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addLayout(buttons)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)
+

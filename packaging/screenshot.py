@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Render each tab of the desktop app at 1280×800 to PNG (docs/screenshots/).
+
+Uses a throwaway OFFLINE_NLP_HOME with the fixture packages installed (the synthetic
+languages of tests/fixtures), sample text and a few translated documents, so no tab
+is empty. Works under Xvfb and with the offscreen platform:
+
+    xvfb-run -a .venv/bin/python packaging/screenshot.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshot.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SIZE = (1280, 800)
+SUFFIX = [""]   # "-dark" with --dark
+
+# Shown as "Available" in the Packages tab and on the welcome page (sizes as in Argos's index).
+SAMPLE_INDEX = [
+    ("en", "English", "de", "German", 92_000_000), ("de", "German", "en", "English", 92_000_000),
+    ("en", "English", "zh", "Chinese", 98_000_000), ("zh", "Chinese", "en", "English", 98_000_000),
+    ("en", "English", "ja", "Japanese", 96_000_000),
+    ("ja", "Japanese", "en", "English", 96_000_000),
+    ("en", "English", "ko", "Korean", 95_000_000), ("en", "English", "fr", "French", 92_000_000),
+    ("fr", "French", "en", "English", 92_000_000), ("en", "English", "es", "Spanish", 92_000_000),
+]
+
+
+def sample_index(fixture_packages: list[Path]) -> list[dict[str, object]]:
+    entries: list[dict[str, object]] = []
+    for src, src_name, tgt, tgt_name, size in SAMPLE_INDEX:
+        entries.append({"code": f"translate-{src}_{tgt}", "type": "translate",
+                        "from_code": src, "from_name": src_name, "to_code": tgt,
+                        "to_name": tgt_name, "package_version": "1.9", "argos_version": "1.9.0",
+                        "size": size, "links": [f"https://example.invalid/{src}_{tgt}.argosmodel"]})
+    for package in fixture_packages:  # the installed ones, with a newer version to update to
+        if not package.name.startswith("translate-"):
+            continue
+        pair = package.name.split("-")[1]
+        src, tgt = pair.split("_")
+        names = {"en": "English", "xl": "Synthetic Latin", "xz": "Synthetic CJK"}
+        entries.append({"code": f"translate-{pair}", "type": "translate", "from_code": src,
+                        "from_name": names[src], "to_code": tgt, "to_name": names[tgt],
+                        "package_version": "1.1" if pair == "en_xz" else "1.0",
+                        "size": package.stat().st_size, "links": [f"https://example.invalid/{pair}"]})
+    return entries
+
+
+def dark_palette():  # type: ignore[no-untyped-def]
+    """A dark palette like a desktop's dark theme (Xvfb has no platform theme to ask)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    role = QPalette.ColorRole
+    palette = QPalette()
+    for name, colour in (("Window", "#2b2b2b"), ("WindowText", "#e6e6e6"), ("Base", "#1e1e1e"),
+                         ("AlternateBase", "#262626"), ("Text", "#e6e6e6"), ("Button", "#353535"),
+                         ("ButtonText", "#e6e6e6"), ("Highlight", "#3d7bd9"),
+                         ("HighlightedText", "#ffffff"), ("ToolTipBase", "#353535"),
+                         ("ToolTipText", "#e6e6e6"), ("PlaceholderText", "#8a8a8a"),
+                         ("Link", "#7fb2ff"), ("Mid", "#444444"), ("Dark", "#1a1a1a")):
+        palette.setColor(getattr(role, name), QColor(colour))
+    return palette
+
+
+def wait_until(app, predicate: Callable[[], bool], timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not reach the state to photograph")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def settle(app, seconds: float = 0.3) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def prepare_home(home: Path, packages: list[Path], with_index: bool) -> None:
+    from offline_nlp.packages import PackageManager
+    from offline_nlp.paths import AppPaths
+
+    paths = AppPaths.under(home).ensure()
+    manager = PackageManager(paths)
+    for package in packages:
+        manager.install_file(package)
+    if with_index:
+        paths.index_cache.write_text(json.dumps(sample_index(packages)), encoding="utf-8")
+
+
+def english(seed: int, count: int) -> str:
+    import synthetic
+
+    rng = random.Random(seed)
+    return " ".join(synthetic.random_sentence(rng, "en", 6, 14) for _ in range(count))
+
+
+def shoot(window, app, out: Path, name: str) -> Path:  # type: ignore[no-untyped-def]
+    settle(app)
+    path = out / f"{name}{SUFFIX[0]}.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"cannot write {path}")
+    print(f"wrote {path}")
+    return path
+
+
+def render(out: Path, packages: list[Path], scratch: Path, dark: bool = False) -> None:
+    from offline_nlp.context import AppContext
+    from offline_nlp.gui.app import create_application
+    from offline_nlp.gui.mainwindow import MainWindow
+    from offline_nlp.paths import AppPaths
+
+    app = create_application()
+    SUFFIX[0] = "-dark" if dark else ""
+    if dark:   # what a desktop in dark mode gives the app; shows no colour is hard-coded
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    # Welcome page: nothing installed, a package list from the (cached) index.
+    welcome_home = scratch / "welcome"
+    prepare_home(welcome_home, [], with_index=False)
+    AppPaths.under(welcome_home).index_cache.write_text(
+        json.dumps(sample_index([])), encoding="utf-8")
+    ctx = AppContext.create(AppPaths.under(welcome_home), use_cache=False)
+    window = MainWindow(ctx)
+    window.resize(*SIZE)
+    window.show()
+    wait_until(app, lambda: window.welcome.list.count() > 0)
+    window.welcome.check(["translate-en_zh", "translate-zh_en", "translate-en_de"])
+    shoot(window, app, out, "welcome")
+    window.close()
+    ctx.close()
+
+    home = scratch / "home"
+    prepare_home(home, packages, with_index=True)
+    ctx = AppContext.create(AppPaths.under(home), use_cache=False)
+    window = MainWindow(ctx)
+    window.resize(*SIZE)
+    window.show()
+
+    pairs = set(ctx.engine.pairs())
+    text_pair = ("en", "xz") if ("en", "xz") in pairs else min(pairs)
+    document_pair = ("en", "xl") if ("en", "xl") in pairs else text_pair
+    text = window.text_tab
+    text.pair.set_pair(*text_pair)
+    history = [english(seed, 1) for seed in (11, 12, 13)]
+    for sample in [*history, english(7, 4)]:
+        text.set_text(sample)
+        text.translate_now()
+        wait_until(app, lambda: not text.requests.is_busy()
+                   and text.target_edit.toPlainText() != "")
+    window.tabs.setCurrentWidget(text)
+    shoot(window, app, out, "text")
+
+    documents = window.documents_tab
+    documents.pair.set_pair(*document_pair)
+    docs = scratch / "documents"
+    docs.mkdir()
+    for i, name in enumerate(("report.txt", "minutes.txt", "notes.srt")):
+        body = english(20 + i, 30)
+        if name.endswith(".srt"):
+            body = "1\n00:00:01,000 --> 00:00:03,000\n" + english(30, 1) + "\n"
+        (docs / name).write_text(body + "\n", encoding="utf-8")
+    (docs / "scan.xyz").write_text("?", encoding="utf-8")
+    window.tabs.setCurrentWidget(documents)
+    documents.add_paths(sorted(docs.iterdir()))
+    wait_until(app, lambda: not documents.is_running())
+    shoot(window, app, out, "documents")
+
+    summary = window.summarize_tab
+    summary.input.setPlainText("\n\n".join(english(40 + i, 4) for i in range(4)))
+    summary.length.setCurrentIndex(summary.length.findData("short"))
+    window.tabs.setCurrentWidget(summary)
+    summary.summarize()
+    wait_until(app, lambda: summary.output.toPlainText() != "" and summary.run_button.isEnabled())
+    shoot(window, app, out, "summarise")
+
+    window.tabs.setCurrentWidget(window.packages_tab)
+    wait_until(app, lambda: window.packages_tab.table.rowCount() > len(packages))
+    window.packages_tab.select_code("translate-en_xz")
+    shoot(window, app, out, "packages")
+
+    window.tabs.setCurrentWidget(window.settings_tab)
+    shoot(window, app, out, "settings")
+    window.close()
+    ctx.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--packages", type=Path, default=FIXTURES / "packages",
+                        help="folder of .argosmodel files to install (default: the fixtures)")
+    parser.add_argument("--dark", action="store_true",
+                        help="render with the dark colour scheme (files named *-dark.png)")
+    args = parser.parse_args(argv)
+    packages = sorted(args.packages.glob("*.argosmodel"))
+    if not packages:
+        print(f"no .argosmodel files in {args.packages}; build them with tests/fixtures/build.py",
+              file=sys.stderr)
+        return 1
+    sys.path.insert(0, str(FIXTURES))
+    sys.path.insert(0, str(ROOT))
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="offline-nlp-shots-") as scratch:
+        # Nothing from the real home, and no network: the index comes from a cached copy.
+        os.environ["OFFLINE_NLP_HOME"] = str(Path(scratch) / "home")
+        os.environ["OFFLINE_NLP_INDEX_URL"] = "http://127.0.0.1:9/index.json"
+        os.environ.pop("OFFLINE_NLP_PACKAGES", None)
+        render(args.out, packages, Path(scratch), args.dark)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
