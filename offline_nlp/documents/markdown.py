@@ -32,6 +32,7 @@ from offline_nlp.documents.markup import (
     InlineRegion,
     Tok,
     analyse,
+    region_segments,
     translate_region,
 )
 from offline_nlp.engine.types import Translation
@@ -407,10 +408,7 @@ class MarkdownDocument(Document):
             self._units.append(_Cell(line_no, start, start + len(content), region))
 
     def segments(self) -> list[Segment]:
-        return [
-            Segment(u.region.text, i, u.region.spans if len(u.region.spans) > 1 else ())
-            for i, u in enumerate(self._units)
-        ]
+        return region_segments(u.region for u in self._units)
 
     def write(
         self, dst: Sink, translations: Sequence[Translation], bilingual: bool = False

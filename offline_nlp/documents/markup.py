@@ -11,10 +11,10 @@ bytes around the translated pieces; text is escaped by the format's function.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from offline_nlp.documents.base import InlineSpan
+from offline_nlp.documents.base import InlineSpan, Segment
 from offline_nlp.documents.inline import Piece, distribute, source_pieces
 from offline_nlp.engine.types import Translation
 
@@ -169,3 +169,8 @@ def translate_region(
     else:
         pieces = distribute(region.text, region.spans, translation.text, translation.alignment)
     return render(region, pieces, escape, break_raw)
+
+
+def region_segments(regions: Iterable[InlineRegion]) -> list[Segment]:
+    """One segment per region; inline spans only where there is formatting to carry."""
+    return [Segment(r.text, i, r.spans if len(r.spans) > 1 else ()) for i, r in enumerate(regions)]

@@ -34,6 +34,7 @@ from offline_nlp.documents.markup import (
     InlineRegion,
     Tok,
     analyse,
+    region_segments,
     translate_region,
 )
 from offline_nlp.engine.types import Translation
@@ -181,10 +182,7 @@ class SubtitleDocument(Document):
         self._cues.append(_Cue(text_start, lines, analyse(toks), keep_breaks))
 
     def segments(self) -> list[Segment]:
-        return [
-            Segment(c.region.text, i, c.region.spans if len(c.region.spans) > 1 else ())
-            for i, c in enumerate(self._cues)
-        ]
+        return region_segments(c.region for c in self._cues)
 
     def write(
         self, dst: Sink, translations: Sequence[Translation], bilingual: bool = False
