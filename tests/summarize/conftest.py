@@ -18,13 +18,10 @@ from offline_nlp.paths import AppPaths
 @pytest.fixture(scope="session")
 def summary_home(tmp_path_factory: pytest.TempPathFactory) -> AppPaths:
     """The summarize package, plus en→xl when it exists, installed through the manager."""
-    if not PACKAGE.exists():
-        pytest.skip("summarize fixture not built (tests/fixtures/build_summarizer.py)")
     paths = AppPaths.under(tmp_path_factory.mktemp("summary-home")).ensure()
     manager = PackageManager(paths)
     manager.install_file(PACKAGE)
-    if fixture_package("en_xl").exists():
-        manager.install_file(fixture_package("en_xl"))
+    manager.install_file(fixture_package("en_xl"))
     return paths
 
 

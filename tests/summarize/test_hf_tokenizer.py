@@ -12,8 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-tokenizers = pytest.importorskip("tokenizers")
+import tokenizers
 
 from offline_nlp.engine import Engine
 from offline_nlp.engine.models import tokenizer_of
