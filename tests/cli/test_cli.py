@@ -11,9 +11,6 @@ from helpers import fixture_package, index_entry, publish
 
 from offline_nlp.cli import main
 
-pytestmark = pytest.mark.skipif(not fixture_package("xz_en").exists(),
-                                reason="fixture models not built (tests/fixtures/build.py)")
-
 TEXT = "The water is good. Where is the house?\n\nWe go home."
 
 
@@ -96,3 +93,34 @@ def test_installing_a_broken_file_fails_cleanly(tmp_path, capsys) -> None:
     bad.write_bytes(b"nope")
     assert main(["--packages-dir", str(tmp_path / "pk"), "packages", "install", str(bad)]) == 1
     assert "not a valid package" in capsys.readouterr().err
+
+
+def test_a_folder_is_translated_keeping_its_tree(installed, tmp_path, capsys) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text("The water is good.\n", encoding="utf-8")
+    (src / "sub" / "b.md").write_text("# The house\n\nWe go `home` now.\n", encoding="utf-8")
+    (src / "sub" / "c.bin").write_bytes(b"\x00\x01")
+    (src / "sub" / "broken.docx").write_bytes(b"not a zip")
+    before = {p: p.read_bytes() for p in src.rglob("*") if p.is_file()}
+    code = main(["translate", "--from", "en", "--to", "xl", str(src), "-o", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    assert code == 1, "one file failed, so the exit code says so"
+    assert (tmp_path / "out" / "a.xl.txt").read_text(encoding="utf-8") == \
+        synthetic.translate_text("The water is good.", "en", "xl") + "\n"
+    md = (tmp_path / "out" / "sub" / "b.xl.md").read_text(encoding="utf-8")
+    assert "`home`" in md and md.startswith("# " + synthetic.translate_text("The house", "en", "xl"))
+    assert "skipped" in err and "c.bin" in err and "broken.docx" in err
+    assert err.strip().endswith("2 translated, 1 failed, 1 skipped")
+    assert {p: p.read_bytes() for p in src.rglob("*") if p.is_file()} == before
+    assert main(["translate", "--from", "en", "--to", "xl", str(src / "a.txt"),
+                 "-o", str(tmp_path / "out")]) == 1, "no overwrite without --overwrite"
+    assert "exists" in capsys.readouterr().err
+
+
+def test_one_file_to_an_explicit_output_name(installed, tmp_path, capsys) -> None:
+    src = tmp_path / "notes.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    assert main(["translate", "--from", "en", "--to", "xz", str(src), "-o",
+                 str(tmp_path / "x.txt")]) == 0
+    assert (tmp_path / "x.txt").read_text(encoding="utf-8") == synthetic.translate_text(TEXT, "en", "xz")

@@ -15,23 +15,41 @@ from offline_nlp.errors import Cancelled, LanguagePairUnavailableError
 from offline_nlp.packages import PackageManager
 from offline_nlp.paths import AppPaths
 
-pytestmark = pytest.mark.skipif(not fixture_package("xz_en").exists(),
-                                reason="fixture models not built (tests/fixtures/build.py)")
 
+def paragraphs(seed: int, count: int = 4, language: str = "en", numbers: bool = True) -> str:
+    """Several paragraphs of several sentences, blank lines and an indented line.
 
-def paragraphs(seed: int, count: int = 4, language: str = "en") -> str:
-    """Several paragraphs of several sentences, blank lines and an indented line."""
+    ``numbers=False`` leaves out sentences with long numbers, the one thing the fixture
+    models get wrong now and then (a digit doubled), for tests about something else.
+    """
     rng = random.Random(seed)
     sep = "" if language == "xz" else " "
-    paras = [sep.join(synthetic.random_sentence(rng, language) for _ in range(rng.randint(1, 4)))
-             for _ in range(count)]
+
+    def sentence() -> str:
+        while True:
+            text = synthetic.random_sentence(rng, language)
+            if numbers or not any(c.isdigit() for c in text):
+                return text
+
+    paras = [sep.join(sentence() for _ in range(rng.randint(1, 4))) for _ in range(count)]
     return "\n\n".join(paras[:-1]) + "\n  " + paras[-1] + "\n"
+
+
+def expected(text: str, source: str, target: str) -> str:
+    """The right translation, keeping each line's indentation (synthetic drops it)."""
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        body = line.lstrip(" ")
+        out.append(line[:len(line) - len(body)] + (synthetic.translate_text(body, source, target)
+                                                     if body else ""))
+    return "\n".join(out)
 
 
 @pytest.mark.parametrize("source, target", [("en", "xl"), ("xl", "en"), ("en", "xz"), ("xz", "en")])
 def test_multi_paragraph_text_is_translated_exactly(fixture_engine: Engine, source: str, target: str) -> None:
     text = paragraphs(7, language=source)
-    assert fixture_engine.translate(text, source, target) == synthetic.translate_text(text, source, target)
+    assert fixture_engine.translate(text, source, target) == expected(text, source, target)
 
 
 def test_cjk_output_has_no_spaces_between_sentences(fixture_engine: Engine) -> None:
@@ -46,8 +64,9 @@ def test_cjk_input_is_split_on_full_width_punctuation(fixture_engine: Engine) ->
 
 
 def test_periods_and_full_stops_are_never_swapped(fixture_engine: Engine) -> None:
-    text = "The price is 3.5 today. The year is 2025."
+    text = "The apple is 3.5 today. The year is 2025."
     out = fixture_engine.translate(text, "en", "xz")
+    assert out == synthetic.translate_text(text, "en", "xz")
     assert "3.5" in out and "2025" in out and out.count("。") == 2 and "." not in out.replace("3.5", "")
     assert fixture_engine.translate(out, "xz", "en") == text
 
@@ -55,7 +74,7 @@ def test_periods_and_full_stops_are_never_swapped(fixture_engine: Engine) -> Non
 def test_underscores_in_words_survive_decoding(fixture_engine: Engine) -> None:
     text = "The river and the music of the garden."
     out = fixture_engine.translate(text, "en", "xl")
-    assert out == synthetic.translate_text(text, "en", "xl")
+    assert out == expected(text, "en", "xl")
     assert out.count("_") == 3
 
 
@@ -63,7 +82,7 @@ def test_missing_pair_goes_through_english(fixture_engine: Engine) -> None:
     text = paragraphs(3, count=2, language="xl")
     [result] = fixture_engine.translate_texts([text], "xl", "xz")
     assert result.pivot == "en"
-    assert result.text == synthetic.translate_text(text, "xl", "xz")
+    assert result.text == expected(text, "xl", "xz")
 
 
 def test_an_unavailable_pair_names_what_is_installed(fixture_engine: Engine) -> None:
@@ -80,20 +99,20 @@ def test_batching_many_files_equals_one_by_one(installed_home: AppPaths) -> None
     files = [paragraphs(seed) for seed in range(6)]
     together = [t.text for t in engine.translate_texts(files, "en", "xl")]
     alone = [engine.translate(text, "en", "xl") for text in files]
-    assert together == alone == [synthetic.translate_text(t, "en", "xl") for t in files]
+    assert together == alone == [expected(t, "en", "xl") for t in files]
 
 
 def test_stream_yields_every_text_in_order(fixture_engine: Engine) -> None:
     texts = [paragraphs(seed, count=1) for seed in range(5)]
     streamed = list(fixture_engine.stream(texts, "en", "xl", chunk_sentences=3))
     assert [i for i, _ in streamed] == [0, 1, 2, 3, 4]
-    assert [t.text for _, t in streamed] == [synthetic.translate_text(t, "en", "xl") for t in texts]
+    assert [t.text for _, t in streamed] == [expected(t, "en", "xl") for t in texts]
 
 
 def test_cancel_stops_between_batches_and_finished_batches_are_kept(installed_home, tmp_path) -> None:
     cache = SegmentCache(tmp_path / "seg.sqlite3")
     engine = Engine(PackageManager(installed_home), EngineConfig(max_batch_tokens=40), cache)
-    text = paragraphs(11, count=30)
+    text = paragraphs(11, count=30, numbers=False)
     cancel = threading.Event()
     seen = []
 
@@ -108,14 +127,14 @@ def test_cancel_stops_between_batches_and_finished_batches_are_kept(installed_ho
     resumed = []
     out = engine.translate_texts([text], "en", "xl", on_progress=resumed.append)
     assert resumed[0].done >= seen[-1].done, "finished batches come from the cache"
-    assert out[0].text == synthetic.translate_text(text, "en", "xl")
+    assert out[0].text == expected(text, "en", "xl")
 
 
 def test_repeated_sentences_are_translated_once(cached_engine: Engine) -> None:
     progress = []
     text = "The water is good. The water is good.\nThe water is good."
     assert cached_engine.translate_texts([text], "en", "xl", on_progress=progress.append)[0].text \
-        == synthetic.translate_text(text, "en", "xl")
+        == expected(text, "en", "xl")
     assert progress[-1].total == 1
     again = []
     cached_engine.translate_texts([text], "en", "xl", on_progress=again.append)
@@ -160,7 +179,7 @@ def test_alternatives_are_distinct_from_the_best(fixture_engine: Engine) -> None
 
 
 def test_alignment_points_each_word_at_its_source_word(fixture_engine: Engine) -> None:
-    text = "The old house is near the river. We go home."
+    text = "The old house is by the river. We go home."
     [result] = fixture_engine.translate_texts([text], "en", "xl", align=True)
     pairs = {(text[s.source_start:s.source_end].strip(".").lower(),
               result.text[s.target_start:s.target_end].strip(".").lower()) for s in result.alignment}
@@ -205,7 +224,7 @@ def test_concurrent_requests_from_two_threads(fixture_engine: Engine) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert results == {i: synthetic.translate_text(t, "en", "xz") for i, t in enumerate(texts)}
+    assert results == {i: expected(t, "en", "xz") for i, t in enumerate(texts)}
 
 
 def test_removing_a_package_unloads_its_model(tmp_path: Path) -> None:

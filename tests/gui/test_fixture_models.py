@@ -19,10 +19,9 @@ pytestmark = pytest.mark.gui
 
 
 def need(*pairs: str) -> None:
-    """Skip unless these fixture packages are built (they are trained one by one)."""
+    """The fixture packages are committed: a missing one is a broken checkout, not a skip."""
     missing = [p for p in pairs if not fixture_package(p).exists()]
-    if missing:
-        pytest.skip(f"fixture models not built: {', '.join(missing)} (tests/fixtures/build.py)")
+    assert not missing, f"fixture packages missing: {', '.join(missing)}"
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_explicit_home_wins_over_the_marker(tmp_path, monkeypatch) -> None:  # t
 def test_desktop_entry_launches_an_installed_command() -> None:
     entry = configparser.ConfigParser(interpolation=None)
     entry.optionxform = str  # type: ignore[assignment,method-assign]
-    entry.read(ROOT / "packaging" / "offline-nlp.desktop", encoding="utf-8")
+    entry.read(ROOT / "resources" / "offline-nlp.desktop", encoding="utf-8")
     desktop = entry["Desktop Entry"]
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     commands = {**project.get("scripts", {}), **project.get("gui-scripts", {})}
