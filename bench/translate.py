@@ -75,7 +75,8 @@ def make_engine(package: Path, config: EngineConfig) -> Engine:
 
 def run_engine(package: Path, text: str, beam: int, config: EngineConfig) -> tuple[float, str]:
     engine = make_engine(package, config)
-    options = TranslationOptions(beam_size=beam, use_cache=False)
+    # argostranslate's length_penalty, so both decode the same thing and outputs compare
+    options = TranslationOptions(beam_size=beam, length_penalty=0.2, use_cache=False)
     engine.translate("Warm up.", "en", "xx", options)
     start = time.perf_counter()
     output = engine.translate(text, "en", "xx", options)
