@@ -54,16 +54,22 @@ def build_model(out_dir: Path, vocabulary: list[str], layers: int = 6, d_model: 
     _norm(spec.encoder.layer_norm, d_model)
     _norm(spec.decoder.layer_norm, d_model)
     _linear(rng, spec.decoder.projection, size, d_model)
-    for layer in spec.encoder.layer:
+    fill_and_save(spec, rng, d_model, ffn, vocabulary, out_dir)
+
+
+def fill_and_save(spec: object, rng: np.random.Generator, d_model: int, ffn: int,
+                  vocabulary: list[str], out_dir: Path) -> None:
+    """Random weights in every layer, then an int8 CTranslate2 model in ``out_dir``."""
+    for layer in spec.encoder.layer:  # type: ignore[attr-defined]
         _fill_layer(rng, layer, d_model, ffn, cross=False)
-    for layer in spec.decoder.layer:
+    for layer in spec.decoder.layer:  # type: ignore[attr-defined]
         _fill_layer(rng, layer, d_model, ffn, cross=True)
-    spec.register_source_vocabulary(vocabulary)
-    spec.register_target_vocabulary(vocabulary)
-    spec.validate()
-    spec.optimize(quantization="int8")
+    spec.register_source_vocabulary(vocabulary)  # type: ignore[attr-defined]
+    spec.register_target_vocabulary(vocabulary)  # type: ignore[attr-defined]
+    spec.validate()  # type: ignore[attr-defined]
+    spec.optimize(quantization="int8")  # type: ignore[attr-defined]
     out_dir.mkdir(parents=True, exist_ok=True)
-    spec.save(str(out_dir))
+    spec.save(str(out_dir))  # type: ignore[attr-defined]
 
 
 def build_package(dest: Path, corpus: list[str], vocab_size: int = 32000, *,

@@ -35,7 +35,7 @@ import fixed_length
 import numpy as np
 import sentencepiece as spm
 from corpus import make_corpus
-from random_model import _fill_layer, _norm
+from random_model import _norm, fill_and_save
 
 from offline_nlp.engine import Engine, EngineConfig
 from offline_nlp.engine.summarizer import Summarizer
@@ -67,16 +67,7 @@ def build_bart_like(out_dir: Path, vocabulary: list[str], layers: int, d_model: 
         stack.position_encodings.encodings = (
             rng.standard_normal((positions, d_model)) * 0.02).astype(np.float32)
         _norm(stack.layernorm_embedding, d_model)
-    for layer in spec.encoder.layer:
-        _fill_layer(rng, layer, d_model, ffn, cross=False)
-    for layer in spec.decoder.layer:
-        _fill_layer(rng, layer, d_model, ffn, cross=True)
-    spec.register_source_vocabulary(vocabulary)
-    spec.register_target_vocabulary(vocabulary)
-    spec.validate()
-    spec.optimize(quantization="int8")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    spec.save(str(out_dir))
+    fill_and_save(spec, rng, d_model, ffn, vocabulary, out_dir)
 
 
 def model_package() -> Path:
