@@ -309,7 +309,6 @@ def _front_matter(lines: list[str]) -> int:
 
 def _split_row(line: str) -> list[tuple[int, int]]:
     """Cell content ranges of a GFM table row (pipes escaped or in code do not split)."""
-    bounds = []
     i = 0
     in_code = ""
     starts = []
@@ -326,17 +325,15 @@ def _split_row(line: str) -> list[tuple[int, int]]:
         if ch == "|" and not in_code:
             starts.append(i)
         i += 1
-    edges = starts
     stripped = line.strip()
     cells = []
     lead = 0 if stripped.startswith("|") else None
     positions = (
-        ([-1] if lead is None else []) + edges + ([len(line)] if not stripped.endswith("|") else [])
+        ([-1] if lead is None else []) + starts + ([len(line)] if not stripped.endswith("|") else [])
     )
     for a, b in itertools.pairwise(positions):
         cells.append((a + 1, b))
-    bounds = [(a, b) for a, b in cells if b > a]
-    return bounds
+    return [(a, b) for a, b in cells if b > a]
 
 
 class MarkdownDocument(Document):

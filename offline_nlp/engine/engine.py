@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from offline_nlp.engine.alignment import SpanRow, align_sentence
 from offline_nlp.engine.cache import CachedSentence, SegmentCache
@@ -23,7 +23,7 @@ from offline_nlp.errors import LanguagePairUnavailableError
 from offline_nlp.packages.metadata import InstalledPackage
 from offline_nlp.progress import ProgressCallback, check_cancel, report
 
-__all__ = ["Engine", "PackageSource", "Route"]
+__all__ = ["Engine", "PackageSource", "Route", "wait_for"]
 
 log = logging.getLogger(__name__)
 
@@ -286,19 +286,7 @@ class Engine:
     @staticmethod
     def _collect(batch: list[int], futures: list[object],
                  cancel: threading.Event | None = None) -> list[tuple[int, object]]:
-        """Wait for a batch, checking the cancel flag every 50 ms rather than once per batch.
-
-        A Transformer-base batch can take seconds; polling keeps cancel prompt. The
-        abandoned batch finishes in CTranslate2's threads and is dropped.
-        """
-        for future in futures:
-            while not future.done():  # type: ignore[attr-defined]
-                check_cancel(cancel)
-                if cancel is not None:
-                    cancel.wait(0.05)
-                else:
-                    future.result()  # type: ignore[attr-defined]
-        return [(index, future.result()) for index, future in zip(batch, futures)]  # type: ignore[attr-defined]
+        return [(index, wait_for(future, cancel)) for index, future in zip(batch, futures)]
 
     def _submit(self, model: LoadedModel, batch: list[list[str]],
                 options: TranslationOptions, align: bool) -> list[object]:
@@ -450,3 +438,16 @@ def _compose(chain: list[_Sentence]) -> list[SpanRow]:
                 mapped.append([min(r[0] for r in hits), max(r[1] for r in hits), c, d])
         rows = mapped
     return rows
+
+
+def wait_for(future: Any, cancel: threading.Event | None) -> Any:
+    """A CTranslate2 result, checking the cancel flag every 50 ms rather than once per batch.
+
+    A Transformer-base batch can take seconds; polling keeps cancel prompt. An abandoned
+    batch finishes in CTranslate2's threads and is dropped.
+    """
+    check_cancel(cancel)
+    while cancel is not None and not future.done():
+        cancel.wait(0.05)
+        check_cancel(cancel)
+    return future.result()

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
-from offline_nlp.engine.engine import Engine
+from offline_nlp.engine.engine import Engine, wait_for
 from offline_nlp.engine.extractive import (
     Length,
     join_summary,
@@ -313,15 +313,6 @@ class _Progress:
         return "chunks" if self.round <= 1 else f"chunks (pass {self.round})"
 
 
-def _wait(future: Any, cancel: threading.Event | None) -> Any:
-    """A CTranslate2 result, polling the cancel flag every 50 ms (as the engine does)."""
-    check_cancel(cancel)
-    while cancel is not None and not future.done():
-        cancel.wait(0.05)
-        check_cancel(cancel)
-    return future.result()
-
-
 class Summarizer:
     """Summarise texts with installed ``summarize`` packages, or extractively.
 
@@ -549,7 +540,7 @@ class Summarizer:
             futures.extend(zip(indices, results))
         outputs = [""] * len(chunks)
         for index, future in futures:
-            outputs[index] = self._decode(loaded, spec, _wait(future, cancel))
+            outputs[index] = self._decode(loaded, spec, wait_for(future, cancel))
             progress.add()
         return outputs
 
