@@ -18,6 +18,7 @@ from typing import Any
 from offline_nlp._version import __version__
 from offline_nlp.cli.output import emit_json
 from offline_nlp.context import AppContext
+from offline_nlp.engine.types import usable_cores
 
 __all__ = ["collect", "register"]
 
@@ -77,10 +78,9 @@ def _hardware() -> dict[str, Any]:
             cuda_types = sorted(ctranslate2.get_supported_compute_types("cuda"))
         except Exception:  # noqa: BLE001
             cuda_types = []
-    usable = getattr(os, "sched_getaffinity", None)
     return {
         "cpu_cores": os.cpu_count(),
-        "cpu_cores_usable": len(usable(0)) if usable else os.cpu_count(),
+        "cpu_cores_usable": usable_cores(),
         "cpu_compute_types": sorted(ctranslate2.get_supported_compute_types("cpu")),
         "cuda_usable": cuda_devices > 0,
         "cuda_devices": cuda_devices,

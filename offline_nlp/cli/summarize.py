@@ -6,13 +6,16 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from offline_nlp.cli.output import ProgressBar, emit_json, info
 from offline_nlp.cli.translate import AUTO, SAMPLE_CHARS, detect_source
 from offline_nlp.context import AppContext
-from offline_nlp.engine.summarizer import Summarizer, Summary
 from offline_nlp.errors import DocumentParseError, OutputExistsError, UnsupportedFormatError
 from offline_nlp.progress import atomic_write
+
+if TYPE_CHECKING:  # imported when the command runs: `translate` never needs it
+    from offline_nlp.engine.summarizer import Summarizer, Summary
 
 __all__ = ["document_text", "register"]
 
@@ -117,6 +120,8 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     if args.translate_first and not args.target:
         info("offline-nlp: error: --translate-first needs --to")
         return 2
+    from offline_nlp.engine.summarizer import Summarizer
+
     summarizer = Summarizer(context.engine)
     source = args.source
     if source is None and args.model:

@@ -15,7 +15,7 @@ from offline_nlp.engine.types import EngineConfig
 from offline_nlp.errors import ModelLoadError
 from offline_nlp.packages.metadata import InstalledPackage
 
-__all__ = ["LoadedModel", "ModelCache", "resolve_device", "tokenizer_of"]
+__all__ = ["LoadedModel", "ModelCache", "model_id", "resolve_device", "tokenizer_of"]
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,12 @@ class LoadedModel:
 
     @property
     def model_id(self) -> str:
-        info = self.package.info
-        return f"{info.code}@{info.package_version}"
+        return model_id(self.package)
+
+
+def model_id(package: InstalledPackage) -> str:
+    """A package's model as the segment cache names it, known without loading it."""
+    return f"{package.info.code}@{package.info.package_version}"
 
 
 def resolve_device(config: EngineConfig) -> tuple[str, str]:

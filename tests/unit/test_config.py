@@ -13,12 +13,12 @@ from offline_nlp.settings import Settings, load_settings, save_settings
 
 @pytest.mark.parametrize("cores, expected", [(1, (1, 1)), (2, (2, 1)), (4, (2, 2)), (16, (8, 2))])
 def test_default_threads_use_every_core_once(monkeypatch, cores: int, expected) -> None:
-    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    monkeypatch.setattr("offline_nlp.engine.types.usable_cores", lambda: cores)
     assert EngineConfig().threads() == expected
 
 
 def test_explicit_threads_are_respected(monkeypatch) -> None:
-    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    monkeypatch.setattr("offline_nlp.engine.types.usable_cores", lambda: 8)
     assert EngineConfig(cpu_threads=4).threads() == (2, 4)
     assert EngineConfig(parallel_jobs=1).threads() == (1, 8)
 
