@@ -15,6 +15,7 @@ from pathlib import Path
 from offline_nlp._version import __version__
 from offline_nlp.cli import doctor as doctor_cmd
 from offline_nlp.cli import packages as packages_cmd
+from offline_nlp.cli import serve as serve_cmd
 from offline_nlp.cli import summarize as summarize_cmd
 from offline_nlp.cli import translate as translate_cmd
 from offline_nlp.context import AppContext
@@ -31,6 +32,7 @@ EPILOG = """examples:
   echo "Hello." | offline-nlp translate --from en --to fr
   offline-nlp summarize --to zh report.docx                    summarise, then translate
   offline-nlp gui                                               the desktop app
+  offline-nlp serve                          the server for the browser extension
   offline-nlp doctor                                            versions, folders, GPU
 """
 
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     summarize_cmd.register(commands)
     packages_cmd.register(commands)
     doctor_cmd.register(commands)
+    serve_cmd.register(commands)
     _register_gui(commands)
     return parser
 

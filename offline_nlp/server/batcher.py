@@ -1,0 +1,218 @@
+"""One engine thread fed by a queue that merges concurrent requests into shared batches.
+
+A browser tab sends a page as a few requests of many text nodes; several tabs send at
+once. Each request is a list of texts for ``(source, target, options, align)``. The
+engine thread waits a few milliseconds after the first request arrives, takes every
+waiting request with the same key, and translates all their texts with one
+:meth:`Engine.translate_texts` call (whose length-sorted batches then mix the requests'
+sentences); each request gets back exactly its own translations. While the engine works,
+new requests queue up and form the next merged job, so batches stay full under load.
+
+Cancelling: a request cancelled before its job starts is dropped. A merged job is
+translated in chunks of about :data:`CHUNK_CHARS` characters; before each chunk the
+texts of cancelled requests are left out, and a chunk whose requests are all cancelled
+stops between model batches (the engine's cancel flag).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, InvalidStateError
+from dataclasses import dataclass, field
+
+from offline_nlp.engine.types import Translation, TranslationOptions
+from offline_nlp.errors import Cancelled
+from offline_nlp.progress import ProgressCallback
+
+__all__ = ["Batcher", "TranslationRequest"]
+
+log = logging.getLogger(__name__)
+
+#: How long the engine thread waits for more requests after the first one of a job.
+GATHER_SECONDS = 0.005
+#: Characters per engine call within a merged job: many full model batches, yet a
+#: cancelled request stops costing work within one chunk.
+CHUNK_CHARS = 60_000
+
+Key = tuple[str, str, TranslationOptions, bool]
+
+
+@dataclass(eq=False)
+class TranslationRequest:
+    """Texts of one HTTP request (or one document job) and where their results go."""
+
+    texts: list[str]
+    key: Key
+    future: Future[list[Translation]] = field(default_factory=Future)
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        """Stop translating this request's texts; its future raises :class:`Cancelled`."""
+        self.cancelled.set()
+
+    @property
+    def gone(self) -> bool:
+        return self.cancelled.is_set() or self.future.cancelled()
+
+
+class _ChunkCancel(threading.Event):
+    """The engine's cancel flag for one chunk: set once all its requests are cancelled."""
+
+    def __init__(self, requests: list[TranslationRequest]) -> None:
+        super().__init__()
+        self._requests = requests
+
+    def is_set(self) -> bool:
+        return all(r.gone for r in self._requests)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        time.sleep(timeout or 0)  # polled by the engine between and during batches
+        return self.is_set()
+
+
+class Batcher:
+    """Owns the engine's thread; :meth:`submit` from any thread, results in futures.
+
+    Args:
+        translate: the engine's ``translate_texts`` (only ever called on this thread).
+        gather_seconds: how long to wait for more requests before starting a job.
+    """
+
+    def __init__(self, translate: Callable[..., list[Translation]],
+                 gather_seconds: float = GATHER_SECONDS) -> None:
+        self._translate = translate
+        self._gather = gather_seconds
+        self._waiting: dict[Key, list[TranslationRequest]] = {}
+        self._lock = threading.Condition()
+        self._closed = False
+        self.jobs = 0  # engine calls made, for tests and the benchmark
+        self._thread = threading.Thread(target=self._run, name="offline-nlp-engine",
+                                        daemon=True)
+        self._thread.start()
+
+    def submit(self, texts: Sequence[str], source: str, target: str,
+               options: TranslationOptions, align: bool = False) -> TranslationRequest:
+        """Queue ``texts``; the request's future gets one translation per text."""
+        request = TranslationRequest(list(texts), (source, target, options, align))
+        if not request.texts:
+            request.future.set_result([])
+            return request
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the translation server is shutting down")
+            self._waiting.setdefault(request.key, []).append(request)
+            self._lock.notify()
+        return request
+
+    def translate_texts(self, texts: Sequence[str], source: str, target: str,
+                        options: TranslationOptions | None = None, *, align: bool = False,
+                        on_progress: ProgressCallback | None = None,
+                        cancel: threading.Event | None = None) -> list[Translation]:
+        """The engine's signature, so the documents pipeline can run through the queue."""
+        request = self.submit(texts, source, target, options or TranslationOptions(), align)
+        while True:
+            try:
+                return request.future.result(timeout=0.05)
+            except TimeoutError:
+                if cancel is not None and cancel.is_set():
+                    request.cancel()
+                    raise Cancelled() from None
+
+    def close(self) -> None:
+        """Cancel what waits, finish the running chunk, stop the thread."""
+        with self._lock:
+            self._closed = True
+            for requests in self._waiting.values():
+                for request in requests:
+                    request.cancel()
+            self._lock.notify()
+        self._thread.join(timeout=30)
+
+    # -- the engine thread ------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._waiting and not self._closed:
+                    self._lock.wait()
+                if self._closed and not self._waiting:
+                    return
+            time.sleep(self._gather)  # let the other tabs' requests arrive
+            with self._lock:
+                key = next(iter(self._waiting))  # oldest key first: no starvation
+                requests = self._waiting.pop(key)
+            self._run_job(key, requests)
+
+    def _run_job(self, key: Key, requests: list[TranslationRequest]) -> None:
+        results: dict[int, list[Translation]] = {id(r): [] for r in requests}
+        pending = list(requests)
+        try:
+            for chunk in _chunks(requests):
+                live = [(r, t) for r, t in chunk if not r.gone]
+                if not live:
+                    continue
+                self.jobs += 1
+                owners = list({id(r): r for r, _ in live}.values())
+                source, target, options, align = key
+                try:
+                    translations = self._translate(
+                        [t for _, t in live], source, target, options, align=align,
+                        cancel=_ChunkCancel(owners))
+                except Cancelled:  # every owner of this chunk is gone; later ones go on
+                    pending = self._finish(pending, results)
+                    continue
+                for (request, _), translation in zip(live, translations, strict=True):
+                    results[id(request)].append(translation)
+                pending = self._finish(pending, results)
+        except BaseException as exc:  # noqa: BLE001 - every waiting request hears of it
+            log.warning("translation failed: %s", exc)
+            for request in pending:
+                if not request.future.done():
+                    request.future.set_exception(exc)
+            return
+        for request in pending:
+            if not request.future.done():
+                request.future.set_exception(Cancelled())
+
+    @staticmethod
+    def _finish(pending: list[TranslationRequest],
+                results: dict[int, list[Translation]]) -> list[TranslationRequest]:
+        """Resolve requests whose texts are all done (early: small requests need not wait)."""
+        still = []
+        for request in pending:
+            if request.gone:
+                _resolve(request, error=Cancelled())
+            elif len(results[id(request)]) == len(request.texts):
+                _resolve(request, results[id(request)])
+            else:
+                still.append(request)
+        return still
+
+
+def _resolve(request: TranslationRequest, result: list[Translation] | None = None,
+             error: BaseException | None = None) -> None:
+    """Set the future unless its waiter already cancelled it (a race we cannot lock)."""
+    try:
+        if error is not None:
+            request.future.set_exception(error)
+        else:
+            request.future.set_result(result or [])
+    except InvalidStateError:
+        pass
+
+
+def _chunks(requests: list[TranslationRequest]) -> list[list[tuple[TranslationRequest, str]]]:
+    """``(request, text)`` in request order, cut into chunks of about CHUNK_CHARS."""
+    chunks: list[list[tuple[TranslationRequest, str]]] = [[]]
+    size = 0
+    for request in requests:
+        for text in request.texts:
+            if size >= CHUNK_CHARS:
+                chunks.append([])
+                size = 0
+            chunks[-1].append((request, text))
+            size += len(text)
+    return chunks

@@ -1,0 +1,143 @@
+"""The queue that merges requests into shared engine calls, with a recording engine."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from offline_nlp.engine import Translation, TranslationOptions
+from offline_nlp.errors import Cancelled, EngineError
+from offline_nlp.server import batcher as batcher_module
+from offline_nlp.server.batcher import Batcher
+
+OPTIONS = TranslationOptions()
+
+
+class Recorder:
+    """Upper-cases texts; the first call waits for ``gate`` so others queue behind it."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls: list[list[str]] = []
+        self.gate = threading.Event()
+        self.busy = threading.Event()
+        self.fail = fail
+
+    def __call__(self, texts: list[str], source: str, target: str, options: Any, *,
+                 align: bool = False, cancel: Any = None) -> list[Translation]:
+        self.calls.append(list(texts))
+        self.busy.set()
+        assert self.gate.wait(30)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        if self.fail:
+            raise EngineError("the model broke")
+        return [Translation(t.upper()) for t in texts]
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def batcher(recorder: Recorder) -> Any:
+    b = Batcher(recorder)
+    yield b
+    recorder.gate.set()
+    b.close()
+
+
+def _texts(request: Any) -> list[str]:
+    return [t.text for t in request.future.result(timeout=30)]
+
+
+def test_waiting_requests_become_one_engine_call(batcher: Any, recorder: Recorder) -> None:
+    first = batcher.submit(["a"], "en", "xl", OPTIONS)
+    assert recorder.busy.wait(30)
+    second = batcher.submit(["b", "c"], "en", "xl", OPTIONS)
+    third = batcher.submit(["d"], "en", "xl", OPTIONS)
+    other_pair = batcher.submit(["e"], "en", "xz", OPTIONS)
+    recorder.gate.set()
+    assert (_texts(first), _texts(second), _texts(third), _texts(other_pair)) == (
+        ["A"], ["B", "C"], ["D"], ["E"])
+    assert recorder.calls == [["a"], ["b", "c", "d"], ["e"]]
+
+
+def test_a_request_cancelled_while_queued_never_reaches_the_engine(
+        batcher: Any, recorder: Recorder) -> None:
+    batcher.submit(["a"], "en", "xl", OPTIONS)
+    assert recorder.busy.wait(30)
+    gone = batcher.submit(["b"], "en", "xl", OPTIONS)
+    kept = batcher.submit(["c"], "en", "xl", OPTIONS)
+    gone.cancel()
+    recorder.gate.set()
+    assert _texts(kept) == ["C"]
+    with pytest.raises(Cancelled):
+        gone.future.result(timeout=30)
+    assert ["b"] not in recorder.calls and ["c"] in recorder.calls
+
+
+def test_a_cancelled_request_drops_out_of_its_later_chunks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batcher_module, "CHUNK_CHARS", 2)
+    calls: list[list[str]] = []
+    waits = {"x": threading.Event(), "aa": threading.Event()}
+    entered = {name: threading.Event() for name in waits}
+
+    def translate(texts: list[str], *args: Any, **kwargs: Any) -> list[Translation]:
+        calls.append(list(texts))
+        for name, release in waits.items():
+            if name in texts:  # hold the engine inside this chunk
+                entered[name].set()
+                assert release.wait(30)
+        return [Translation(t.upper()) for t in texts]
+
+    batcher = Batcher(translate)
+    try:
+        batcher.submit(["x"], "en", "xl", OPTIONS)
+        assert entered["x"].wait(30)
+        long = batcher.submit(["aa", "bb", "cc"], "en", "xl", OPTIONS)
+        short = batcher.submit(["dd"], "en", "xl", OPTIONS)
+        waits["x"].set()
+        assert entered["aa"].wait(30)  # the merged job is in its first chunk
+        long.cancel()
+        waits["aa"].set()
+        assert _texts(short) == ["DD"]
+        assert calls == [["x"], ["aa"], ["dd"]]
+        with pytest.raises(Cancelled):
+            long.future.result(timeout=30)
+    finally:
+        for release in waits.values():
+            release.set()
+        batcher.close()
+
+
+def test_an_engine_error_reaches_every_request_of_the_job() -> None:
+    recorder = Recorder(fail=True)
+    recorder.gate.set()
+    batcher = Batcher(recorder)
+    try:
+        request = batcher.submit(["a"], "en", "xl", OPTIONS)
+        with pytest.raises(EngineError, match="the model broke"):
+            request.future.result(timeout=30)
+        assert batcher.submit([], "en", "xl", OPTIONS).future.result(timeout=1) == []
+    finally:
+        batcher.close()
+
+
+def test_the_documents_pipeline_can_run_through_the_queue(fixture_engine: Any,
+                                                          tmp_path: Any) -> None:
+    from synthetic import translate_text
+
+    from offline_nlp.documents.pipeline import translate_document
+
+    batcher = Batcher(fixture_engine.translate_texts)
+    try:
+        (tmp_path / "a.txt").write_text("We go home!\n")
+        result = translate_document(tmp_path / "a.txt", tmp_path / "b.txt", batcher, "en", "xz")
+        assert result.status == "done"
+        assert (tmp_path / "b.txt").read_text() == translate_text("We go home!", "en", "xz") + "\n"
+    finally:
+        batcher.close()
