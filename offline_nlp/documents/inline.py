@@ -17,8 +17,9 @@ characters it came from) :func:`distribute` cuts the translation into :class:`Pi
 
 When the alignment is missing, out of range or covers under half of the translation, the
 whole translation goes into the dominant run and objects keep their relative place.
-The pieces always concatenate to exactly the translation, and every object appears once:
-nothing is dropped or duplicated. This module is pure and has no format knowledge.
+The pieces concatenate to exactly the translation (plus, next to an object that stood
+between two spaces, the one space the model merged away), and every object appears
+once: nothing is dropped or duplicated. This module is pure and has no format knowledge.
 """
 
 from __future__ import annotations
@@ -135,7 +136,47 @@ def distribute(
     pieces = _assemble(target, keys, objects, positions)
     assert "".join(p.text for p in pieces) == target
     assert sum(p.is_object for p in pieces) == len(objects)
-    return pieces
+    return _pad_objects(pieces, source, objects)
+
+
+def _pad_objects(
+    pieces: list[Piece], source: str, objects: Sequence[InlineSpan]
+) -> list[Piece]:
+    """Give back the space an object stood between when the model merged two into one.
+
+    ``Day <field/> of ten.`` is sent as "Day  of ten."; the model writes one space, so the
+    field would end up glued to a word. Where the source object had whitespace on both
+    sides and the translation has it on one side only, one space is added on the other
+    (never in text without spaces, such as Chinese).
+    """
+    spaced = {
+        o.key
+        for o in objects
+        if 0 < o.start < len(source) and source[o.start - 1].isspace() and source[o.start].isspace()
+    }
+    if not spaced:
+        return pieces
+    out = list(pieces)
+    i = 0
+    while i < len(out):
+        if not out[i].is_object:
+            i += 1
+            continue
+        j = i  # a field is several objects in a row (begin, code, result, end)
+        while j < len(out) and out[j].is_object:
+            j += 1
+        left = out[i - 1] if i > 0 else None
+        right = out[j] if j < len(out) else None
+        if left and right and left.text and right.text and any(
+            p.key in spaced for p in out[i:j]
+        ):
+            left_space, right_space = left.text[-1].isspace(), right.text[0].isspace()
+            if left_space and not right_space:
+                out[j] = Piece(right.key, " " + right.text)
+            elif right_space and not left_space:
+                out[i - 1] = Piece(left.key, left.text + " ")
+        i = j
+    return out
 
 
 def _map_keys(

@@ -32,7 +32,7 @@ from offline_nlp.documents.markup import (
     InlineRegion,
     Tok,
     analyse,
-    region_segments,
+    region_segment,
     translate_region,
 )
 from offline_nlp.engine.types import Translation
@@ -72,6 +72,42 @@ def _escape(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+# the title of an inline link or image: `(dest "title")`, `(dest 'title')`, `(dest (title))`
+_TITLE = re.compile(
+    r"""\(\s*(?:<[^<>\n]*>|[^\s<]\S*?)\s+"""
+    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\(((?:[^()\\]|\\.)*)\))\s*\)\Z""",
+    re.DOTALL,
+)
+
+
+def _text_ranges(raw: str, start: int) -> tuple[tuple[int, int], ...]:
+    """Ranges of an image's alt text (``start`` at "![") or a link's title (at "](")."""
+    ranges = []
+    if raw.startswith("!["):
+        close = _match_bracket(raw, 1, "[", "]")
+        if close < 0:
+            return ()
+        if is_translatable(raw[2:close]):
+            ranges.append((2, close))
+        start = close + 1
+    m = _TITLE.match(raw, start)
+    if m:
+        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+        if is_translatable(m.group(group)):
+            ranges.append(m.span(group))
+    return tuple(ranges)
+
+
+def _unescape(raw: str) -> str:
+    return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", raw))
+
+
+def _escape_title(text: str, quote: str) -> str:
+    """A translated title inside ``quote`` ("... " or '...' or (...))."""
+    specials = "\\" + ("()" if quote == "(" else quote)
+    return "".join("\\" + ch if ch in specials else ch for ch in text).replace("\n", " ")
 
 
 def _match_bracket(s: str, i: int, open_ch: str, close_ch: str) -> int:
@@ -176,7 +212,8 @@ def inline_tokens(s: str, references: set[str]) -> list[Tok]:
                     s, close + 1, s[close + 1], ")" if s[close + 1] == "(" else "]"
                 )
                 if end > 0:
-                    emit(Tok(OBJECT, s[i : end + 1]))
+                    raw = s[i : end + 1]
+                    emit(Tok(OBJECT, raw, texts=_text_ranges(raw, 0)))
                     i = end + 1
                     continue
         if ch == "[":
@@ -191,7 +228,8 @@ def inline_tokens(s: str, references: set[str]) -> list[Tok]:
                         name = f"link{links}"
                         emit(Tok(OPEN, "[", name))
                         toks.extend(inline_tokens(label, references))
-                        emit(Tok(CLOSE, s[close : end + 1], name))
+                        raw = s[close : end + 1]
+                        emit(Tok(CLOSE, raw, name, texts=_text_ranges(raw, 1)))
                         i = end + 1
                         continue
                 if after == "[":
@@ -296,6 +334,24 @@ class _Cell:
     region: InlineRegion
 
 
+@dataclass
+class _Text:
+    """An image's alt text or a link's title, inside the bytes of ``tok``."""
+
+    tok: Tok
+    original: str  # the token's bytes as read
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return _unescape(self.original[self.start : self.end])
+
+    def escape(self, text: str) -> str:
+        quote = self.original[self.start - 1]
+        return _escape(text) if quote == "[" else _escape_title(text, quote)
+
+
 def _front_matter(lines: list[str]) -> int:
     """Number of front-matter lines at the top (YAML ``---`` or TOML ``+++``)."""
     if not lines or lines[0].strip() not in ("---", "+++"):
@@ -352,7 +408,7 @@ class MarkdownDocument(Document):
         env: dict = {}
         tokens = md.parse("\n".join(feed), env)
         references = {_norm(k) for k in env.get("references", {})}
-        self._units: list[_Para | _Cell] = []
+        self._units: list[_Para | _Cell | _Text] = []
         depth_containers = 0
         for k, tok in enumerate(tokens):
             if tok.type in ("blockquote_open", "bullet_list_open", "ordered_list_open"):
@@ -392,6 +448,12 @@ class MarkdownDocument(Document):
         cont = re.sub(r"[-*+](?=\s)|\d+[.)](?=\s)|#+(?=\s)", lambda m: " " * len(m.group()), prefix)
         region = analyse(inline_tokens(content, references), collapse_space=False)
         self._units.append(_Para(first, count, prefix, suffix, cont, region, top))
+        self._add_texts(region)
+
+    def _add_texts(self, region: InlineRegion) -> None:
+        for tok in region.tokens:
+            for start, end in tok.texts:
+                self._units.append(_Text(tok, tok.raw, start, end))
 
     def _add_row(self, line_no: int, references: set[str]) -> None:
         line = self._lines[line_no]
@@ -403,18 +465,41 @@ class MarkdownDocument(Document):
             start = a + (len(cell) - len(cell.lstrip()))
             region = analyse(inline_tokens(content, references))
             self._units.append(_Cell(line_no, start, start + len(content), region))
+            self._add_texts(region)
 
     def segments(self) -> list[Segment]:
-        return region_segments(u.region for u in self._units)
+        return [
+            Segment(u.text, i) if isinstance(u, _Text) else region_segment(u.region, i)
+            for i, u in enumerate(self._units)
+            if _sent(u)
+        ]
+
+    def _set_texts(self, translations: Sequence[Translation | None]) -> None:
+        """Put translated alt texts and titles into their tokens' bytes (bilingual output
+        keeps them in the original copy of their paragraph)."""
+        changes: dict[int, list[tuple[_Text, str]]] = {}
+        for unit, tr in zip(self._units, translations, strict=True):
+            if isinstance(unit, _Text) and tr is not None:
+                changes.setdefault(id(unit.tok), []).append((unit, tr.text))
+        for edits in changes.values():
+            raw = edits[0][0].original
+            for unit, text in sorted(edits, key=lambda e: e[0].start, reverse=True):
+                raw = raw[: unit.start] + unit.escape(text) + raw[unit.end :]
+            edits[0][0].tok.raw = raw
 
     def write(
         self, dst: Sink, translations: Sequence[Translation], bilingual: bool = False
     ) -> None:
         self._check_count(translations)
+        given = iter(translations)
+        per_unit = [next(given) if _sent(u) else None for u in self._units]
+        self._set_texts(per_unit)
         lines = list(self._lines)
         replace: dict[int, tuple[int, list[str]]] = {}
         cells: dict[int, list[tuple[int, int, str]]] = {}
-        for unit, tr in zip(self._units, translations, strict=True):
+        for unit, tr in zip(self._units, per_unit, strict=True):
+            if isinstance(unit, _Text):
+                continue
             if isinstance(unit, _Cell):
                 rendered = translate_region(
                     unit.region, tr, lambda t: _escape(t).replace("|", "\\|")
@@ -461,6 +546,11 @@ class MarkdownDocument(Document):
         text = self._newline.join(out) + (self._newline if self._ends else "")
         with open_sink(dst) as fh:
             fh.write(self._decoded.encode(text))
+
+
+def _sent(unit: _Para | _Cell | _Text) -> bool:
+    """False for a paragraph or cell holding only an image: rewritten for its alt text."""
+    return isinstance(unit, _Text) or is_translatable(unit.region.text)
 
 
 class MarkdownHandler:

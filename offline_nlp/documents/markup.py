@@ -27,6 +27,9 @@ class Tok:
     raw: str
     name: str = ""  # tag name for pairing OPEN/CLOSE
     text: str = ""  # decoded text for TEXT
+    #: ranges of ``raw`` holding words of their own (a Markdown image's alt text, a link's
+    #: title): translated as separate segments and put back into the tag bytes
+    texts: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -38,7 +41,7 @@ class InlineRegion:
     paths: dict[int, tuple[int, ...]]  # run key -> indices of OPEN tokens around it
     objects: list[tuple[tuple[int, ...], int]]  # (path, token index) per object
     tokens: list[Tok]
-    close_raw: dict[int, str]  # OPEN index -> raw of its CLOSE
+    closes: dict[int, int]  # OPEN index -> index of its CLOSE
     breaks: list[str]
 
 
@@ -75,7 +78,9 @@ def analyse(tokens: Sequence[Tok], collapse_space: bool = False) -> InlineRegion
             return
         last_was_text = True
         path = tuple(opened)
-        sig = tuple(toks[i].raw for i in path)
+        # a run is named by its tags' full bytes, the closing ones too: Markdown links all
+        # open with "[" and differ only in "](url)"
+        sig = tuple(toks[i].raw + "\0" + toks[partner[i]].raw for i in path)
         key = sig_key.setdefault(sig, len(sig_key))
         paths.setdefault(key, path)
         end = pos + len(text)
@@ -114,8 +119,7 @@ def analyse(tokens: Sequence[Tok], collapse_space: bool = False) -> InlineRegion
             spans.append(InlineSpan(pos, pos, len(objects), True))
             objects.append((tuple(opened), i))
             last_was_text = False
-    close_raw = {o: toks[c].raw for o, c in partner.items()}
-    return InlineRegion("".join(parts), tuple(spans), paths, objects, toks, close_raw, breaks)
+    return InlineRegion("".join(parts), tuple(spans), paths, objects, toks, partner, breaks)
 
 
 def render(
@@ -134,7 +138,8 @@ def render(
         while common < len(stack) and common < len(path) and stack[common] == path[common]:
             common += 1
         while len(stack) > common:
-            out.append(region.close_raw[stack.pop()])
+            # read at render time: a handler may have translated words in it (a link title)
+            out.append(region.tokens[region.closes[stack.pop()]].raw)
         for i in path[common:]:
             out.append(region.tokens[i].raw)
             stack.append(i)
@@ -173,4 +178,8 @@ def translate_region(
 
 def region_segments(regions: Iterable[InlineRegion]) -> list[Segment]:
     """One segment per region; inline spans only where there is formatting to carry."""
-    return [Segment(r.text, i, r.spans if len(r.spans) > 1 else ()) for i, r in enumerate(regions)]
+    return [region_segment(r, i) for i, r in enumerate(regions)]
+
+
+def region_segment(region: InlineRegion, locator: object) -> Segment:
+    return Segment(region.text, locator, region.spans if len(region.spans) > 1 else ())

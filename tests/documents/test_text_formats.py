@@ -287,7 +287,7 @@ tags: [a, b]
 
 # HELLO *WORLD* #
 
-SOME **BOLD TEXT** AND `inline code` WITH A [LINK TEXT](http://example.com/x "Title") AND A SECOND LINE WITH ![img alt](pic.png) AND <span class="x">HTML</span>.
+SOME **BOLD TEXT** AND `inline code` WITH A [LINK TEXT](http://example.com/x "TITLE") AND A SECOND LINE WITH ![IMG ALT](pic.png) AND <span class="x">HTML</span>.
 
 - FIRST ITEM WITH [REF LINK][r1]
 - SECOND ITEM [shortcut]
@@ -333,7 +333,7 @@ def test_markdown_output_renders_like_the_source(tmp_path: Path) -> None:
     html = md.render((tmp_path / "o.md").read_text(encoding="utf-8"))
     assert (
         "<strong>BOLD TEXT</strong>" in html
-        and '<a href="http://example.com/x" title="Title">LINK TEXT</a>' in html
+        and '<a href="http://example.com/x" title="TITLE">LINK TEXT</a>' in html
     )
 
 

@@ -1,0 +1,99 @@
+"""Second pass on document fidelity (issue 10), end to end on the fixture model en -> xl.
+
+Each test asserts what a reader of the translated file would notice: a link pointing to
+the wrong place, a field glued to a word, a footnote number lost, a text file's lines
+joined, numbers doubled in a bilingual list, a PDF sentence cut in two.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def xl():
+    import synthetic
+
+    return lambda text: synthetic.translate_text(text, "en", "xl")
+
+
+def _translate(engine, tmp_path: Path, name: str, content: str | bytes, **kwargs) -> Path:
+    from offline_nlp.documents import translate_documents
+
+    src = tmp_path / name
+    if isinstance(content, str):
+        src.write_text(content, encoding="utf-8")
+    else:
+        src.write_bytes(content)
+    dst = tmp_path / "out" / name
+    (result,) = translate_documents([(src, dst)], engine, "en", "xl", **kwargs)
+    assert result.status == "done", result.message
+    return dst
+
+
+def test_markdown_links_keep_their_own_url_and_titles_and_alt_text_are_translated(
+    fixture_engine, xl, tmp_path: Path
+) -> None:
+    md = (
+        'We read [the book](http://a.b/ "An old book"), [the letter](http://c.d/) '
+        "and [the story](http://e.f/).\n\n"
+        '![A red house](house.png "The old house")\n'
+    )
+    out = _translate(fixture_engine, tmp_path, "a.md", md).read_text(encoding="utf-8")
+    words = xl("We read the book, the letter and the story.").split()
+    title = xl("An old book")
+    assert out == (
+        f"{words[0]} {words[1]} [{words[2]} {words[3].rstrip(',')}](http://a.b/ \"{title}\"), "
+        f"[{words[4]} {words[5]}](http://c.d/) {words[6]} [{words[7]} {words[8].rstrip('.')}]"
+        f"(http://e.f/).\n\n"
+        f'![{xl("A red house")}](house.png "{xl("The old house")}")\n'
+    )
+
+
+def _footer_with_page_field(docx) -> bytes:
+    """A docx whose footer reads "Day <PAGE> of the week." as LibreOffice writes it."""
+    import io
+
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()  # the footer alone: one sentence per batch keeps alignment stable
+    footer = d.sections[0].footer.paragraphs[0]
+    runs = (
+        '<w:r><w:t xml:space="preserve">Day </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>1</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> of the week.</w:t></w:r>'
+    )
+    for run in parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"):
+        footer._p.append(run)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_a_field_code_or_image_between_two_spaces_keeps_both(
+    fixture_engine, xl, tmp_path: Path
+) -> None:
+    docx = pytest.importorskip("docx")
+    out = _translate(fixture_engine, tmp_path, "f.docx", _footer_with_page_field(docx))
+    day, of, the, week = xl("Day of the week.").split()
+    assert docx.Document(str(out)).sections[0].footer.paragraphs[0].text == (
+        f"{day} 1 {of} {the} {week}"
+    )
+    page = '<p>We use <code>x = 1</code> every day.</p>'
+    html = _translate(fixture_engine, tmp_path, "c.html", page).read_text(encoding="utf-8")
+    we, use, every, day_ = xl("We use every day.").split()
+    assert html == f"<p>{we} {use} <code>x = 1</code> {every} {day_}</p>"
+    md = "We use `x = 1` every day, and ![a cat](cat.png) here.\n"
+    text = _translate(fixture_engine, tmp_path, "c.md", md).read_text(encoding="utf-8")
+    words = xl("We use every day, and here.").split()
+    assert text == (
+        f"{' '.join(words[:2])} `x = 1` {' '.join(words[2:5])} ![{xl('a cat')}](cat.png) "
+        f"{words[5]}\n"
+    )
