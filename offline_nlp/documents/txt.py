@@ -1,8 +1,9 @@
 """Plain text: paragraphs (blocks between blank lines), in the file's own encoding.
 
-A paragraph whose lines look hard-wrapped is joined into one line before translation
-(a sentence cut by a line break translates badly) and comes back as one line; lists,
-indented lines and short lines keep their line breaks. Bilingual output puts the
+A paragraph clearly hard-wrapped at a fixed width (every line but the last cut because
+the next word did not fit) is joined into one line before translation (a sentence cut
+by a line break translates badly) and comes back as one line. Everything else keeps its
+line breaks and indentation: lines that each end a sentence, lists, verse, code. Bilingual output puts the
 original paragraph, a blank line, then its translation.
 """
 
@@ -28,19 +29,38 @@ class _Block:
     indent: str
 
 
+_SENTENCE_END = re.compile(r"""[.!?:;…。！？]['"”’»)\]]*$""")
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
 def _reflowable(lines: list[str]) -> bool:
-    if len(lines) < 2:
+    """True only for one paragraph hard-wrapped at a fixed width.
+
+    Every line but the last was cut because the next word would not fit: the line plus
+    that word is longer than the longest line. Lines that end a sentence, list items and
+    lines indented unlike the rest (code, verse, addresses) keep their line breaks.
+    """
+    if len(lines) < 2 or any(_LIST.match(line) for line in lines[1:]):
         return False
-    if any(_LIST.match(line) for line in lines[1:]):
+    if len({_indent(line) for line in lines[1:]}) > 1 or len(_indent(lines[1])) > len(
+        _indent(lines[0])
+    ):
         return False
-    body = lines[:-1]
-    longest = max(len(line) for line in lines)
-    # hard-wrapped: every line but the last is reasonably full, none ends a sentence with ':'
-    return (
-        longest >= 40
-        and all(len(line) >= 0.6 * longest for line in body)
-        and not any(line.rstrip().endswith(":") for line in body)
-    )
+    body = [line.rstrip() for line in lines[:-1]]
+    ends = sum(bool(_SENTENCE_END.search(line)) for line in body)
+    if 2 * ends >= len(body):  # mostly sentence ends: lines the writer chose
+        return False
+    longest = max(len(line.rstrip()) for line in lines)
+    if longest < 40:
+        return False
+    for line, following in zip(body, lines[1:], strict=False):
+        next_word = following.split()[0]
+        if len(line) + 1 + len(next_word) <= longest:
+            return False  # the next word would have fit: the break was chosen
+    return True
 
 
 class TxtDocument(Document):

@@ -97,3 +97,34 @@ def test_a_field_code_or_image_between_two_spaces_keeps_both(
         f"{' '.join(words[:2])} `x = 1` {' '.join(words[2:5])} ![{xl('a cat')}](cat.png) "
         f"{words[5]}\n"
     )
+
+
+def test_plain_text_keeps_lines_that_end_sentences_and_inner_indentation(
+    fixture_engine, xl, tmp_path: Path
+) -> None:
+    import textwrap
+
+    wrapped = (
+        "The old man and the young woman walk to the big market in the city every "
+        "morning and they buy bread and milk and green fruit there."
+    )
+    text = (
+        "The dog is happy and the cat is happy too.\n"
+        "We read a good book today in the garden.\n"
+        "The children play with the red car.\n\n"
+        "My old friend and my brother\n"
+        "    We drink green tea.\n"
+        "    The sun is hot.\n\n"
+        f"{textwrap.fill(wrapped, 40)}\n"
+    )
+    assert textwrap.fill(wrapped, 40).count("\n") >= 2
+    out = _translate(fixture_engine, tmp_path, "a.txt", text).read_text(encoding="utf-8")
+    assert out == (
+        f"{xl('The dog is happy and the cat is happy too.')}\n"
+        f"{xl('We read a good book today in the garden.')}\n"
+        f"{xl('The children play with the red car.')}\n\n"
+        f"{xl('My old friend and my brother')}\n"
+        f"    {xl('We drink green tea.')}\n"
+        f"    {xl('The sun is hot.')}\n\n"
+        f"{xl(wrapped)}\n"
+    )
