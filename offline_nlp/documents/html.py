@@ -7,7 +7,8 @@ segment whose tags are carried onto the translated words (:mod:`.markup`,
 :mod:`.inline`). ``script``, ``style``, ``pre``, ``code``, ``kbd``, ``samp``, ``textarea``,
 ``svg``, ``math`` and anything marked ``translate="no"`` or ``class="notranslate"`` are
 copied untouched; inside a sentence they are objects that move with the words. Of the
-attributes only ``alt`` and ``title`` are translated. Whitespace inside a region is
+attributes only ``alt`` and ``title`` are translated. A link or superscript that holds
+only a number or symbol (a footnote reference) is an object too. Whitespace inside a region is
 collapsed to single spaces (as the browser shows it); ``<br>`` becomes a line break.
 """
 
@@ -335,6 +336,13 @@ class HtmlDocument(Document):
                     pending.append(obj)
                 i = j + 1
                 continue
+            ref_end = _note_reference_end(toks, i)
+            if ref_end is not None:
+                obj = HTok(OBJECT, "".join(x.raw for x in toks[i : ref_end + 1]))
+                obj.original = obj.raw
+                pending.append(obj)
+                i = ref_end + 1
+                continue
             self._collect_attrs(t)
             if t.kind == OPEN:
                 if t.name == "br":
@@ -353,6 +361,8 @@ class HtmlDocument(Document):
                     flush()
                     self._chunks.append(t)
                     if not getattr(t, "self_closing", False):
+                        if blocks:  # a block inside a block (a nested list): the outer
+                            blocks[-1][2].append(-1)  # one is not copied whole
                         blocks.append((t.name, len(self._chunks) - 1, []))
             elif t.kind == CLOSE:
                 if t.name in INLINE:
@@ -428,7 +438,7 @@ class HtmlDocument(Document):
             if isinstance(chunk, _Region):
                 text = rendered[id(chunk)]
                 if bilingual and self._duplicable.get(ci) is None:
-                    original = "".join(t.original for t in chunk.tokens)
+                    original = _without_ids("".join(t.original for t in chunk.tokens))
                     sep = " / " if self._in_title(ci) else self._break()
                     text = original + sep + text
                 out.append(text)
@@ -456,9 +466,19 @@ class HtmlDocument(Document):
 
 
 def _original(chunk: HTok | _Region) -> str:
+    """The chunk as read, for the original copy of bilingual output."""
     if isinstance(chunk, _Region):
-        return "".join(t.original for t in chunk.tokens)
-    return chunk.original
+        return _without_ids("".join(t.original for t in chunk.tokens))
+    return _without_ids(chunk.original) if chunk.kind == OPEN else chunk.original
+
+
+_ID = re.compile(r"""\sid\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
+
+
+def _without_ids(raw: str) -> str:
+    """``raw`` without ``id`` attributes: an id must stay unique, and links to it should
+    land on the translation, which keeps it."""
+    return _ID.sub("", raw) if "id" in raw.lower() else raw
 
 
 def _split_lead(t: HTok) -> tuple[HTok | None, HTok]:
@@ -481,6 +501,38 @@ def _split_trail(t: HTok) -> tuple[HTok, HTok | None]:
     rest = HTok(TEXT, stripped, text=html.unescape(stripped))
     ws.original, rest.original = ws.raw, rest.raw
     return rest, ws
+
+
+#: a note reference (``<a href="#fn1"><sup>1</sup></a>``) is at most this many tokens
+_NOTE_REF_TOKENS = 8
+
+
+def _note_reference_end(toks: Sequence[HTok], i: int) -> int | None:
+    """End index of a link or superscript holding only a number or symbol, else None.
+
+    ``<a href="#fn1"><sup>1</sup></a>`` is a footnote reference, not words: as an object it
+    keeps its link and moves with the word it follows instead of being glued to it.
+    Bounded look-ahead, so the scan stays linear.
+    """
+    first = toks[i]
+    if first.kind != OPEN or first.name not in ("a", "sup") or getattr(first, "self_closing", False):
+        return None
+    depth = 0
+    text = []
+    for j in range(i, min(len(toks), i + _NOTE_REF_TOKENS)):
+        t = toks[j]
+        if t.kind == TEXT:
+            text.append(t.text)
+        elif t.kind not in (OPEN, CLOSE) or t.name not in INLINE:
+            return None
+        elif t.kind == OPEN:
+            depth += t.name == first.name
+        elif t.name == first.name:
+            depth -= 1
+            if depth == 0:
+                mark = "".join(text).strip()
+                return j if mark and len(mark) <= 6 and not is_translatable(mark) else None
+    return None
 
 
 def _subtree_end(toks: Sequence[HTok], i: int) -> int:

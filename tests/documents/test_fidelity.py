@@ -128,3 +128,34 @@ def test_plain_text_keeps_lines_that_end_sentences_and_inner_indentation(
         f"    {xl('The sun is hot.')}\n\n"
         f"{xl(wrapped)}\n"
     )
+
+
+def test_html_footnote_reference_is_kept_with_its_link_after_its_word(
+    fixture_engine, xl, tmp_path: Path
+) -> None:
+    page = (
+        '<p>The dog is happy<a href="#fn1" id="r1"><sup>1</sup></a> and we go home.</p>\n'
+        '<aside id="fn1"><p><a href="#r1">1</a> The cat is old.</p></aside>\n'
+    )
+    out = _translate(fixture_engine, tmp_path, "n.html", page).read_text(encoding="utf-8")
+    words = xl("The dog is happy and we go home.").split()
+    assert out == (
+        f'<p>{" ".join(words[:4])}<a href="#fn1" id="r1"><sup>1</sup></a> '
+        f'{" ".join(words[4:])}</p>\n'
+        f'<aside id="fn1"><p><a href="#r1">1</a> {xl("The cat is old.")}</p></aside>\n'
+    )
+
+
+def test_bilingual_html_nested_list_is_balanced_without_duplicate_ids(
+    fixture_engine, xl, tmp_path: Path
+) -> None:
+    page = (
+        '<ul>\n<li id="a">The early day\n<ul>\n<li id="b">The cold night</li>\n</ul>\n</li>\n'
+        "<li>The late day</li>\n</ul>\n"
+    )
+    out = _translate(fixture_engine, tmp_path, "l.html", page, bilingual=True)
+    assert out.read_text(encoding="utf-8") == (
+        f'<ul>\n<li id="a">The early day<br>{xl("The early day")}\n<ul>\n'
+        f'<li>The cold night</li>\n<li id="b">{xl("The cold night")}</li>\n</ul>\n</li>\n'
+        f"<li>The late day</li>\n<li>{xl('The late day')}</li>\n</ul>\n"
+    )
