@@ -1,17 +1,28 @@
 """Split text into sentences without a model, keeping every separator verbatim.
 
 The engine translates sentences, so text is cut into an alternating sequence of
-*separators* (whitespace, line breaks, empty lines: kept byte for byte) and *sentences*
+*separators* (whitespace, line breaks, list markers: kept byte for byte) and *sentences*
 (translated). Joining them again restores the layout exactly.
 
 Rules, in order of importance:
 
-* a line break always ends a sentence (paragraphs and lines survive as they are);
-* ``。！？`` (and their half-width forms ``｡！？``) end a sentence even with no space
-  after them, as Chinese and Japanese text has none;
-* ``. ! ?`` end a sentence only when followed by whitespace, so decimals (``3.5``),
-  versions and URLs stay whole, and only when the word before a ``.`` is not a known
-  abbreviation (``Mr.``, ``e.g.``) or a single initial (``J. Smith``).
+* a line break always ends a sentence (paragraphs and lines survive as they are), and a
+  list marker at the start of a line (``1.``, ``2)``, ``a.``, ``iv.``) is kept, not
+  translated, so it never becomes a sentence of its own;
+* never merge two ordinary sentences: models trained on single sentences drop the
+  second one. A period after a word ends the sentence unless the word is a known
+  non-breaking prefix of the language (:mod:`.prefixes`: ``Mr.``, ``e.g.``; ``No.`` and
+  ``p.`` only before a number; ``etc.`` and ``Inc.`` only before a lower-case word) or
+  an initial (``J. R. R. Tolkien``);
+* ``. ! ?`` end a sentence when followed by whitespace (so ``3.5`` and URLs stay whole)
+  or directly by Chinese, Japanese or Korean text (``你好!我是小明.你呢?``);
+* ``。！？｡．`` end a sentence with no space after them, except before a closing quote
+  that text goes on after (``「やめて！」と彼女は叫んだ。`` is one sentence);
+* a quote that closes after ``!`` or ``?`` and goes on in lower case (``"Stop!" he said``)
+  does not end the sentence.
+
+Every step looks at a bounded neighbourhood of each punctuation mark, so splitting is
+linear in the length of the text, however long its lines.
 """
 
 from __future__ import annotations
@@ -19,24 +30,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from offline_nlp.engine.prefixes import Prefixes, prefixes_for
+
 __all__ = ["Piece", "join_sentences", "split_text"]
 
-# Lower-cased, without the final dot. Conservative on purpose: a missed split only
-# makes one longer sentence, a wrong split can change the translation.
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st mt vs etc e.g i.e cf al approx dept est fig figs
-    inc ltd co corp no nos vol vols p pp ch sec jan feb mar apr jun jul aug sep sept
-    oct nov dec mon tue wed thu fri sat sun u.s u.k a.m p.m ph.d gen col lt sgt capt
-    rev hon gov pres ave blvd rd""".split()
-)
+_CLOSERS = "\"'”’»›)]}」』）】〕〉》〗"
+_OPENERS = "\"'“‘«‹([{¿¡「『（【〔〈《〖"
+_CJK_STOPS = "。！？｡．"
+_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+# Horizontal whitespace: whitespace that is not a line break.
+_H = r"[^\S" + _BREAKS + r"]"
 
-_CLOSERS = "\"'”’»)]}」』）】〕〉》"
-_CJK_END = "。！？｡!?"
-# A sentence end: a run of terminal punctuation, then closing quotes/brackets.
-_LATIN_END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
-_CJK_END_RE = re.compile(r"[。！？｡]+[" + re.escape(_CLOSERS) + r"]*|[!?]+[" + re.escape(_CLOSERS)
-                         + r"]*(?=[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef])")
-_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+# A line break with the whitespace around it. The look-behind makes a match start only
+# at the beginning of a run of spaces, which keeps long runs without a break linear.
+_LINE_GAP = re.compile(r"(?<!" + _H + r")" + _H + r"*[" + _BREAKS + r"]\s*")
+# A run of sentence-final punctuation and the closing quotes/brackets after it. Greedy
+# and unconditional, so a run is matched once from its start (no re-scanning).
+_TERMINATOR = re.compile(r"([.!?…‼⁇⁈⁉" + _CJK_STOPS + r"]+)([" + re.escape(_CLOSERS) + r"]*)")
+_SPACES = re.compile(r"\s*")
+_WORD_CHAR = re.compile(r"\w")
+_NEXT_WORD = re.compile(r"\w+")
+# List markers kept out of the translation: "1. ", "1.2. ", "2) ", "(3) ", "a. ", "iv) ".
+_MARKER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*[.)]|\(\d{1,3}\)|[a-z][.)]|[A-Z]\)|\([a-zA-Z]\)"
+                     r"|[ivx]{1,4}[.)]|\([ivx]{1,4}\)|[IVX]{2,4}\.)(?:\s+|$)")
+# Longest word looked at before a period: abbreviations are short.
+_MAX_WORD = 32
 
 
 @dataclass(frozen=True)
@@ -47,76 +65,209 @@ class Piece:
     is_sentence: bool
 
 
-def split_text(text: str) -> list[Piece]:
-    """Cut ``text`` into sentences and separators; ``"".join`` gives ``text`` back."""
-    pieces: list[Piece] = []
-    for line in re.split(r"(\s*\n\s*)", text):
-        if not line:
-            continue
-        if "\n" in line or line.isspace():
-            pieces.append(Piece(line, False))
-            continue
-        pieces.extend(_split_line(line))
-    return _merge_separators(pieces)
+class _Pieces:
+    """Collects pieces, joining adjacent separators into one."""
+
+    def __init__(self) -> None:
+        self.pieces: list[Piece] = []
+        self._separator: list[str] = []
+
+    def separator(self, text: str) -> None:
+        if text:
+            self._separator.append(text)
+
+    def sentence(self, text: str) -> None:
+        self._flush()
+        self.pieces.append(Piece(text, True))
+
+    def done(self) -> list[Piece]:
+        self._flush()
+        return self.pieces
+
+    def _flush(self) -> None:
+        if self._separator:
+            self.pieces.append(Piece("".join(self._separator), False))
+            self._separator = []
 
 
-def _split_line(line: str) -> list[Piece]:
-    out: list[Piece] = []
+def split_text(text: str, language: str | None = None) -> list[Piece]:
+    """Cut ``text`` into sentences and separators; ``"".join`` gives ``text`` back.
+
+    ``language`` is an Argos code (``en``, ``de``, ``zh``...) choosing the abbreviations
+    that do not end a sentence; ``None`` uses generic (English) ones.
+    """
+    prefixes = prefixes_for(language)
+    out = _Pieces()
+    start = 0
+    for gap in _LINE_GAP.finditer(text):
+        _split_line(text[start:gap.start()], prefixes, out)
+        out.separator(gap.group())
+        start = gap.end()
+    _split_line(text[start:], prefixes, out)
+    return out.done()
+
+
+def _split_line(line: str, prefixes: Prefixes, out: _Pieces) -> None:
+    """Split one line (no line breaks inside) into sentences and the spaces between."""
+    body = line.strip()
+    if not body:
+        out.separator(line)
+        return
     lead = len(line) - len(line.lstrip())
-    if lead:
-        out.append(Piece(line[:lead], False))
-    start = lead
-    for end in _sentence_ends(line, lead):
-        _append_sentence(out, line[start:end])
-        gap_end = end
-        while gap_end < len(line) and line[gap_end].isspace():
-            gap_end += 1
-        if gap_end > end:
-            out.append(Piece(line[end:gap_end], False))
-        start = gap_end
-    _append_sentence(out, line[start:])
-    return out
+    out.separator(line[:lead])
+    marker = _MARKER.match(body)
+    start = marker.end() if marker else 0
+    out.separator(body[:start])
+    scanned, has_word = start, False
+    for match in _TERMINATOR.finditer(body, start):
+        if match.start() < start:
+            continue
+        if not has_word:  # punctuation with no word before it is not a sentence yet
+            has_word = _WORD_CHAR.search(body, scanned, match.start()) is not None
+            scanned = match.start()
+            if not has_word:
+                continue
+        end = _sentence_end(body, match, prefixes)
+        if end is None:
+            continue
+        gap = _SPACES.match(body, end).end()
+        out.sentence(body[start:end])
+        out.separator(body[end:gap])
+        start = scanned = gap
+        has_word = False
+    if start < len(body):
+        out.sentence(body[start:])
+    out.separator(line[lead + len(body):])
 
 
-def _append_sentence(out: list[Piece], chunk: str) -> None:
-    body = chunk.rstrip()
-    if body:
-        out.append(Piece(body, True))
-    if len(body) < len(chunk):
-        out.append(Piece(chunk[len(body):], False))
+def _sentence_end(line: str, match: re.Match[str], prefixes: Prefixes) -> int | None:
+    """Where the sentence ends if ``match`` (punctuation + closers) ends one, else None."""
+    punct, closers = match.group(1), match.group(2)
+    end = match.end()
+    if end < len(line) - 1 and line[end] in " \u00a0\u202f" and line[end + 1] in "»”":
+        # French spacing: « Bonjour ! » dit-il. The guillemet belongs to the sentence.
+        end = _SPACES.match(line, end).end()
+        while end < len(line) and line[end] in _CLOSERS:
+            end += 1
+        closers = "»"
+    if end >= len(line):
+        return None  # the end of the line ends the sentence anyway
+    after = line[end]
+    if after.isspace():
+        return end if _ends_before_space(line, match.start(), punct, closers,
+                                         _SPACES.match(line, end).end(), prefixes) else None
+    return end if _ends_before_text(line, match.start(), punct, closers, after,
+                                    prefixes) else None
 
 
-def _sentence_ends(line: str, start: int) -> list[int]:
-    ends = {m.end() for m in _CJK_END_RE.finditer(line, start)}
-    ends.update(m.end() for m in _LATIN_END.finditer(line, start) if _is_latin_end(line, m))
-    return sorted(end for end in ends if end < len(line.rstrip()))
-
-
-def _is_latin_end(line: str, match: re.Match[str]) -> bool:
-    punct = match.group()
-    if not punct.startswith(".") or len(punct.rstrip(_CLOSERS)) > 1:
+def _ends_before_space(line: str, dot: int, punct: str, closers: str, next_at: int,
+                       prefixes: Prefixes) -> bool:
+    """``punct`` then whitespace: the Latin-script case."""
+    if any(c in _CJK_STOPS for c in punct):
         return True
-    before = _WORD_BEFORE.search(line, 0, match.start() + 1)
-    if before is None:
+    kind = _next_kind(line, next_at)
+    if punct == ".":
+        return _period_ends(line, dot, kind, next_at, prefixes)
+    if "!" in punct or "?" in punct or "‼" in punct:
+        # "Stop!" he said. — a quote closed and the sentence goes on.
+        return not (closers and kind == "lower")
+    return kind != "lower"  # an ellipsis goes on in lower case: "I wonder... maybe"
+
+
+def _ends_before_text(line: str, dot: int, punct: str, closers: str, after: str,
+                      prefixes: Prefixes) -> bool:
+    """``punct`` directly followed by a character: only CJK and Korean end here."""
+    if after in _OPENERS:  # 東京へ行きます。「はい」, 你好!「
+        return any(c in _CJK_STOPS for c in punct) or (
+            punct in ("!", "?") and dot > 0 and _is_cjk(line[dot - 1]))
+    if not after.isalnum():
+        return False  # more punctuation follows ("！」。", "?!", "。，"): it decides
+    if closers:
+        return False  # 「やめて！」と彼女は叫んだ。: the quote closes, the sentence goes on
+    if any(c in _CJK_STOPS for c in punct):
+        # A full-width period inside Latin letters or digits ("３．５", "ｅｘａｍｐｌｅ．ｃｏｍ").
+        return not (punct == "．" and _is_latin_or_digit(after))
+    if not _is_cjk(after):
+        return False  # "3.5", "example.com", "Yahoo!Mail"
+    if punct == ".":
+        # 你好!我是小明.你呢? — no space after ".", but 他叫Mr.王 stays whole.
+        return _period_ends(line, dot, "other", dot + 1, prefixes)
+    return "." not in punct and "…" not in punct  # "等等...然后" goes on
+
+
+def _period_ends(line: str, dot: int, kind: str, next_at: int, prefixes: Prefixes) -> bool:
+    """Does the single ``.`` at ``dot`` end the sentence, given the next word's ``kind``?"""
+    word = _word_before(line, dot)
+    if not word:
+        return True  # a long token, or none: not an abbreviation
+    if word.isdigit():
+        return not (prefixes.ordinal_nouns is not None and len(word) <= 3
+                    and _is_ordinal_context(line, next_at, kind, prefixes.ordinal_nouns))
+    if prefixes.is_plain(word):
+        return False
+    if len(word) == 1 and word.isalpha():
+        if word.isupper() and word not in prefixes.words:
+            return False  # an initial: "J. R. R. Tolkien"
+        return kind not in ("lower", "digit")
+    if kind == "digit" and (prefixes.is_numeric(word) or prefixes.is_continued(word)):
+        return False
+    if kind == "lower" and (prefixes.is_continued(word) or "." in word):
+        return False  # "etc. and", "p.m. today", "U.S. and"
+    return True
+
+
+def _word_before(line: str, dot: int) -> str:
+    """The word ending at ``dot``, after opening quotes; "" when longer than any prefix."""
+    start = dot
+    limit = max(0, dot - _MAX_WORD)
+    while start > limit and not _ends_word(line[start - 1]):
+        start -= 1
+    if start == limit and limit > 0 and not _ends_word(line[start - 1]):
+        return ""
+    return line[start:dot]
+
+
+def _ends_word(char: str) -> bool:
+    return char.isspace() or char in _OPENERS or char in "—–/" or _is_cjk(char)
+
+
+def _next_kind(line: str, at: int) -> str:
+    """"digit", "lower" or "other" for the word starting at ``at`` (after open quotes)."""
+    limit = min(len(line), at + 8)
+    while at < limit and line[at] in _OPENERS:
+        at += 1
+    char = line[at] if at < len(line) else ""
+    if char.isdigit():
+        return "digit"
+    return "lower" if char.islower() else "other"
+
+
+def _is_ordinal_context(line: str, at: int, kind: str, nouns: frozenset[str]) -> bool:
+    """German "am 3. Oktober", "im 19. Jahrhundert", "der 2. und 3. Platz"."""
+    if kind == "lower":
         return True
-    word = before.group(1)
-    if word.lower() in _ABBREVIATIONS:
-        return False
-    if len(word) == 1 and word.isupper():  # an initial, as in "J. R. R. Tolkien"
-        return False
-    rest = line[match.end():].lstrip()
-    # "e.g. the" or "approx. five": a lower-case continuation is not a new sentence.
-    return not (rest[:1].islower() and "." in word)
+    word = _NEXT_WORD.match(line, at)
+    return word is not None and word.group() in nouns
 
 
-def _merge_separators(pieces: list[Piece]) -> list[Piece]:
-    merged: list[Piece] = []
-    for piece in pieces:
-        if merged and not piece.is_sentence and not merged[-1].is_sentence:
-            merged[-1] = Piece(merged[-1].text + piece.text, False)
-        else:
-            merged.append(piece)
-    return merged
+def _is_cjk(char: str) -> bool:
+    """Han, Kana, Hangul and full-width forms: scripts where a sentence may start unspaced."""
+    code = ord(char)
+    return (
+        0x1100 <= code <= 0x11FF  # Hangul Jamo
+        or 0x2E80 <= code <= 0x9FFF  # CJK radicals, punctuation, Kana, Hangul Jamo, Han
+        or 0xA960 <= code <= 0xA97F
+        or 0xAC00 <= code <= 0xD7FF  # Hangul syllables
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF  # full-width and half-width forms
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def _is_latin_or_digit(char: str) -> bool:
+    code = ord(char)
+    return (char.isascii() and char.isalnum()) or 0xFF10 <= code <= 0xFF19 \
+        or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A
 
 
 def _is_wide(char: str) -> bool:
@@ -136,7 +287,8 @@ def join_sentences(pieces: list[Piece], translations: list[str]) -> str:
 
     A separator without a line break is adapted to the output script: translating
     Chinese into English needs a space between sentences that had none, and translating
-    English into Chinese must not leave one between ``。`` and the next sentence.
+    English into Chinese must not leave one between ``。`` and the next sentence. Line
+    breaks and list markers are kept as they are.
     """
     out: list[str] = []
     it = iter(translations)
@@ -145,7 +297,8 @@ def join_sentences(pieces: list[Piece], translations: list[str]) -> str:
             if out and index > 0 and pieces[index - 1].is_sentence:
                 out.append(_gap("", out[-1]))
             out.append(next(it))
-        elif "\n" in piece.text or index == 0 or index == len(pieces) - 1:
+        elif (index == 0 or index == len(pieces) - 1 or not piece.text.isspace()
+              or any(c in _BREAKS for c in piece.text)):
             out.append(piece.text)
         else:
             out.append(_gap(piece.text, out[-1] if out else ""))
