@@ -7,6 +7,7 @@ from pathlib import Path
 
 from offline_nlp.engine import Engine, SegmentCache
 from offline_nlp.packages import PackageManager
+from offline_nlp.packages.probe import try_package
 from offline_nlp.paths import AppPaths
 from offline_nlp.settings import Settings, load_settings
 
@@ -30,7 +31,7 @@ class AppContext:
         if settings.packages_dir and packages_dir is None and paths.packages == AppPaths.from_env().packages:
             paths = AppPaths(paths.config, paths.data, paths.cache, Path(settings.packages_dir),
                              paths.extra_package_dirs)
-        manager = PackageManager(paths, index_url or settings.index_url or None)
+        manager = PackageManager(paths, index_url or settings.index_url or None, probe=try_package)
         config = settings.engine_config()
         cache = None
         if use_cache and settings.use_cache:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from offline_nlp.cli.output import ProgressBar, emit_json, info
@@ -11,6 +12,8 @@ from offline_nlp.errors import PackageNotFoundError
 from offline_nlp.packages import PackageInfo
 
 __all__ = ["register"]
+
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: not C:
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -89,10 +92,10 @@ def _resolve(context: AppContext, names: list[str]) -> list[PackageInfo | str | 
         return list(context.packages.plan_pair(names[0], names[1]))
     resolved: list[PackageInfo | str | Path] = []
     for name in names:
-        if "://" in name:
-            resolved.append(name)
-        elif Path(name).suffix == ".argosmodel" or Path(name).is_file():
+        if Path(name).is_file() or Path(name).suffix == ".argosmodel":
             resolved.append(Path(name))
+        elif _URL_SCHEME.match(name):  # http(s) is downloaded; file:, data: are refused there
+            resolved.append(name)
         else:
             resolved.append(context.packages.find_available(name))
     return resolved

@@ -12,8 +12,12 @@ from offline_nlp.packages.metadata import PackageInfo
 
 __all__ = ["inspect_archive", "unpack_archive"]
 
-# Generous but finite: a zip bomb must not fill the disk.
-_MAX_UNPACKED = 8 * 1024**3
+# Generous but finite: a zip bomb must not fill the disk. The largest Argos and converted
+# summarisation models unpack to well under 2 GiB, and model weights barely compress
+# (about 1.1 : 1), so a member that claims to grow 100-fold is a bomb, not a model.
+MAX_UNPACKED = 4 * 1024**3
+MAX_RATIO = 100
+_RATIO_FLOOR = 1024**2  # small text files (vocabularies, JSON) may compress very well
 
 
 def _open(path: Path) -> zipfile.ZipFile:
@@ -43,8 +47,7 @@ def inspect_archive(path: Path) -> tuple[PackageInfo, str]:
     """
     with _open(path) as archive:
         entries = [_check_entry(info, path.name) for info in archive.infolist()]
-        if sum(info.file_size for info in archive.infolist()) > _MAX_UNPACKED:
-            raise InvalidPackageError(f"{path.name} unpacks to more than 8 GiB; refusing it")
+        _check_sizes(archive.infolist(), path.name)
         try:
             bad = archive.testzip()
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -63,6 +66,19 @@ def inspect_archive(path: Path) -> tuple[PackageInfo, str]:
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidPackageError(f"{path.name} has an unreadable metadata.json: {exc}") from exc
     return PackageInfo.from_json(data), top
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], archive: str) -> None:
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNPACKED:
+        raise InvalidPackageError(
+            f"{archive} unpacks to {total / 1024**3:.1f} GiB, more than the "
+            f"{MAX_UNPACKED // 1024**3} GiB a package may take; refusing it")
+    for info in infos:
+        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise InvalidPackageError(
+                f"{archive} looks like a zip bomb: {info.filename!r} grows "
+                f"{info.file_size // max(info.compress_size, 1)}-fold when unpacked; refusing it")
 
 
 def _top_folder(entries: list[PurePosixPath], archive: str) -> str:

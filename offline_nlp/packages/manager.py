@@ -1,22 +1,30 @@
 """Installing, listing, updating, verifying and removing model packages.
 
 Installs are atomic: the archive is downloaded to a cache file, checked, unpacked into
-a staging folder beside the packages and renamed into place. Until that rename the
-installed state is untouched; a failure anywhere leaves it exactly as it was.
+a staging folder beside the packages, its model loaded and tried on one sentence, and
+only then renamed into place. Until that rename the installed state is untouched; a
+failure anywhere leaves it exactly as it was.
+
+Several processes (two CLI runs, the GUI) may share one packages folder: every change
+to it and to its manifest happens under a file lock, and whoever holds the lock first
+clears what a killed process left behind (``.staging-*``, ``.old-*``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-import re
 import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import filelock
 
 from offline_nlp.errors import (
     IndexUnavailableError,
@@ -26,8 +34,8 @@ from offline_nlp.errors import (
     PackageNotFoundError,
 )
 from offline_nlp.packages import archive
-from offline_nlp.packages.download import download, sha256_file
-from offline_nlp.packages.index import fetch_index, index_url, load_cached_index
+from offline_nlp.packages.download import Limits, check_web_url, download, sha256_file
+from offline_nlp.packages.index import cache_file_for, fetch_index, index_url, load_cached_index
 from offline_nlp.packages.metadata import InstalledPackage, PackageInfo
 from offline_nlp.paths import AppPaths
 from offline_nlp.progress import ProgressCallback, atomic_write
@@ -37,10 +45,14 @@ __all__ = ["PackageManager"]
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
+#: How long an install waits for another process's install before giving up.
+LOCK_TIMEOUT = 15 * 60.0
+#: A partial download untouched this long belongs to no running process.
+STALE_PART_SECONDS = 7 * 24 * 3600.0
 
-
-def _folder_name(code: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", code)
+#: Loads a staged package and translates one sentence; raises if it cannot.
+Probe = Callable[[InstalledPackage], None]
 
 
 class PackageManager:
@@ -50,14 +62,67 @@ class PackageManager:
         paths: where packages, the cached index and downloads live.
         index: the index URL (default: ``OFFLINE_NLP_INDEX_URL`` or Argos's public one).
         timeout: seconds without data before a download gives up.
+        limits: stall timeout and minimum rate of downloads (``timeout`` sets the stall).
+        probe: tries a staged package (load, translate a sentence) before it replaces
+            an installed one; ``None`` skips the check (tests with dummy models).
     """
 
-    def __init__(self, paths: AppPaths, index: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, paths: AppPaths, index: str | None = None, timeout: float = 30.0,
+                 *, limits: Limits | None = None, probe: Probe | None = None) -> None:
         self.paths = paths
         self.index_url = index_url(index)
         self.timeout = timeout
+        self.limits = limits or Limits(stall=timeout)
+        self.probe = probe
         self._lock = threading.RLock()
         self._listeners: list[Callable[[Path], None]] = []
+        self._clean_if_idle()
+
+    # -- the cross-process lock and what killed processes leave ----------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This process's threads and other processes, one at a time in the folder."""
+        self.paths.packages.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(self.paths.packages / LOCK, timeout=LOCK_TIMEOUT)
+        with self._lock:
+            try:
+                lock.acquire()
+            except filelock.Timeout:
+                raise PackageError(
+                    f"another offline-nlp has been changing {self.paths.packages} for "
+                    f"{LOCK_TIMEOUT / 60:.0f} minutes; try again when it has finished") from None
+            try:
+                self._clean_stale()
+                yield
+            finally:
+                lock.release()
+
+    def _clean_if_idle(self) -> None:
+        """Clear leftovers at start, unless another process is busy in the folder."""
+        if not self.paths.packages.is_dir():
+            return
+        lock = filelock.FileLock(self.paths.packages / LOCK, timeout=0)
+        try:
+            with lock:
+                self._clean_stale()
+        except (filelock.Timeout, OSError):
+            pass
+
+    def _clean_stale(self) -> None:
+        """Only called with the lock held: no staging folder can be in use now."""
+        for child in self.paths.packages.iterdir():
+            if child.name.startswith((".staging-", ".old-")) and child.is_dir():
+                log.info("removing %s, left by an interrupted install", child)
+                shutil.rmtree(child, ignore_errors=True)
+        if self.paths.downloads.is_dir():
+            cutoff = time.time() - STALE_PART_SECONDS
+            for part in self.paths.downloads.glob("*.part"):
+                try:
+                    if part.stat().st_mtime < cutoff:
+                        part.unlink()
+                except OSError:
+                    pass
 
     def add_listener(self, callback: Callable[[Path], None]) -> None:
         """Call ``callback(path)`` before a package folder is replaced or removed."""
@@ -97,11 +162,12 @@ class PackageManager:
 
     def available(self, refresh: bool = False) -> list[PackageInfo]:
         """The index's packages: the cached copy, downloaded first if missing or asked."""
+        cache_file = cache_file_for(self.paths.cache, self.index_url)
         if not refresh:
-            cached = load_cached_index(self.paths.index_cache)
+            cached = load_cached_index(cache_file)
             if cached is not None:
                 return cached
-        return fetch_index(self.index_url, self.paths.index_cache, self.timeout)
+        return fetch_index(self.index_url, cache_file, self.timeout)
 
     def find_available(self, code: str) -> PackageInfo:
         """An index entry by code (``translate-en_de``) or pair (``en_de``, ``en-de``)."""
@@ -135,34 +201,56 @@ class PackageManager:
             InvalidPackageError: the archive is damaged or hostile.
         """
         if not info.links:
-            raise PackageDownloadError(f"the index gives no download link for {info.code}")
+            raise PackageDownloadError(
+                f"the index gives no http(s) download link for {info.code}")
         self.paths.ensure()
-        dest = self.paths.downloads / f"{_folder_name(info.code)}-{info.package_version}.argosmodel"
+        # Named from checked fields only, never from the URL.
+        version = info.package_version.replace(".", "_") or "0"
+        dest = self.paths.downloads / f"{info.code}-{version}.argosmodel"
         errors = []
-        for link in info.links:
+        with self._download_lock(dest):
+            for link in info.links:
+                try:
+                    download(link, dest, limits=self.limits, expected_size=info.size,
+                             on_progress=on_progress, cancel=cancel)
+                    break
+                except PackageDownloadError as exc:
+                    errors.append(str(exc))
+            else:
+                raise PackageDownloadError("; ".join(errors))
             try:
-                download(link, dest, timeout=self.timeout, on_progress=on_progress, cancel=cancel)
-                break
-            except PackageDownloadError as exc:
-                errors.append(str(exc))
-        else:
-            raise PackageDownloadError("; ".join(errors))
-        try:
-            self._check_checksum(dest, info)
-            return self.install_file(dest, expected=info, source=link)
-        finally:
-            dest.unlink(missing_ok=True)
+                self._check_checksum(dest, info)
+                return self.install_file(dest, expected=info, source=link)
+            finally:
+                dest.unlink(missing_ok=True)
 
     def install_url(self, url: str, *, on_progress: ProgressCallback | None = None,
                     cancel: threading.Event | None = None) -> InstalledPackage:
+        """Download a package from an http(s) link the user gave, then install it."""
+        check_web_url(url)
         self.paths.ensure()
-        name = _folder_name(url.rsplit("/", 1)[-1] or "package")
-        dest = self.paths.downloads / name
-        download(url, dest, timeout=self.timeout, on_progress=on_progress, cancel=cancel)
+        digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+        dest = self.paths.downloads / f"url-{digest}.argosmodel"
+        with self._download_lock(dest):
+            download(url, dest, limits=self.limits, on_progress=on_progress, cancel=cancel)
+            try:
+                return self.install_file(dest, source=url)
+            finally:
+                dest.unlink(missing_ok=True)
+
+    @contextmanager
+    def _download_lock(self, dest: Path) -> Iterator[None]:
+        """Two processes fetching the same package must not append to one .part file."""
+        lock = filelock.FileLock(dest.with_name(f".{dest.name}.lock"), timeout=LOCK_TIMEOUT)
         try:
-            return self.install_file(dest, source=url)
+            lock.acquire()
+        except filelock.Timeout:
+            raise PackageDownloadError(
+                f"another offline-nlp is still downloading {dest.name}; try again later") from None
+        try:
+            yield
         finally:
-            dest.unlink(missing_ok=True)
+            lock.release()
 
     @staticmethod
     def _check_checksum(path: Path, info: PackageInfo) -> None:
@@ -183,14 +271,15 @@ class PackageManager:
                 f"{path.name} holds {info.from_code}→{info.to_code}, "
                 f"not {expected.from_code}→{expected.to_code} as the index says")
         self.paths.ensure()
-        with self._lock:
+        with self._locked():
             return self._place(path, info, top, source or str(path))
 
     def _place(self, path: Path, info: PackageInfo, top: str, source: str) -> InstalledPackage:
         staging = self.paths.packages / f".staging-{uuid.uuid4().hex}"
-        final = self.paths.packages / _folder_name(info.code)
+        final = self.paths.packages / info.code
         try:
             archive.unpack_archive(path, top, staging)
+            self._prove(InstalledPackage(info, staging), final)
             files = _hash_tree(staging)
             self._swap_in(staging, final)
         except OSError as exc:
@@ -203,6 +292,28 @@ class PackageManager:
             "files": files, "source": source, "installed": time.strftime("%Y-%m-%dT%H:%M:%S"),
         })
         return InstalledPackage.load(final)
+
+    def _prove(self, staged: InstalledPackage, final: Path) -> None:
+        """The new version must load and translate before it may replace a working one."""
+        if self.probe is None:
+            return
+        try:
+            self.probe(staged)
+            return
+        except Exception as exc:  # noqa: BLE001 - any failure of a foreign model counts
+            problem = _one_line(exc)
+        if final.is_dir() and self._works(final):
+            raise InvalidPackageError(
+                f"{staged.info.code} {staged.info.package_version} does not work ({problem}); "
+                "the installed version was kept")
+        log.warning("%s is installed, but its model does not work: %s", staged.info.code, problem)
+
+    def _works(self, folder: Path) -> bool:
+        try:
+            self.probe(InstalledPackage.load(folder))  # type: ignore[misc]
+        except Exception:  # noqa: BLE001 - a broken old version is no reason to refuse
+            return False
+        return True
 
     def _swap_in(self, staging: Path, final: Path) -> None:
         old = None
@@ -223,13 +334,15 @@ class PackageManager:
     # -- manifest, verify, remove, update --------------------------------------------
 
     def _manifest(self) -> dict[str, Any]:
+        """Well-formed entries only: a damaged entry is reported by verify, never a KeyError."""
         try:
             data = json.loads((self.paths.packages / MANIFEST).read_text(encoding="utf-8"))
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return {}
+        return data if isinstance(data, dict) else {}
 
     def _record(self, folder: str, entry: dict[str, Any] | None) -> None:
+        """Read-modify-write of the manifest: callers hold :meth:`_locked`."""
         manifest = self._manifest()
         if entry is None:
             manifest.pop(folder, None)
@@ -239,21 +352,26 @@ class PackageManager:
             out.write(json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
 
     def verify(self) -> dict[str, list[str]]:
-        """Problems found per installed package (an empty list means intact)."""
+        """Problems found per installed package (an empty list means intact).
+
+        Every folder in the packages folder is looked at, also those whose metadata
+        cannot be read: a damaged package is a problem to report, not an absence.
+        """
         manifest = self._manifest()
         report: dict[str, list[str]] = {}
-        for package in self.installed():
-            if package.read_only:
+        folder = self.paths.packages
+        children = sorted(folder.iterdir()) if folder.is_dir() else []
+        for child in children:
+            if child.name.startswith(".") or not child.is_dir():
                 continue
-            entry = manifest.get(package.path.name)
-            if entry is None:
-                report[package.info.code] = ["not recorded in the manifest (installed by hand?)"]
+            try:
+                package = InstalledPackage.load(child)
+            except InvalidPackageError as exc:
+                report[child.name] = [_one_line(exc)]
                 continue
-            actual = _hash_tree(package.path)
-            problems = [f"{name} is missing" for name in entry["files"] if name not in actual]
-            problems += [f"{name} was modified" for name, digest in entry["files"].items()
-                         if name in actual and actual[name] != digest]
-            report[package.info.code] = problems
+            report[package.info.code] = _check_files(child, manifest.get(child.name))
+        for name in sorted(set(manifest) - {c.name for c in children}):
+            report[name] = ["recorded in the manifest but its folder is missing"]
         return report
 
     def remove(self, code: str) -> InstalledPackage:
@@ -261,7 +379,7 @@ class PackageManager:
         if package.read_only:
             raise PackageError(
                 f"{package.info.code} belongs to argostranslate ({package.path}); remove it there")
-        with self._lock:
+        with self._locked():
             for listener in self._listeners:
                 listener(package.path)
             trash = package.path.with_name(f".old-{uuid.uuid4().hex}")
@@ -279,6 +397,26 @@ class PackageManager:
         return [(pkg, newest[pkg.info.code]) for pkg in self.installed()
                 if not pkg.read_only and pkg.info.code in newest
                 and newest[pkg.info.code].version > pkg.info.version]
+
+
+def _check_files(folder: Path, entry: object) -> list[str]:
+    if entry is None:
+        return ["not recorded in the manifest (installed by hand?)"]
+    files = entry.get("files") if isinstance(entry, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return ["its manifest entry is malformed (no list of file checksums)"]
+    actual = _hash_tree(folder)
+    problems = [f"{name} is missing" for name in files if name not in actual]
+    problems += [f"{name} was modified" for name, digest in files.items()
+                 if name in actual and actual[name] != digest]
+    problems += [f"{name} is an extra file, not part of the package"
+                 for name in actual if name not in files]
+    return problems
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _hash_tree(folder: Path) -> dict[str, str]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from packaging.version import InvalidVersion, Version
 
 from offline_nlp.errors import InvalidPackageError
 
-__all__ = ["InstalledPackage", "PackageInfo", "parse_version"]
+__all__ = ["InstalledPackage", "LANGUAGE_RE", "PackageInfo", "is_web_url", "parse_version"]
 
 
 def parse_version(text: str) -> Version:
@@ -22,13 +24,100 @@ def parse_version(text: str) -> Version:
         return Version("0")
 
 
+#: ``en``, ``zh``, ``pt_BR``, ``zh_Hant``: ISO 639 with an optional region or script.
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(_[A-Za-z]{2,4})?\Z")
+#: A package code is also its folder name: no dots, slashes or leading punctuation.
+CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}\Z")
+TYPE_RE = re.compile(r"[a-z][a-z0-9_]{0,31}\Z")
+PREFIX_RE = re.compile(r"[^\x00-\x1f\x7f]{0,64}\Z")
+SHA256_RE = re.compile(r"[0-9A-Fa-f]{64}\Z")
+_NAME_RE = re.compile(r"[^\x00-\x1f\x7f]{1,100}\Z")
+_LANG_FORM = "a language code like 'en' or 'pt_BR'"
+#: Links an index may give: anything else (file:, data:, ftp:, ipfs:) is never followed.
+LINK_SCHEMES = ("http", "https")
+_MAX_LINKS = 16
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _string(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise InvalidPackageError(
+            f"package metadata field {key} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _field(data: dict[str, Any], key: str, form: re.Pattern[str], what: str) -> str:
+    value = _string(data, key)
+    if value and not form.match(value):
+        raise InvalidPackageError(f"package metadata field {key} is {_short(value)}; expected {what}")
+    return value
+
+
+def _name(data: dict[str, Any], key: str) -> str:
+    return _field(data, key, _NAME_RE, "a name of at most 100 characters")
+
+
+def _version(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # "package_version": 1.1 is a sloppy but honest version
+        data = {key: value}
+    text = _string(data, key)
+    if not text:
+        return ""
+    try:
+        if len(text) > 32:
+            raise InvalidVersion(text)
+        Version(text)
+    except InvalidVersion:
+        raise InvalidPackageError(
+            f"package metadata field {key} is {_short(text)}; expected a version like '1.9'") from None
+    return text
+
+
+def _links(value: object) -> tuple[str, ...]:
+    """The http(s) links; other schemes (Argos indexes list ipfs: ones) are left out."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(link, str) for link in value):
+        raise InvalidPackageError("package metadata field links must be a list of strings")
+    if len(value) > _MAX_LINKS:
+        raise InvalidPackageError(f"package metadata lists {len(value)} links; at most {_MAX_LINKS}")
+    return tuple(link for link in value if is_web_url(link))
+
+
+def is_web_url(link: str) -> bool:
+    """An absolute http(s) URL with a host, short enough to be a real link."""
+    parts = urlsplit(link) if len(link) <= 2048 and link.isprintable() else None
+    return parts is not None and parts.scheme.lower() in LINK_SCHEMES and bool(parts.hostname)
+
+
+def _size(value: object) -> int:
+    if value is None:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidPackageError(
+            f"package metadata field size must be a whole number of bytes, not {_short(value)}")
+    return value
+
+
 @dataclass(frozen=True)
 class PackageInfo:
     """One package's metadata, from ``metadata.json`` or an index entry.
 
-    Language codes are whatever the package says (Argos uses ``zt``, ``pb``...): they
-    are never checked against a list. Fields Argos does not define stay in ``raw`` so
-    later package types (``summarize``) can carry their own settings.
+    Everything here comes from outside (an index server, an archive) and some of it
+    ends up in file and folder names, so every field is checked against a strict
+    schema (:func:`validate`): language codes look like ``en`` or ``zh_Hant``, the code
+    is a plain name, versions parse as versions, links are http(s). Fields Argos does
+    not define stay in ``raw`` so later package types (``summarize``) can carry their
+    own settings.
     """
 
     code: str
@@ -46,28 +135,38 @@ class PackageInfo:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PackageInfo:
+    def from_json(cls, data: Any) -> PackageInfo:
+        """Checked metadata.
+
+        Raises:
+            InvalidPackageError: one line naming the first field that is missing, of
+                the wrong type or not in the expected form.
+        """
         if not isinstance(data, dict):
             raise InvalidPackageError("package metadata must be a JSON object")
-        kind = str(data.get("type") or "translate")
-        from_code = str(data.get("from_code") or "")
-        to_code = str(data.get("to_code") or "")
+        kind = _field(data, "type", TYPE_RE, "a lower-case word like 'translate'") or "translate"
+        from_code = _field(data, "from_code", LANGUAGE_RE, _LANG_FORM)
+        to_code = _field(data, "to_code", LANGUAGE_RE, _LANG_FORM)
         if kind == "translate" and not (from_code and to_code):
             raise InvalidPackageError("package metadata lacks from_code/to_code")
-        code = str(data.get("code") or f"{kind}-{from_code}_{to_code}")
+        code = (_field(data, "code", CODE_RE, "letters, digits, '-' and '_' only")
+                or f"{kind}-{from_code}_{to_code}")
+        if not CODE_RE.match(code):
+            raise InvalidPackageError(f"package metadata has an unusable code {code!r}")
         return cls(
             code=code,
             type=kind,
             from_code=from_code,
-            from_name=str(data.get("from_name") or from_code),
+            from_name=_name(data, "from_name") or from_code,
             to_code=to_code,
-            to_name=str(data.get("to_name") or to_code),
-            package_version=str(data.get("package_version") or ""),
-            argos_version=str(data.get("argos_version") or ""),
-            links=tuple(str(link) for link in data.get("links") or ()),
-            target_prefix=str(data.get("target_prefix") or ""),
-            sha256=str(data.get("sha256") or data.get("checksum") or ""),
-            size=int(data.get("size") or 0),
+            to_name=_name(data, "to_name") or to_code,
+            package_version=_version(data, "package_version"),
+            argos_version=_version(data, "argos_version"),
+            links=_links(data.get("links")),
+            target_prefix=_field(data, "target_prefix", PREFIX_RE, "a short token"),
+            sha256=(_field(data, "sha256", SHA256_RE, "64 hex digits")
+                    or _field(data, "checksum", SHA256_RE, "64 hex digits")).lower(),
+            size=_size(data.get("size")),
             raw=dict(data),
         )
 
