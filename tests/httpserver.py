@@ -53,9 +53,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(served: Served) -> Iterator[str]:
-    """Run the server in a thread; yields its base URL."""
-    handler = type("Handler", (_Handler,), {"served": served})
+def serve(served: object, base: type[http.server.BaseHTTPRequestHandler] = _Handler) -> Iterator[str]:
+    """Run the server in a thread; yields its base URL. ``base`` reads ``self.served``."""
+    handler = type("Handler", (base,), {"served": served})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -4,11 +4,10 @@ no length that stop early, trickles, endless streams and redirects to other sche
 from __future__ import annotations
 
 import http.server
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+import httpserver
 
 
 @dataclass
@@ -30,15 +29,15 @@ class Hostile:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    state: Hostile
+    served: Hostile
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:  # noqa: N802
         rng = self.headers.get("Range")
-        self.state.requests.append((self.path, rng))
-        route = self.state.routes.get(self.path)
+        self.served.requests.append((self.path, rng))
+        route = self.served.routes.get(self.path)
         if route is None:
             self.send_error(404)
             return
@@ -106,15 +105,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
 
-@contextmanager
-def serve(state: Hostile) -> Iterator[str]:
-    handler = type("Handler", (_Handler,), {"state": state})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve(state: Hostile):  # type: ignore[no-untyped-def]
+    """Run the hostile server in a thread; yields its base URL."""
+    return httpserver.serve(state, _Handler)

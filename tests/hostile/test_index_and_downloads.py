@@ -9,7 +9,7 @@ import json
 import sys
 
 import pytest
-from conftest import World, build_package, entry, one_line_error
+from hostile_kit import World, build_package, entry, one_line_error
 from hostileserver import Route
 
 from offline_nlp.errors import PackageDownloadError

@@ -11,7 +11,7 @@ import time
 
 import filelock
 import pytest
-from conftest import World, build_package, one_line_error
+from hostile_kit import World, build_package, one_line_error
 from helpers import fixture_package
 
 from offline_nlp.packages import PackageManager

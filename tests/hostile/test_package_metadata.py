@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import World, build_package, one_line_error
+from hostile_kit import World, build_package, one_line_error
 
 HOSTILE_FIELDS = [
     pytest.param({"code": "manifest.json"}, id="code-manifest.json"),
