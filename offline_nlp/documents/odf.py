@@ -35,10 +35,8 @@ def _text_cell(el: etree._Element) -> bool:
 class OdfDocument(XmlPackageDocument):
     KIND = "OpenDocument"
 
-    @property
-    def BILINGUAL(self) -> bool:  # type: ignore[override]
-        """Paragraph after paragraph only in text documents (not in slides or cells)."""
-        return self.path.suffix.lower() in (".odt", ".ott")
+    #: original paragraph above its translation: in the text, the frame, the cell
+    BILINGUAL = True
 
     def _parts(self, zf: zipfile.ZipFile) -> list[str]:
         kind = f"OpenDocument ({self.path.suffix.lower()})"

@@ -23,6 +23,7 @@ _PARTS = (
 
 class PptxDocument(XmlPackageDocument):
     KIND = "PowerPoint (.pptx)"
+    BILINGUAL = True  # original paragraph above its translation, in the same shape
 
     def _parts(self, zf: zipfile.ZipFile) -> list[str]:
         types = content_types(zf, self.path, self.KIND)

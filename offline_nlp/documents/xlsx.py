@@ -30,6 +30,7 @@ def _not_formula(el: etree._Element) -> bool:
 
 class XlsxDocument(XmlPackageDocument):
     KIND = "Excel (.xlsx)"
+    BILINGUAL = True  # original line above the translation, in the same cell
 
     def _parts(self, zf: zipfile.ZipFile) -> list[str]:
         types = content_types(zf, self.path, self.KIND)

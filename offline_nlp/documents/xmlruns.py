@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from offline_nlp.documents.base import InlineSpan, Segment, is_translatable
-from offline_nlp.documents.inline import Piece, distribute, source_pieces
+from offline_nlp.documents.inline import Piece, distribute, dominant_key, source_pieces
 from offline_nlp.engine.types import Translation
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -59,6 +59,11 @@ class Dialect:
     char_text: Callable[[etree._Element], str | None] | None = None
     run_level_objects: bool = True
     field_tracking: bool = False
+    #: the element must stay alone (a spreadsheet cell's string, referred to by index):
+    #: bilingual output puts the original inside it, a line above the translation
+    one_paragraph: bool = False
+    #: makes an original copy unnumbered, so list numbers do not double (bilingual)
+    unnumber: Callable[[etree._Element], None] | None = None
 
     @property
     def mixed(self) -> bool:
@@ -333,6 +338,8 @@ def original_copy(flat: FlatParagraph, dialect: Dialect) -> etree._Element:
         new.append(child)
     for c in trailing:
         new.append(c)
+    if dialect.unnumber is not None:
+        dialect.unnumber(new)
     return new
 
 
@@ -374,9 +381,13 @@ def unit_segment(unit: XmlUnit, locator: object) -> Segment:
 def apply(unit: XmlUnit, translation: Translation, bilingual: bool = False) -> None:
     """Write ``translation`` into the unit's paragraph (and the original before it)."""
     flat = unit.flat
-    if bilingual:
-        flat.element.addprevious(original_copy(flat, unit.dialect))
     pieces = distribute(flat.text, flat.spans, translation.text, translation.alignment)
+    if bilingual and unit.dialect.one_paragraph:
+        original = [p for p in source_pieces(flat.text, flat.spans) if not p.is_object]
+        line = Piece(dominant_key(flat.text, flat.spans), "\n")
+        pieces = [*original, line, *pieces]
+    elif bilingual:
+        flat.element.addprevious(original_copy(flat, unit.dialect))
     rebuild(flat, unit.dialect, pieces)
 
 
@@ -407,6 +418,28 @@ def _wml_char_factory(ch: str) -> tuple[str, bool] | None:
     return None
 
 
+# w:pPr children that come before w:numPr (the schema's order; Word rejects others)
+_BEFORE_NUMPR = _w("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl")
+
+
+def _wml_unnumber(p: etree._Element) -> None:
+    """numId 0 ("no list") also cancels numbering that comes from the paragraph style."""
+    ppr = p.find(f"{{{W}}}pPr")
+    if ppr is None:
+        return
+    numpr = ppr.find(f"{{{W}}}numPr")
+    if numpr is None:
+        if ppr.find(f"{{{W}}}pStyle") is None:
+            return
+        at = sum(1 for c in ppr if c.tag in _BEFORE_NUMPR)
+        numpr = etree.Element(f"{{{W}}}numPr")
+        ppr.insert(at, numpr)
+    for child in list(numpr):
+        numpr.remove(child)
+    etree.SubElement(numpr, f"{{{W}}}ilvl").set(f"{{{W}}}val", "0")
+    etree.SubElement(numpr, f"{{{W}}}numId").set(f"{{{W}}}val", "0")
+
+
 WML = Dialect(
     paragraph_tags=_w("p"),
     props=_w("pPr", "rPr", "sdtPr", "sdtEndPr", "customXmlPr", "smartTagPr"),
@@ -428,6 +461,7 @@ WML = Dialect(
     char_factory=_wml_char_factory,
     char_text=_wml_char_text,
     field_tracking=True,
+    unnumber=_wml_unnumber,
 )
 
 
@@ -437,6 +471,14 @@ def _dml_char_factory(ch: str) -> tuple[str, bool] | None:
     return None
 
 
+def _dml_unnumber(p: etree._Element) -> None:
+    """An auto-numbered slide paragraph's copy gets no number (bullets stay)."""
+    ppr = p.find(f"{{{A}}}pPr")
+    auto = ppr.find(f"{{{A}}}buAutoNum") if ppr is not None else None
+    if auto is not None:
+        auto.getparent().replace(auto, etree.Element(f"{{{A}}}buNone"))
+
+
 DRAWINGML = Dialect(
     paragraph_tags=frozenset({f"{{{A}}}p"}),
     props=frozenset({f"{{{A}}}pPr", f"{{{A}}}endParaRPr", f"{{{A}}}rPr"}),
@@ -444,6 +486,7 @@ DRAWINGML = Dialect(
     text_tag=f"{{{A}}}t",
     chars={f"{{{A}}}br": "\n"},
     char_factory=_dml_char_factory,
+    unnumber=_dml_unnumber,
 )
 
 SPREADSHEETML = Dialect(
@@ -451,6 +494,7 @@ SPREADSHEETML = Dialect(
     props=frozenset({f"{{{S}}}rPr", f"{{{S}}}phoneticPr"}),
     wrappers=frozenset({f"{{{S}}}r"}),
     text_tag=f"{{{S}}}t",
+    one_paragraph=True,
 )
 
 
@@ -475,6 +519,13 @@ def _odf_char_factory(ch: str) -> tuple[str, bool] | None:
     return None
 
 
+def _odf_unnumber(p: etree._Element) -> None:
+    """A numbered heading's copy is not numbered (a second paragraph of a list item
+    never is)."""
+    if p.tag == f"{{{TEXT_NS}}}h":
+        p.set(f"{{{TEXT_NS}}}is-list-header", "true")
+
+
 ODF = Dialect(
     paragraph_tags=_t("p", "h"),
     props=frozenset(),
@@ -485,4 +536,5 @@ ODF = Dialect(
     char_text=_odf_char_text,
     space_tag=f"{{{TEXT_NS}}}s",
     space_count_attr=f"{{{TEXT_NS}}}c",
+    unnumber=_odf_unnumber,
 )

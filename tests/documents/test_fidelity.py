@@ -159,3 +159,76 @@ def test_bilingual_html_nested_list_is_balanced_without_duplicate_ids(
         f'<li>The cold night</li>\n<li id="b">{xl("The cold night")}</li>\n</ul>\n</li>\n'
         f"<li>The late day</li>\n<li>{xl('The late day')}</li>\n</ul>\n"
     )
+
+
+def _numbering(paragraph) -> str | None:
+    """The numId a docx paragraph's direct formatting gives it (None: from its style)."""
+    from docx.oxml.ns import qn
+
+    ppr = paragraph._p.pPr
+    num = ppr.find(qn("w:numPr")) if ppr is not None else None
+    return num.find(qn("w:numId")).get(qn("w:val")) if num is not None else None
+
+
+def test_bilingual_numbered_list_numbers_once_and_every_office_format_is_bilingual(
+    fixture_engine, xl, tmp_path: Path
+) -> None:
+    import io
+
+    docx = pytest.importorskip("docx")
+    openpyxl = pytest.importorskip("openpyxl")
+    pptx = pytest.importorskip("pptx")
+    d = docx.Document()
+    d.add_paragraph("The early day", style="List Number")
+    d.add_paragraph("The cold night", style="List Number")
+    buf = io.BytesIO()
+    d.save(buf)
+    out = docx.Document(str(_translate(fixture_engine, tmp_path, "l.docx", buf.getvalue(),
+                                       bilingual=True)))
+    rows = [(p.text, p.style.name, _numbering(p)) for p in out.paragraphs]
+    # the original copy is told "no list" (numId 0); the translation keeps its number
+    assert rows == [
+        ("The early day", "List Number", "0"),
+        (xl("The early day"), "List Number", None),
+        ("The cold night", "List Number", "0"),
+        (xl("The cold night"), "List Number", None),
+    ]
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "The cold night"
+    wb.active["A2"] = 42
+    buf = io.BytesIO()
+    wb.save(buf)
+    book = openpyxl.load_workbook(_translate(fixture_engine, tmp_path, "b.xlsx", buf.getvalue(),
+                                             bilingual=True))
+    assert [book.active["A1"].value, book.active["A2"].value] == [
+        f"The cold night\n{xl('The cold night')}",
+        42,
+    ]
+
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "The early day"
+    buf = io.BytesIO()
+    deck.save(buf)
+    shown = pptx.Presentation(str(_translate(fixture_engine, tmp_path, "s.pptx", buf.getvalue(),
+                                             bilingual=True)))
+    title = shown.slides[0].shapes.title.text_frame
+    assert [p.text for p in title.paragraphs] == ["The early day", xl("The early day")]
+
+
+@pytest.mark.parametrize("name", ["odf/chinese_spreadsheet.ods", "odf/cols.odp"])
+def test_bilingual_slides_and_sheets_of_opendocument(shared_docs: Path, tmp_path: Path, name):
+    import zipfile
+
+    from lxml import etree
+
+    from .conftest import translate_file
+
+    out = tmp_path / Path(name).name
+    translate_file(shared_docs / name, out, bilingual=True)
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    root = etree.fromstring(zipfile.ZipFile(out).read("content.xml"))
+    paragraphs = ["".join(p.itertext()) for p in root.iter(f"{{{text_ns}}}p")]
+    pairs = [(a, b) for a, b in zip(paragraphs, paragraphs[1:]) if b == a.upper() != a]
+    assert pairs and len(pairs) * 2 == len([p for p in paragraphs if p.strip()])
