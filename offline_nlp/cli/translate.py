@@ -93,12 +93,15 @@ def _translate_text(args: argparse.Namespace, context: AppContext,
              f"{result.pivot}")
     if args.json:
         data = {"translation": result.text, "alternatives": list(result.alternatives),
-                "pivot": result.pivot}
+                "pivot": result.pivot, "kept": list(result.kept),
+                "suspect": list(result.suspect)}
         if detected is not None:
             data["detected"] = {"language": detected.language,
                                 "confidence": round(detected.confidence, 4)}
         emit_json(data)
         return 0
+    if result.kept or result.suspect:
+        info(_integrity_note(len(result.kept), len(result.suspect)).lstrip(", "))
     output = result.text + ("" if result.text.endswith("\n") else "\n")
     if args.output and str(args.output) != "-":
         if args.output.exists() and not args.overwrite:
@@ -210,7 +213,19 @@ def _summarise(args: argparse.Namespace, results: list, skipped_inputs: int) -> 
         auto = getattr(args, "source", None) == AUTO
         emit_json([{"input": str(r.source), "output": str(r.output), "status": r.status,
                     "error": str(r.error) if r.error else None,
+                    "kept": r.kept, "suspect": r.suspect,
                     **({"detected": detected.get(str(r.source))} if auto else {})}
                    for r in results])
-    info(f"{counts['done']} translated, {counts['failed']} failed, {counts['skipped']} skipped")
+    info(f"{counts['done']} translated, {counts['failed']} failed, {counts['skipped']} skipped"
+         + _integrity_note(sum(r.kept for r in results), sum(r.suspect for r in results)))
     return 1 if counts["failed"] else 0
+
+
+def _integrity_note(kept: int, suspect: int) -> str:
+    """What the engine left untranslated on purpose, or may have translated incompletely."""
+    notes = []
+    if kept:
+        notes.append(f"{kept} sentence(s) in another script kept as they were")
+    if suspect:
+        notes.append(f"{suspect} sentence(s) possibly incomplete (see -v)")
+    return "".join(f", {note}" for note in notes)

@@ -67,6 +67,8 @@ class DocumentResult:
         error: the exception for ``failed`` (its ``str`` is a one-line message).
         segments: how many units the document had.
         reason: why it was skipped.
+        kept: sentences left as they were (another script than the source language's).
+        suspect: sentences whose translation may be incomplete (see Translation.suspect).
     """
 
     source: Path
@@ -75,6 +77,8 @@ class DocumentResult:
     error: BaseException | None = None
     segments: int = 0
     reason: str = ""
+    kept: int = 0
+    suspect: int = 0
 
     @property
     def message(self) -> str:
@@ -309,7 +313,9 @@ def _write(job: _Job, doc: Document, translations: list[Translation], bilingual:
         raise
     except Exception as exc:  # noqa: BLE001
         return DocumentResult(src, dst, "failed", _as_document_error(src, exc), len(translations))
-    return DocumentResult(src, dst, "done", segments=len(translations))
+    return DocumentResult(src, dst, "done", segments=len(translations),
+                          kept=sum(len(t.kept) for t in translations),
+                          suspect=sum(len(t.suspect) for t in translations))
 
 
 def translate_document(

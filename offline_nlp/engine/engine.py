@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from offline_nlp.engine.alignment import SpanRow, align_sentence
 from offline_nlp.engine.cache import CachedSentence, SegmentCache
+from offline_nlp.engine.integrity import Guard, Outcome, UnitResult, guard_for
 from offline_nlp.engine.models import LoadedModel, ModelCache, model_id
 from offline_nlp.engine.segmentation import Piece, join_sentences, split_text
 from offline_nlp.engine.types import EngineConfig, Language, Span, Translation, TranslationOptions
@@ -54,12 +55,8 @@ class Route:
         return self.packages[0].info.to_code if len(self.packages) == 2 else None
 
 
-@dataclass
-class _Sentence:
-    """One hop's result for a sentence: hypotheses and the best one's alignment."""
-
-    hypotheses: list[str]
-    alignment: list[SpanRow] | None = None
+# One hop's result for a sentence: hypotheses and the best one's alignment.
+_Sentence = UnitResult
 
 
 class Engine:
@@ -164,14 +161,34 @@ class Engine:
         layouts = [split_text(text) for text in texts]
         sentences = list(dict.fromkeys(
             p.text for layout in layouts for p in layout if p.is_sentence))
-        counter = _Counter(on_progress, len(sentences) * len(route.packages))
+        guard = self._guard(route, options, align, cancel)
+
+        def first_pass(units: list[str]) -> dict[str, _Sentence]:
+            counter = _Counter(on_progress, len(units) * len(route.packages))
+            return self._through(route, units, options, align, counter, cancel)
+
+        outcomes = guard.run(sentences, first_pass)
+        return [self._assemble(layout, outcomes, route) for layout in layouts]
+
+    def _through(self, route: Route, units: list[str], options: TranslationOptions,
+                 align: bool, counter: _Counter, cancel: threading.Event | None
+                 ) -> dict[str, _Sentence]:
+        """Each unit through every hop of the route; alignment composed back to it."""
         hops = []
-        inputs = sentences
+        inputs = units
         for package in route.packages:
             results = self._translate_unique(package, inputs, options, align, counter, cancel)
             hops.append(results)
             inputs = list(dict.fromkeys(r.hypotheses[0] for r in results.values()))
-        return [self._assemble(text, layout, hops, route) for text, layout in zip(texts, layouts)]
+        return {unit: _end_to_end(_chain(unit, hops)) for unit in units}
+
+    def _guard(self, route: Route, options: TranslationOptions, align: bool,
+               cancel: threading.Event | None) -> Guard:
+        """Long-sentence cutting, protected spans, foreign scripts and the coverage guard."""
+        def retranslate(units: list[str], opts: TranslationOptions) -> dict[str, _Sentence]:
+            return self._through(route, units, opts, align, _Counter(None, 0), cancel)
+
+        return guard_for(route.packages[0], route.packages[-1], options, align, retranslate)
 
     def stream(
         self,
@@ -337,9 +354,10 @@ class Engine:
                                        attention)
         return _Sentence(hypotheses or [""], alignment)
 
-    def _assemble(self, text: str, layout: list[Piece], hops: list[dict[str, _Sentence]],
+    def _assemble(self, layout: list[Piece], outcomes: dict[str, Outcome],
                   route: Route) -> Translation:
-        chains = [_chain(p.text, hops) for p in layout if p.is_sentence]
+        sentences = [p.text for p in layout if p.is_sentence]
+        chains = [[outcomes[s].result] for s in sentences]
         best = [chain[-1].hypotheses[0] for chain in chains]
         output = join_sentences(layout, best)
         alternatives = []
@@ -349,7 +367,9 @@ class Engine:
             if alt != output and alt not in alternatives:
                 alternatives.append(alt)
         spans = _text_spans(layout, output, chains)
-        return Translation(output, tuple(alternatives), spans, route.pivot)
+        return Translation(output, tuple(alternatives), spans, route.pivot,
+                           kept=tuple(s for s in sentences if outcomes[s].kept),
+                           suspect=tuple(s for s in sentences if outcomes[s].suspect))
 
 
 class _Counter:
@@ -368,6 +388,12 @@ def _chain(sentence: str, hops: list[dict[str, _Sentence]]) -> list[_Sentence]:
         chain.append(result)
         current = result.hypotheses[0]
     return chain
+
+
+def _end_to_end(chain: list[_Sentence]) -> _Sentence:
+    """A unit's last-hop hypotheses with alignment rows pointing at the unit itself."""
+    last = chain[-1]
+    return _Sentence(last.hypotheses, None if last.alignment is None else _compose(chain))
 
 
 def _options_key(package: InstalledPackage, options: TranslationOptions) -> str:

@@ -40,6 +40,10 @@ class SentencePieceTokenizer:
     def decode(self, pieces: list[str]) -> str:
         return self._sp.decode(pieces)  # type: ignore[no-any-return]
 
+    def knows(self, text: str) -> bool:
+        """Whether ``text`` encodes without unknown pieces (after the model's normaliser)."""
+        return self._sp.unk_id() not in self._sp.encode(text)
+
 
 class Tokenizer(Protocol):
     """What the engine needs of a tokenizer: text to model tokens and back."""

@@ -37,6 +37,9 @@ class TranslationOptions:
         repetition_penalty, no_repeat_ngram_size: guards against runaway repetition;
             ``None`` lets the engine pick per target script (see engine.translator).
         use_cache: read and write the persistent segment cache.
+        max_sentence_tokens: a sentence longer than this (in source tokens) is cut at
+            clause punctuation, then by length, and translated in pieces; 0 takes the
+            package's ``max_source_tokens``, else 150 (see engine.integrity).
     """
 
     beam_size: int = 2
@@ -48,6 +51,7 @@ class TranslationOptions:
     repetition_penalty: float | None = None
     no_repeat_ngram_size: int | None = None
     use_cache: bool = True
+    max_sentence_tokens: int = 0
 
     @classmethod
     def preset(cls, name: str, **changes: object) -> TranslationOptions:
@@ -161,12 +165,18 @@ class Translation:
         alternatives: further distinct translations when ``num_alternatives > 1``.
         alignment: token spans (only when asked with ``align=True``); empty otherwise.
         pivot: the language translated through (``"en"``) or ``None`` for a direct pair.
+        kept: sentences not sent to the model, left as they were, because they are in a
+            script the source language is not written in (a Chinese quote in English).
+        suspect: sentences whose translation still looks incomplete (much shorter than
+            the source) after being retranslated alone and in pieces; tell the user.
     """
 
     text: str
     alternatives: tuple[str, ...] = ()
     alignment: tuple[Span, ...] = field(default=())
     pivot: str | None = None
+    kept: tuple[str, ...] = ()
+    suspect: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -203,12 +203,14 @@ def test_decoding_length_follows_the_input(fixture_engine: Engine, monkeypatch) 
     real = model.translator.translate_batch
 
     def spy(batch, **kwargs):  # type: ignore[no-untyped-def]
-        seen.update(kwargs)
+        seen.setdefault("max_decoding_length", kwargs["max_decoding_length"])  # the first call
         return real(batch, **kwargs)
 
     monkeypatch.setattr(model, "translator", type("T", (), {"translate_batch": staticmethod(spy)})())
     long_sentence = " ".join(["water"] * 300) + "."
-    fixture_engine.translate_texts([long_sentence], "en", "xl", TranslationOptions(use_cache=False))
+    # sent whole (a limit above its length), so the first call's bound shows the rule
+    options = TranslationOptions(use_cache=False, max_sentence_tokens=400)
+    fixture_engine.translate_texts([long_sentence], "en", "xl", options)
     assert seen["max_decoding_length"] > 300 * 2 - 1 and seen["max_decoding_length"] <= 1024
 
 

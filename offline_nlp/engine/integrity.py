@@ -1,0 +1,504 @@
+"""Nothing the user wrote is lost: what goes to the model, and checking what comes back.
+
+Each sentence becomes a plan of *parts*: units the model translates, spans kept verbatim
+(URLs, code, emoji, see :mod:`protect`; whole sentences in a script the source language
+is not written in, see :mod:`scripts`) and the whitespace between them.
+
+* **Long sentences are cut to fit.** A unit longer than the model's limit (the package's
+  ``max_source_tokens``, else :data:`DEFAULT_MAX_TOKENS`, or the option) is cut at
+  clause punctuation, then by length, and its pieces are joined again with the spacing
+  of the output script. Models trained on single sentences drop the end of a long one.
+* **A coverage guard.** After decoding, a unit whose output is much shorter than its
+  source (by the ratio of output to source tokens the job shows on its other sentences)
+  or that ran into the decoding limit is translated again on its own with a wider beam,
+  then in ever smaller pieces. What is still suspect is reported, never hidden.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from offline_nlp.engine.alignment import SpanRow
+from offline_nlp.engine.models import tokenizer_of
+from offline_nlp.engine.protect import fold_full_width, protected_spans
+from offline_nlp.engine.scripts import expected_scripts, is_foreign, is_wide
+from offline_nlp.engine.tokenization import HuggingFaceTokenizer, SentencePieceTokenizer, Tokenizer
+from offline_nlp.engine.types import TranslationOptions
+from offline_nlp.packages.metadata import InstalledPackage
+
+__all__ = ["DEFAULT_MAX_TOKENS", "Guard", "Outcome", "UnitResult", "guard_for",
+           "package_limit", "package_tokenizer"]
+
+log = logging.getLogger(__name__)
+
+#: Source tokens per unit when the package does not say: Argos models were trained on
+#: sentences of up to about 150-200 tokens and lose text beyond.
+DEFAULT_MAX_TOKENS = 150
+#: The guard leaves units shorter than this (in words) alone: their ratio varies too much.
+MIN_GUARDED_WORDS = 6
+#: Pieces are never cut smaller than this many tokens when retrying.
+MIN_PIECE_TOKENS = 6
+_RETRY_DEPTH = 4
+
+# Where a clause may end: CJK clause marks anywhere, Latin ones before a space, dashes.
+_CLAUSE_END = re.compile(r"[，、；：﹐﹑﹔﹕]|[,;:](?=\s)|[—–](?=\s)|—")
+# Length cutting works on atoms: whitespace runs, runs of non-CJK characters (words,
+# numbers), single CJK characters.
+_ATOM = re.compile(r"\s+|[^\s\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFF60]+|\S")
+_WORDLIKE = re.compile(r"[^\W_]")
+_CJK = "\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\U00020000-\U0002FFFF"
+_UNSPACED = "\u0E00-\u0FFF\u1000-\u109F\u1780-\u17FF"
+_SIZE_UNITS = re.compile(f"([{_CJK}])|([{_UNSPACED}])|[^\\W_{_CJK}{_UNSPACED}]+")
+_LOOP_UNITS = re.compile(f"[{_CJK}{_UNSPACED}]|[^\\W_{_CJK}{_UNSPACED}]+")
+_NO_SPACE_BEFORE = set(".,;:!?)]}”’»%…")
+_NO_SPACE_AFTER = set("([{“‘«¿¡")
+
+
+@dataclass
+class UnitResult:
+    """A unit's translation: distinct hypotheses (best first) and the best's alignment."""
+
+    hypotheses: list[str]
+    alignment: list[SpanRow] | None = None
+
+
+@dataclass
+class _Part:
+    text: str
+    start: int  # offset in the sentence
+    kind: str  # "unit" (to the model), "keep" (verbatim) or "gap" (whitespace)
+
+
+@dataclass
+class Outcome:
+    """A whole sentence's result, assembled from its parts."""
+
+    result: UnitResult
+    kept: bool = False  # not sent to the model: a script the source is not written in
+    suspect: bool = False  # still looks incomplete after every retry
+
+
+@dataclass
+class _Plan:
+    parts: list[_Part]
+    kept: bool = False
+
+
+Translate = Callable[[list[str], TranslationOptions], dict[str, UnitResult]]
+
+
+@dataclass
+class Guard:
+    """Plans, checks and reassembles the sentences of one engine request.
+
+    Args:
+        translate: sends unique units through every hop of the route (no progress).
+        source_tokens: the first model's tokenizer, to count and cut.
+        target_tokens: the last model's tokenizer, to measure outputs.
+        scripts: the source language's scripts (``None``: keep nothing).
+        limit: the most source tokens a unit may have.
+        known: whether the first model's vocabulary has a character.
+        align: alignment rows are wanted.
+    """
+
+    translate: Translate
+    source_tokens: Tokenizer
+    target_tokens: Tokenizer
+    scripts: frozenset[str] | None
+    limit: int
+    options: TranslationOptions
+    known: Callable[[str], bool] = lambda char: True  # noqa: ARG005
+    align: bool = False
+    _counts: dict[str, int] = field(default_factory=dict)
+    _normal: float = 1.0  # the job's usual output/source token ratio
+
+    def plan(self, sentences: Sequence[str]) -> dict[str, _Plan]:
+        """Each sentence's parts, long units already cut to the limit."""
+        plans = {s: self._parts(s) for s in sentences}
+        units = [p.text for plan in plans.values() for p in plan.parts if p.kind == "unit"]
+        self._count(units)
+        for sentence, plan in plans.items():
+            if any(self._counts[p.text] > self.limit for p in plan.parts if p.kind == "unit"):
+                plan.parts = [q for p in plan.parts for q in self._cut(p, self.limit)]
+                pieces = sum(p.kind == "unit" for p in plan.parts)
+                log.info("a sentence of %d characters is longer than the model's limit of %d "
+                         "tokens: translated in %d pieces", len(sentence), self.limit, pieces)
+        return plans
+
+    def run(self, sentences: Sequence[str], first: Callable[[list[str]], dict[str, UnitResult]]
+            ) -> dict[str, Outcome]:
+        """Translate ``sentences`` (``first`` does the main pass, with progress), guarded."""
+        plans = self.plan(sentences)
+        units = list(dict.fromkeys(
+            p.text for plan in plans.values() for p in plan.parts if p.kind == "unit"))
+        results = first(units) if units else {}
+        suspects = self._check(units, results)
+        self._retry(suspects, results)
+        outcomes = {}
+        for sentence, plan in plans.items():
+            outcome = Outcome(self._compose(plan.parts, results), kept=plan.kept)
+            outcome.suspect = any(p.text in suspects for p in plan.parts if p.kind == "unit")
+            outcomes[sentence] = outcome
+        return outcomes
+
+    # -- planning ---------------------------------------------------------------------
+
+    def _parts(self, sentence: str) -> _Plan:
+        spans = protected_spans(sentence)
+        outside = _outside(sentence, spans)
+        if is_foreign(outside, self.scripts):
+            return _Plan([_Part(sentence, 0, "keep")], kept=True)
+        parts: list[_Part] = []
+        cursor = 0
+        for start, end in [*spans, (len(sentence), len(sentence))]:
+            self._add_text(parts, sentence[cursor:start], cursor)
+            if end > start:
+                parts.append(_Part(sentence[start:end], start, "keep"))
+            cursor = end
+        return _Plan(parts)
+
+    def _add_text(self, parts: list[_Part], text: str, start: int) -> None:
+        body = text.strip()
+        if not body:
+            if text:
+                parts.append(_Part(text, start, "gap"))
+            return
+        lead = len(text) - len(text.lstrip())
+        if lead:
+            parts.append(_Part(text[:lead], start, "gap"))
+        # Punctuation alone between two spans ("{a}, {b}") is not worth a model call.
+        kind = "unit" if _WORDLIKE.search(body) else "keep"
+        parts.append(_Part(fold_full_width(body, self.known) if kind == "unit" else body,
+                           start + lead, kind))
+        tail = len(text) - lead - len(body)
+        if tail:
+            parts.append(_Part(text[lead + len(body):], start + lead + len(body), "gap"))
+
+    def _count(self, texts: Sequence[str]) -> None:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._counts]
+        if todo:
+            for text, pieces in zip(todo, self.source_tokens.encode(todo)):
+                self._counts[text] = len(pieces)
+
+    def _cut(self, part: _Part, limit: int) -> list[_Part]:
+        """A unit as pieces of at most ``limit`` tokens: at clause ends, else by length."""
+        if part.kind != "unit" or self._counts.get(part.text, 0) <= limit:
+            return [part]
+        clauses = _clauses(part.text)
+        self._count([c.strip() for c in clauses])
+        chunks = _pack(clauses, [self._counts[c.strip()] for c in clauses], limit)
+        self._count([c.strip() for c in chunks])
+        pieces: list[str] = []
+        for chunk in chunks:
+            if self._counts[chunk.strip()] <= limit:
+                pieces.append(chunk)
+                continue
+            atoms = _ATOM.findall(chunk)
+            self._count([a for a in atoms if not a.isspace()])
+            pieces.extend(_pack(atoms, [0 if a.isspace() else self._counts[a] for a in atoms],
+                                limit))
+        out: list[_Part] = []
+        offset = part.start
+        for piece in pieces:
+            self._add_text(out, piece, offset)
+            offset += len(piece)
+        self._count([p.text for p in out if p.kind == "unit"])
+        return out
+
+    # -- checking ---------------------------------------------------------------------
+
+    def _check(self, units: list[str], results: dict[str, UnitResult]) -> set[str]:
+        """Units whose output looks truncated, looping or cut at the decoding limit."""
+        outs = [results[u].hypotheses[0] for u in units]
+        ratios = {u: _size(out) / max(_size(u), 1.0) for u, out in zip(units, outs)}
+        self._normal = _median([r for u, r in ratios.items()
+                                if _size(u) >= MIN_GUARDED_WORDS]) or 1.0
+        out_tokens = self.target_tokens.encode(outs) if outs else []
+        suspects = {u for u, out, tokens in zip(units, outs, out_tokens)
+                    if self._suspect(u, out, len(tokens))}
+        for unit in suspects:
+            log.info("the translation of a sentence of %d tokens looks incomplete or repeats "
+                     "itself (%.0f%% of the usual length); translating it again",
+                     self._counts[unit], 100 * ratios[unit] / self._normal)
+        return suspects
+
+    def _suspect(self, unit: str, out: str, out_tokens: int) -> bool:
+        tokens = self._counts[unit]
+        ceiling = min(1024, int(tokens * self.options.length_ratio) + self.options.length_extra)
+        if out_tokens >= ceiling - 1:
+            return True  # ran into max_decoding_length: cut there, or looping
+        words = _size(unit)
+        if words >= MIN_GUARDED_WORDS and _size(out) < _short_share(words) * self._normal * words:
+            return True
+        # A phrase said three times that the source does not say three times: a loop.
+        return _loops(out) and not _loops(unit)
+
+    def _retry(self, suspects: set[str], results: dict[str, UnitResult]) -> None:
+        """Alone with a wider beam, then in pieces half, a quarter... the size."""
+        if not suspects:
+            return
+        wider = replace(self.options, beam_size=max(4, self.options.beam_size * 2),
+                        use_cache=False)
+        self._adopt(suspects, results, self.translate(sorted(suspects), wider))
+        for depth in range(1, _RETRY_DEPTH + 1):
+            if not suspects:
+                break
+            cuts = {}
+            for unit in suspects:
+                limit = max(MIN_PIECE_TOKENS, math.ceil(self._counts[unit] / 2 ** depth))
+                parts = self._cut(_Part(unit, 0, "unit"), limit)
+                if sum(p.kind == "unit" for p in parts) > 1:
+                    cuts[unit] = parts
+            pieces = list(dict.fromkeys(
+                p.text for parts in cuts.values() for p in parts if p.kind == "unit"))
+            if not pieces:
+                break
+            done = self.translate(pieces, self.options)
+            self._adopt(suspects, results,
+                        {u: self._compose(parts, done) for u, parts in cuts.items()})
+        for unit in suspects:
+            log.info("a sentence may be incomplete in the translation: %.60s…", unit)
+
+    def _adopt(self, suspects: set[str], results: dict[str, UnitResult],
+               candidates: dict[str, UnitResult]) -> None:
+        """Take a candidate that passes the checks, or one closer to the usual ratio."""
+        for unit, candidate in candidates.items():
+            new, old = candidate.hypotheses[0], results[unit].hypotheses[0]
+            new_tokens = len(self.target_tokens.encode([new])[0])
+            if not self._suspect(unit, new, new_tokens):
+                results[unit] = candidate
+                suspects.discard(unit)
+            elif self._distance(unit, new) < self._distance(unit, old):
+                results[unit] = candidate
+
+    def _distance(self, unit: str, out: str) -> float:
+        ratio = (_size(out) + 0.5) / max(_size(unit), 1.0)
+        return abs(math.log(ratio / self._normal))
+
+    # -- assembling -------------------------------------------------------------------
+
+    def _compose(self, parts: list[_Part], results: dict[str, UnitResult]) -> UnitResult:
+        """The parts' outputs joined with the right spacing; alignment rows shifted."""
+        if len(parts) == 1 and parts[0].kind == "unit":
+            return results[parts[0].text]
+        ranks = max((len(results[p.text].hypotheses) for p in parts if p.kind == "unit"),
+                    default=1)
+        hypotheses: list[str] = []
+        alignment: list[SpanRow] | None = None
+        for rank in range(ranks):
+            text, rows = self._join(parts, results, rank)
+            if rank == 0:
+                alignment = rows
+            if text not in hypotheses:
+                hypotheses.append(text)
+        return UnitResult(hypotheses, alignment if self.align else None)
+
+    def _join(self, parts: list[_Part], results: dict[str, UnitResult], rank: int
+              ) -> tuple[str, list[SpanRow] | None]:
+        out = ""
+        rows: list[SpanRow] | None = []
+        pending_gap = ""
+        previous_kept = True
+        for part in parts:
+            if part.kind == "gap":
+                pending_gap += part.text
+                continue
+            if part.kind == "unit":
+                result = results[part.text]
+                text = result.hypotheses[min(rank, len(result.hypotheses) - 1)]
+                if out:
+                    text = _continued(part.text, out, text)
+            else:
+                text = part.text
+            if out and text:
+                out += _joint(out[-1], pending_gap, text[0],
+                              previous_kept or part.kind == "keep")
+            pending_gap = ""
+            if rows is not None:
+                if part.kind == "unit":
+                    unit_rows = results[part.text].alignment if rank == 0 else None
+                    if unit_rows is None:
+                        rows = None
+                    else:
+                        rows.extend([a + part.start, b + part.start, c + len(out), d + len(out)]
+                                    for a, b, c, d in unit_rows)
+                else:
+                    rows.extend(_identity_rows(part.text, part.start, len(out)))
+            out += text
+            previous_kept = part.kind == "keep"
+        return out, rows
+
+
+def _joint(left: str, gap: str, right: str, beside_kept: bool) -> str:
+    """What goes between two parts' outputs.
+
+    Between two translated pieces of a CJK output nothing; next to a kept span the
+    source's own gap; where the source had none (CJK source) but the output is written
+    with spaces, one space.
+    """
+    if is_wide(left) or is_wide(right):
+        return gap if beside_kept else ""
+    if gap:
+        return " " if not beside_kept else gap
+    if left in _NO_SPACE_AFTER or right in _NO_SPACE_BEFORE or left.isspace():
+        return ""
+    return " "
+
+
+def _continued(source: str, before: str, text: str) -> str:
+    """A piece cut from the middle of a sentence, without the capital a model gives
+    every sentence start (only where the source piece starts in lower case)."""
+    if (source[:1].islower() and text[:1].isupper() and text[1:2].islower()
+            and before.rstrip()[-1:] not in ".!?。！？"):
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _identity_rows(text: str, start: int, out_start: int) -> list[SpanRow]:
+    """A kept text maps onto itself, word by word (formatting follows each word)."""
+    return [[start + m.start(), start + m.end(), out_start + m.start(), out_start + m.end()]
+            for m in re.finditer(r"\S+", text)]
+
+
+def _outside(sentence: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return sentence
+    pieces, cursor = [], 0
+    for start, end in spans:
+        pieces.append(sentence[cursor:start])
+        cursor = end
+    pieces.append(sentence[cursor:])
+    return " ".join(pieces)
+
+
+def _clauses(text: str) -> list[str]:
+    """``text`` cut after each clause mark; the whitespace after it stays with the clause."""
+    out, cursor = [], 0
+    for match in _CLAUSE_END.finditer(text):
+        end = match.end()
+        while end < len(text) and text[end].isspace():
+            end += 1
+        if end < len(text):
+            out.append(text[cursor:end])
+            cursor = end
+    out.append(text[cursor:])
+    return [c for c in out if c]
+
+
+def _pack(items: list[str], sizes: list[int], limit: int) -> list[str]:
+    """Consecutive items joined into about equal chunks of at most ``limit`` tokens.
+
+    An item over the limit stays alone (the caller cuts it further).
+    """
+    total = sum(sizes)
+    target = total / max(1, math.ceil(total / max(1, limit)))
+    chunks: list[str] = []
+    current, size = "", 0
+    for item, item_size in zip(items, sizes):
+        if current.strip() and size + item_size > target and not item.isspace():
+            chunks.append(current)
+            current, size = "", 0
+        current += item
+        size += item_size
+    if current:
+        if chunks and not current.strip():
+            chunks[-1] += current
+        else:
+            chunks.append(current)
+    return chunks
+
+
+def _size(text: str) -> float:
+    """How much a text says, in words: a CJK character counts 0.6 of a word (Chinese
+    uses about 1.7 per English word) and a Thai, Lao, Khmer, Myanmar or Tibetan letter
+    0.25 (no spaces between words); everything else is counted in words and numbers.
+
+    Subword tokens are a worse measure: a small vocabulary spells rare or capitalised
+    words letter by letter, and ``Student chair.`` becomes ten tokens.
+    """
+    size = 0.0
+    for match in _SIZE_UNITS.finditer(text):
+        if match.group(1):
+            size += 0.6
+        elif match.group(2):
+            size += 0.25
+        else:
+            size += 1.0
+    return size
+
+
+def _loops(text: str) -> bool:
+    """Whether some four words (or CJK characters) in a row occur three times or more."""
+    words = _LOOP_UNITS.findall(text)
+    if len(words) < 12:
+        return False
+    seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(words) - 3):
+        gram = tuple(words[i:i + 4])
+        seen[gram] = seen.get(gram, 0) + 1
+        if seen[gram] >= 3:
+            return True
+    return False
+
+
+def _short_share(words: float) -> float:
+    """Below this share of the usual output/source ratio an output is suspect.
+
+    Half for short sentences, whose ratio varies most, rising to 0.55 from 30 words,
+    where a complete translation varies much less (a word-for-word translation into a
+    CJK script is at 0.6).
+    """
+    return 0.5 + 0.05 * min(1.0, max(0.0, (words - 10) / 20))
+
+
+def _median(values: list[float]) -> float | None:
+    if len(values) < 5:
+        return None
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def package_limit(raw: dict[str, object]) -> int | None:
+    """A package's own limit from its metadata (``max_source_tokens``), if sensible."""
+    value = raw.get("max_source_tokens")
+    if isinstance(value, int) and 8 <= value <= 1024:
+        return value
+    return None
+
+
+@lru_cache(maxsize=8)
+def _load_tokenizer(kind: str, path: str, stamp: tuple[int, int]) -> Tokenizer:
+    if kind == "huggingface":
+        return HuggingFaceTokenizer(Path(path))
+    return SentencePieceTokenizer(Path(path))
+
+
+def package_tokenizer(package: InstalledPackage) -> Tokenizer:
+    """A package's tokenizer, loaded once, without loading (or waiting for) its model."""
+    kind, path = tokenizer_of(package)
+    stat = path.stat()
+    return _load_tokenizer(kind, str(path), (stat.st_mtime_ns, stat.st_size))
+
+
+def guard_for(first: InstalledPackage, last: InstalledPackage, options: TranslationOptions,
+              align: bool, translate: Translate) -> Guard:
+    """The guard of a route from its first package to its last."""
+    source = package_tokenizer(first)
+    knows = getattr(source, "knows", None)
+    limit = (options.max_sentence_tokens or package_limit(first.info.raw)
+             or DEFAULT_MAX_TOKENS)
+    return Guard(
+        translate=translate, source_tokens=source, target_tokens=package_tokenizer(last),
+        scripts=expected_scripts(first.info.from_code, first.info.from_name), limit=limit,
+        options=options, known=lru_cache(maxsize=256)(knows) if knows else _always,
+        align=align)
+
+
+def _always(char: str) -> bool:
+    return True

@@ -1,0 +1,279 @@
+"""Nothing the user wrote is lost (issue 9): long sentences, protected spans, text in
+another script, and the coverage guard, on the word-for-word fixture models."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import synthetic
+
+from offline_nlp.engine import Engine, TranslationOptions
+from offline_nlp.packages import PackageManager
+from offline_nlp.paths import AppPaths
+
+
+def long_sentence(seed: int, words: int, comma_every: int = 0) -> str:
+    """``The`` and ``words`` dictionary words, no number, one final full stop."""
+    rng = random.Random(seed)
+    chosen = [rng.choice(synthetic.ENGLISH_WORDS) for _ in range(words)]
+    if comma_every:
+        for index in range(comma_every - 1, words - 1, comma_every):
+            chosen[index] += ","
+    return "The " + " ".join(chosen) + "."
+
+
+@pytest.fixture(scope="module")
+def limited_engine(installed_home: AppPaths, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The fixture packages, their metadata saying what they were trained on: 24 tokens."""
+    home = AppPaths.under(tmp_path_factory.mktemp("limited")).ensure()
+    shutil.rmtree(home.packages)
+    shutil.copytree(installed_home.packages, home.packages)
+    for metadata in home.packages.glob("*/metadata.json"):
+        data = json.loads(metadata.read_text(encoding="utf-8"))
+        data["max_source_tokens"] = 24
+        metadata.write_text(json.dumps(data), encoding="utf-8")
+    return Engine(PackageManager(home))
+
+
+class _Future:
+    def __init__(self, future: object, change: object, source: list[str]) -> None:
+        self.future, self.change, self.source = future, change, source
+
+    def done(self) -> bool:
+        return self.future.done()  # type: ignore[attr-defined,no-any-return]
+
+    def result(self) -> object:
+        result = self.future.result()  # type: ignore[attr-defined]
+        hypotheses = [self.change(self.source, h) for h in result.hypotheses]  # type: ignore[operator]
+        return SimpleNamespace(hypotheses=hypotheses, attention=[])
+
+
+def broken_model(monkeypatch: pytest.MonkeyPatch, engine: Engine, pair: tuple[str, str],
+                 change: object) -> list[list[str]]:
+    """Make the pair's model return ``change(source_tokens, hypothesis)``; returns the
+    inputs it was given, so tests can see what went to the model."""
+    model = engine.models.get(engine.route(*pair).packages[0])
+    real = model.translator
+    seen: list[list[str]] = []
+
+    class Broken:
+        @staticmethod
+        def translate_batch(batch, **kwargs):  # type: ignore[no-untyped-def]
+            seen.extend(batch)
+            futures = real.translate_batch(batch, **kwargs)
+            return [_Future(f, change, s) for f, s in zip(futures, batch)]
+
+    monkeypatch.setattr(model, "translator", Broken())
+    return seen
+
+
+# -- 2. long sentences are cut to fit, never truncated ---------------------------------
+
+@pytest.mark.parametrize("target", ["xl", "xz"])
+def test_an_80_word_sentence_without_punctuation_comes_back_complete(
+        limited_engine: Engine, target: str) -> None:
+    text = long_sentence(0, 80)
+    result = limited_engine.translate_texts([text], "en", target)[0]
+    assert result.text == synthetic.translate_text(text, "en", target)
+    assert result.suspect == ()
+
+
+def test_the_limit_can_be_set_in_the_options_and_the_cut_is_logged(
+        fixture_engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    text = long_sentence(2, 80)
+    with caplog.at_level(logging.INFO, logger="offline_nlp.engine"):
+        out = fixture_engine.translate_texts(
+            [text], "en", "xl", TranslationOptions(max_sentence_tokens=20))[0].text
+    assert out == synthetic.translate_text(text, "en", "xl")
+    assert "translated in 5 pieces" in caplog.text
+
+
+def test_a_long_sentence_is_cut_after_its_commas(fixture_engine: Engine,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    text = long_sentence(0, 60, comma_every=8)
+    seen = broken_model(monkeypatch, fixture_engine, ("en", "xz"), lambda s, h: h)
+    options = TranslationOptions(max_sentence_tokens=30, use_cache=False)
+    out = fixture_engine.translate_texts([text], "en", "xz", options)[0].text
+    assert out == synthetic.translate_text(text, "en", "xz")  # no spaces between pieces
+    pieces = ["".join(tokens).replace("\u2581", " ").strip() for tokens in seen]
+    assert len(pieces) > 1 and all(p.endswith((",", ".")) for p in pieces)  # at commas
+    assert all(len(tokens) <= 30 for tokens in seen)
+
+
+def test_pieces_of_a_cjk_sentence_are_joined_with_spaces_in_english(
+        fixture_engine: Engine) -> None:
+    english = long_sentence(0, 60, comma_every=8)
+    source = synthetic.translate_text(english, "en", "xz")
+    out = fixture_engine.translate_texts(
+        [source], "xz", "en", TranslationOptions(max_sentence_tokens=30))[0].text
+    # Every word, in order, one space apart (a piece of a caseless source may start
+    # with a capital the model gives every sentence start).
+    assert out.lower() == synthetic.translate_text(source, "xz", "en").lower()
+
+
+def test_an_output_that_runs_into_the_decoding_limit_is_cut_and_retried(
+        fixture_engine: Engine, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    def loop_on_long_input(source: list[str], hypothesis: list[str]) -> list[str]:
+        return ["\u2581ka"] * (2 * len(source) + 16) if len(source) > 12 else hypothesis
+
+    broken_model(monkeypatch, fixture_engine, ("en", "xl"), loop_on_long_input)
+    text = long_sentence(3, 30)
+    with caplog.at_level(logging.INFO, logger="offline_nlp.engine"):
+        result = fixture_engine.translate_texts([text], "en", "xl",
+                                                TranslationOptions(use_cache=False))[0]
+    assert result.text == synthetic.translate_text(text, "en", "xl")
+    assert result.suspect == ()
+    assert "translating it again" in caplog.text
+
+
+# -- 5. the coverage guard ---------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_truncated_output_is_translated_again_in_pieces(fixture_engine: Engine,
+                                                          seed: int) -> None:
+    # 82 tokens: under the default limit, so sent whole; the model, trained on sentences
+    # of up to 18 words, stops half-way or loops, and the guard catches it.
+    text = long_sentence(seed, 80)
+    result = fixture_engine.translate_texts([text], "en", "xl")[0]
+    assert result.text == synthetic.translate_text(text, "en", "xl")
+
+
+def test_what_stays_incomplete_is_reported(fixture_engine: Engine,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def drop_the_end(source: list[str], hypothesis: list[str]) -> list[str]:
+        return hypothesis[:max(1, len(hypothesis) // 4)]  # whatever it is given
+
+    broken_model(monkeypatch, fixture_engine, ("en", "xl"), drop_the_end)
+    text = "Go. " + long_sentence(4, 20)
+    result = fixture_engine.translate_texts([text], "en", "xl",
+                                            TranslationOptions(use_cache=False))[0]
+    assert result.suspect == (long_sentence(4, 20),)  # not "Go.": too short to judge
+    # what the model gave is shown, not dropped
+    assert result.text.startswith(synthetic.translate_sentence("Go", "en", "xl") + " Rivido")
+
+
+# -- 3. protected spans ------------------------------------------------------------------
+
+SPANS = ["https://example.org/a?b=1", "a@b.org", "😊", "👍🏽", "{name}", "%s", "%(count)d",
+         "{{var}}", "`make test`", "/usr/local/bin", "~/notes.txt", "C:\\Users\\me\\file.txt",
+         "docs/readme.md", "@alice", "#python", "www.example.org"]
+
+
+@pytest.mark.parametrize("span", SPANS)
+@pytest.mark.parametrize("target", ["xl", "xz"])
+def test_protected_spans_come_back_verbatim_where_they_were(fixture_engine: Engine,
+                                                            span: str, target: str) -> None:
+    before, after = "The teacher went to", "and the dog is happy."
+    out = fixture_engine.translate(f"{before} {span} {after}", "en", target)
+    left = synthetic.translate_sentence(before, "en", target)
+    right = synthetic.translate_sentence(after, "en", target)
+    assert out == f"{left} {span} {right}"
+
+
+def test_a_span_at_the_end_keeps_the_full_stop(fixture_engine: Engine) -> None:
+    out = fixture_engine.translate("Write to a@b.org. Good {name}, the book is good.", "en", "xl")
+    assert out == (synthetic.translate_sentence("Write to", "en", "xl") + " a@b.org. "
+                   + synthetic.translate_sentence("Good", "en", "xl") + " {name}"
+                   + synthetic.translate_sentence(", the book is good.", "en", "xl"))
+
+
+def test_full_width_digits_reach_the_model_as_digits(fixture_engine: Engine) -> None:
+    # the fixture vocabulary has no full-width characters: ２０２５ would be one <unk>
+    assert fixture_engine.translate("The year is ２０２５.", "en", "xl") == \
+        synthetic.translate_text("The year is 2025.", "en", "xl")
+
+
+# -- 4. text not in the source language's script ------------------------------------------
+
+def test_a_chinese_paragraph_in_an_english_text_is_kept(fixture_engine: Engine) -> None:
+    text = "The water is good.\n\n你好，世界。今天很好。\n\nWe go home."
+    result = fixture_engine.translate_texts([text], "en", "xl")[0]
+    assert result.text == "\n\n".join([
+        synthetic.translate_text("The water is good.", "en", "xl"), "你好，世界。今天很好。",
+        synthetic.translate_text("We go home.", "en", "xl")])
+    assert result.kept == ("你好，世界。", "今天很好。")
+
+
+def test_a_japanese_or_korean_sentence_inside_english_is_kept(fixture_engine: Engine) -> None:
+    text = "The water is good. やめて！ 감사합니다."
+    result = fixture_engine.translate_texts([text], "en", "xz")[0]
+    assert result.text == synthetic.translate_text("The water is good.", "en", "xz") + \
+        "やめて！감사합니다."
+    assert result.kept == ("やめて！", "감사합니다.")
+
+
+def test_latin_text_inside_a_cjk_source_is_kept(fixture_engine: Engine) -> None:
+    source = synthetic.translate_text("The water is good.", "en", "xz")
+    result = fixture_engine.translate_texts([f"{source}\nSee you soon, Mr Wang."], "xz", "en")[0]
+    assert result.text == "The water is good.\nSee you soon, Mr Wang."
+    assert result.kept == ("See you soon, Mr Wang.",)
+
+
+def test_a_line_mixing_english_and_chinese_is_still_translated(fixture_engine: Engine) -> None:
+    result = fixture_engine.translate_texts(["The word 你好 is good."], "en", "xl")[0]
+    assert result.kept == ()
+    assert result.text.startswith(synthetic.translate_sentence("The word", "en", "xl"))
+
+
+def test_kept_paragraphs_survive_in_a_document(fixture_engine: Engine, tmp_path: Path) -> None:
+    from offline_nlp.documents.pipeline import translate_document
+
+    src = tmp_path / "notes.txt"
+    src.write_text("The water is good.\n\n你好，世界。\n", encoding="utf-8")
+    result = translate_document(src, tmp_path / "notes.xl.txt", fixture_engine, "en", "xl")
+    assert result.status == "done" and result.kept == 1
+    assert (tmp_path / "notes.xl.txt").read_text(encoding="utf-8") == \
+        synthetic.translate_text("The water is good.", "en", "xl") + "\n\n你好，世界。\n"
+
+
+# -- what the command line says ----------------------------------------------------------
+
+@pytest.fixture
+def installed(installed_home: AppPaths, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
+    monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(installed_home.packages))
+    return installed_home
+
+
+def test_json_says_which_sentences_were_kept(installed: AppPaths,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from offline_nlp.cli import main
+
+    assert main(["translate", "--from", "en", "--to", "xl", "--json", "--no-cache", "--text",
+                 "The water is good. 你好，世界。"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kept"] == ["你好，世界。"] and data["suspect"] == []
+    assert data["translation"] == synthetic.translate_text("The water is good.", "en", "xl") + \
+        " 你好，世界。"
+
+
+def test_the_summary_line_counts_kept_and_suspect_sentences(
+        installed: AppPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from offline_nlp.cli import main
+    from offline_nlp.engine import engine as engine_module
+
+    def incomplete(self, sentences, first):  # type: ignore[no-untyped-def]
+        outcomes = real_run(self, sentences, first)
+        for outcome in outcomes.values():
+            outcome.suspect = not outcome.kept
+        return outcomes
+
+    real_run = engine_module.Guard.run
+    monkeypatch.setattr(engine_module.Guard, "run", incomplete)
+    src = tmp_path / "a.txt"
+    src.write_text("The water is good.\n\n你好，世界。\n", encoding="utf-8")
+    assert main(["translate", "--from", "en", "--to", "xl", "--no-cache", str(src)]) == 0
+    err = capsys.readouterr().err
+    assert ("1 translated, 0 failed, 0 skipped, 1 sentence(s) in another script kept as they "
+            "were, 1 sentence(s) possibly incomplete (see -v)") in err
+    assert main(["translate", "--from", "en", "--to", "xl", "--no-cache", "--json",
+                 "--overwrite", str(src)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data[0]["kept"] == 1 and data[0]["suspect"] == 1
