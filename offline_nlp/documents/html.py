@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -276,6 +277,9 @@ class HtmlDocument(Document):
         toks = self._toks
         pending: list[HTok] = []
         blocks: list[tuple[str, int, list[int]]] = []  # (name, chunk index, region chunk ids)
+        # how many of each name are open: "is this closing tag open at all?" in O(1), so
+        # 100,000 nested blocks take linear time, not a scan of the stack per closing tag
+        open_names: Counter[str] = Counter()
 
         def flush() -> None:
             if not pending:
@@ -364,14 +368,16 @@ class HtmlDocument(Document):
                         if blocks:  # a block inside a block (a nested list): the outer
                             blocks[-1][2].append(-1)  # one is not copied whole
                         blocks.append((t.name, len(self._chunks) - 1, []))
+                        open_names[t.name] += 1
             elif t.kind == CLOSE:
                 if t.name in INLINE:
                     pending.append(t)
                 else:
                     flush()
-                    if blocks and t.name in [b[0] for b in blocks]:
+                    if open_names[t.name]:
                         while blocks:
                             name, start, regions = blocks.pop()
+                            open_names[name] -= 1
                             if name == t.name:
                                 if name in DUPLICABLE and len(regions) == 1 and regions[0] >= 0:
                                     self._duplicable[regions[0]] = start
