@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -13,6 +15,15 @@ from offline_nlp.documents.xmlruns import XmlUnit, apply, parse_xml, serialize_x
 from offline_nlp.engine.types import Translation
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+# What reading a damaged member raises: zlib and unknown compression methods included.
+_DAMAGE = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError)
+
+
+def _why(exc: BaseException) -> str:
+    """The reason, short: zipfile quotes raw header bytes (kilobytes) in some messages."""
+    text = re.sub(r"""b(['"])(?:\\.|(?!\1).)*\1?""", "(raw bytes)", str(exc))
+    text = " ".join(text.split()) or type(exc).__name__
+    return text if len(text) <= 100 else text[:97] + "..."
 
 
 def open_zip(path: Path, kind: str) -> zipfile.ZipFile:
@@ -27,8 +38,8 @@ def open_zip(path: Path, kind: str) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(path)
         zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise parse_error(path, f"damaged {kind} file ({exc})") from None
+    except _DAMAGE as exc:
+        raise parse_error(path, f"damaged {kind} file ({_why(exc)})") from None
     return zf
 
 
@@ -36,9 +47,9 @@ def read_member(zf: zipfile.ZipFile, name: str, path: Path, kind: str) -> bytes:
     try:
         return zf.read(name)
     except KeyError:
-        raise parse_error(path, f"not a {kind} file (no {name} inside)") from None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise parse_error(path, f"damaged {kind} file ({name}: {exc})") from None
+        raise parse_error(path, f"not a {kind} file (no {name[:80]} inside)") from None
+    except _DAMAGE as exc:
+        raise parse_error(path, f"damaged {kind} file ({name[:80]}: {_why(exc)})") from None
 
 
 def parse_member(zf: zipfile.ZipFile, name: str, path: Path, kind: str) -> etree._ElementTree:
@@ -46,7 +57,7 @@ def parse_member(zf: zipfile.ZipFile, name: str, path: Path, kind: str) -> etree
     try:
         return parse_xml(data)
     except etree.XMLSyntaxError as exc:
-        raise parse_error(path, f"damaged {kind} file ({name}: {exc})") from None
+        raise parse_error(path, f"damaged {kind} file ({name[:80]}: {_why(exc)})") from None
 
 
 def content_types(zf: zipfile.ZipFile, path: Path, kind: str) -> dict[str, str]:
@@ -74,9 +85,9 @@ def write_zip(src: Path, dst: Sink, replaced: dict[str, bytes], path: Path, kind
             if data is None:
                 try:
                     data = zin.read(info)
-                except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+                except _DAMAGE as exc:
                     raise parse_error(
-                        path, f"damaged {kind} file ({info.filename}: {exc})"
+                        path, f"damaged {kind} file ({info.filename[:80]}: {_why(exc)})"
                     ) from None
             new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             new.compress_type = info.compress_type

@@ -38,7 +38,8 @@ class EpubDocument(Document):
             if "mimetype" in names:
                 mimetype = read_member(zf, "mimetype", self.path, KIND).strip()
                 if mimetype != b"application/epub+zip":
-                    raise parse_error(self.path, f"not an EPUB file (mimetype {mimetype[:40]!r})")
+                    raise parse_error(self.path, "not an EPUB file (its mimetype member is not "
+                                                 "application/epub+zip)")
             container = parse_member(zf, "META-INF/container.xml", self.path, KIND)
             rootfile = container.getroot().find(f".//{{{_CONTAINER}}}rootfile")
             if rootfile is None or not rootfile.get("full-path"):
