@@ -58,17 +58,18 @@ def _words(text: str) -> frozenset[str]:
 # everywhere (a German text quoting "Mr. Smith", "e.g." in a French paper).
 _COMMON_PLAIN = "Mr Mrs Ms Mx Dr Drs Prof e.g i.e cf viz vs"
 _COMMON_CONTINUED = "etc al"
+_COMMON_NUMERIC = "N° n° Nº nº "
 
 _ENGLISH = Prefixes(
     plain=_words(_COMMON_PLAIN + """ Messrs Mme Mlle Msgr St Mt Ft Sen Sens Rep Reps Gov
         Gen Lt Col Maj Capt Cmdr Comdr Sgt Cpl Pvt Adm Brig Rev Hon Pres Supt Insp Rt
         Asst v"""),
-    numeric=_words("""No Nos Nr Art art p pp Fig fig Figs figs Sec sec Secs secs Vol vol
+    numeric=_words(_COMMON_NUMERIC + """No Nos Nr Art art p pp Fig fig Figs figs Sec sec Secs secs Vol vol
         Vols vols Ch ch Chap chap Para para Eq eq Eqs eqs Tab Ref ref Op op Tel tel ext
         Ext pt Pt Est est Rs col"""),
     continued=_words(_COMMON_CONTINUED + """ approx ca dept esp govt Inc Ltd Co Corp Bros Jr
         Sr Ave Blvd Rd Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues
-        Wed Thu Thur Thurs Fri Sat Sun ed eds min max misc ft oz lb lbs yr yrs"""),
+        Wed Thu Thur Thurs Fri Sat Sun co st ed eds min max misc ft oz lb lbs yr yrs"""),
     words=_words("I"),
 )
 
@@ -81,17 +82,17 @@ _GERMAN_ORDINAL_NOUNS = _words("""Januar Februar März April Mai Juni Juli Augus
 _GERMAN = Prefixes(
     plain=_words(_COMMON_PLAIN + """ z d u v o s bzw vgl evtl ggf inkl exkl
         zzgl abzgl sog geb gest verh Hr Hrn Fr Frl St Dipl Ing Mag Dipl.-Ing Dr.-Ing
-        Dres Gebr Abt Bd Hg Hrsg Jh"""),
-    numeric=_words("""Nr Nrn Art Abs Abb Bd S Kap Tab Tel Fax Ziff lit Anm Ausg Aufl
+        Dres Gebr Abt Bd Hg Hrsg Jh Co"""),
+    numeric=_words(_COMMON_NUMERIC + """Nr Nrn Art Abs Abb Bd S Kap Tab Tel Fax Ziff lit Anm Ausg Aufl
         Jan Feb Mär Apr Jun Jul Aug Sep Sept Okt Nov Dez"""),
     continued=_words(_COMMON_CONTINUED + """ usw u.a ca Mio Mrd Tsd Std Min Sek Str bspw
-        insb allg urspr ehem zz zzt dgl Chr Co KG"""),
+        insb allg urspr ehem zz zzt dgl Chr KG"""),
     ordinal_nouns=_GERMAN_ORDINAL_NOUNS,
 )
 
 _FRENCH = Prefixes(
     plain=_words(_COMMON_PLAIN + """ M MM Mgr Me Mmes Pr St Ste c-à-d"""),
-    numeric=_words("""n no No art Art p pp chap fig vol t tél Tél éd janv févr
+    numeric=_words(_COMMON_NUMERIC + """n no No art Art p pp chap fig vol t tél Tél éd janv févr
         avr juil sept oct nov déc"""),
     continued=_words(_COMMON_CONTINUED + """ env ex av apr hab Cie min max"""),
 )
@@ -99,7 +100,7 @@ _FRENCH = Prefixes(
 _SPANISH = Prefixes(
     plain=_words(_COMMON_PLAIN + """ Sr Sra Srta Sres Sras Dra Dña Da Dn Ud Uds Vd Vds
         Lic Lcdo Lcda Ing Arq Sto Sta Excmo Excma Ilmo Ilma Gral Mons Pbro EE ej"""),
-    numeric=_words("""núm Núm n nº art Art pág págs p pp cap vol tel Tel fig apdo Apdo
+    numeric=_words(_COMMON_NUMERIC + """núm Núm n nº art Art pág págs p pp cap vol tel Tel fig apdo Apdo
         ene feb mar abr jun jul ago sep sept oct nov dic"""),
     continued=_words(_COMMON_CONTINUED + """ aprox Avda Av UU Cía a.C d.C min máx"""),
 )

@@ -34,8 +34,10 @@ from offline_nlp.engine.prefixes import Prefixes, prefixes_for
 
 __all__ = ["Piece", "join_sentences", "split_text"]
 
-_CLOSERS = "\"'”’»›)]}」』）】〕〉》〗"
-_OPENERS = "\"'“‘«‹([{¿¡「『（【〔〈《〖"
+# Closing quotes and brackets, including German „…“ and ‚…‘; “ and ‘ also open a quote.
+_CLOSERS = "\"'”’“‘»›)]}」』）】〕〉》〗"
+_OPENERS = "\"'“‘„‚«‹([{¿¡「『（【〔〈《〖"
+_CLOSE_ONLY = "".join(c for c in _CLOSERS if c not in _OPENERS)
 _CJK_STOPS = "。！？｡．"
 _BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
 # Horizontal whitespace: whitespace that is not a line break.
@@ -46,13 +48,16 @@ _H = r"[^\S" + _BREAKS + r"]"
 _LINE_GAP = re.compile(r"(?<!" + _H + r")" + _H + r"*[" + _BREAKS + r"]\s*")
 # A run of sentence-final punctuation and the closing quotes/brackets after it. Greedy
 # and unconditional, so a run is matched once from its start (no re-scanning).
-_TERMINATOR = re.compile(r"([.!?…‼⁇⁈⁉" + _CJK_STOPS + r"]+)([" + re.escape(_CLOSERS) + r"]*)")
+_TERMINATOR_CHARS = ".!?…‼⁇⁈⁉" + _CJK_STOPS
+_TERMINATOR = re.compile(r"([" + _TERMINATOR_CHARS + r"]+)([" + re.escape(_CLOSERS) + r"]*)")
 _SPACES = re.compile(r"\s*")
 _WORD_CHAR = re.compile(r"\w")
 _NEXT_WORD = re.compile(r"\w+")
 # List markers kept out of the translation: "1. ", "1.2. ", "2) ", "(3) ", "a. ", "iv) ".
 _MARKER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*[.)]|\(\d{1,3}\)|[a-z][.)]|[A-Z]\)|\([a-zA-Z]\)"
                      r"|[ivx]{1,4}[.)]|\([ivx]{1,4}\)|[IVX]{2,4}\.)(?:\s+|$)")
+# Korean particles that follow a closed quote: "가자!" 하고 말했다.
+_KOREAN_QUOTATIVES = ("하고", "하며", "하면서", "하는", "라고", "라며", "라는", "이라고", "이라며", "고 ")
 # Longest word looked at before a period: abbreviations are short.
 _MAX_WORD = 32
 
@@ -165,13 +170,23 @@ def _ends_before_space(line: str, dot: int, punct: str, closers: str, next_at: i
     """``punct`` then whitespace: the Latin-script case."""
     if any(c in _CJK_STOPS for c in punct):
         return True
+    following = line[next_at]
+    if following in _TERMINATOR_CHARS or following in _CLOSE_ONLY:
+        return False  # a spaced ellipsis ". . ." or a French "» " goes on
+    if dot > 0 and line[dot - 1] == "[" and closers.startswith("]"):
+        return False  # an omission "[...]" inside a quotation
+    if closers and line.startswith(_KOREAN_QUOTATIVES, next_at):
+        return False  # 그녀는 "가자!" 하고 말했다: a quotative particle goes on
     kind = _next_kind(line, next_at)
     if punct == ".":
+        if closers and kind == "lower":
+            return False  # '"This is great." she said', '(… an engineer.) at the'
         return _period_ends(line, dot, kind, next_at, prefixes)
     if "!" in punct or "?" in punct or "‼" in punct:
-        # "Stop!" he said. — a quote closed and the sentence goes on.
+        # '"Stop!" he said' goes on; 'Were you there? carry on' is two sentences, as
+        # a merge would lose one at the model ('Yahoo! is' splits: a split costs less).
         return not (closers and kind == "lower")
-    return kind != "lower"  # an ellipsis goes on in lower case: "I wonder... maybe"
+    return kind != "lower"  # an ellipsis goes on in lower case: 'I wonder... maybe'
 
 
 def _ends_before_text(line: str, dot: int, punct: str, closers: str, after: str,
@@ -198,16 +213,18 @@ def _ends_before_text(line: str, dot: int, punct: str, closers: str, after: str,
 def _period_ends(line: str, dot: int, kind: str, next_at: int, prefixes: Prefixes) -> bool:
     """Does the single ``.`` at ``dot`` end the sentence, given the next word's ``kind``?"""
     word = _word_before(line, dot)
-    if not word:
-        return True  # a long token, or none: not an abbreviation
+    if word is None:
+        return True  # a long token (a URL, a path): not an abbreviation
+    if not word:  # no word: 他是小明.你呢, or the last dot of a spaced ellipsis ". . . and"
+        return not (dot > 0 and line[dot - 1].isspace() and kind == "lower")
     if word.isdigit():
         return not (prefixes.ordinal_nouns is not None and len(word) <= 3
                     and _is_ordinal_context(line, next_at, kind, prefixes.ordinal_nouns))
     if prefixes.is_plain(word):
         return False
     if len(word) == 1 and word.isalpha():
-        if word.isupper() and word not in prefixes.words:
-            return False  # an initial: "J. R. R. Tolkien"
+        if word.isupper() and (word not in prefixes.words or _after_name(line, dot - 1)):
+            return False  # an initial: "J. R. R. Tolkien", "Albert I. Jones"
         return kind not in ("lower", "digit")
     if kind == "digit" and (prefixes.is_numeric(word) or prefixes.is_continued(word)):
         return False
@@ -216,15 +233,29 @@ def _period_ends(line: str, dot: int, kind: str, next_at: int, prefixes: Prefixe
     return True
 
 
-def _word_before(line: str, dot: int) -> str:
-    """The word ending at ``dot``, after opening quotes; "" when longer than any prefix."""
-    start = dot
-    limit = max(0, dot - _MAX_WORD)
+def _word_before(line: str, dot: int) -> str | None:
+    """The word ending at ``dot``, after opening quotes; None when longer than any prefix."""
+    start = _word_start(line, dot)
+    return None if start is None else line[start:dot]
+
+
+def _word_start(line: str, end: int) -> int | None:
+    start = end
+    limit = max(0, end - _MAX_WORD)
     while start > limit and not _ends_word(line[start - 1]):
         start -= 1
     if start == limit and limit > 0 and not _ends_word(line[start - 1]):
-        return ""
-    return line[start:dot]
+        return None
+    return start
+
+
+def _after_name(line: str, letter: int) -> bool:
+    """Is the single letter at ``letter`` preceded by a capitalised word ("Albert I.")?"""
+    if letter < 2 or line[letter - 1] != " ":
+        return False
+    start = _word_start(line, letter - 1)
+    word = line[start:letter - 1] if start is not None else ""
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
 
 
 def _ends_word(char: str) -> bool:
