@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 PARITY := .venv-parity
 
-.PHONY: run test parity bench demo bundle smoke-bundle bench-langdetect clean extension extension-lint
+.PHONY: run test parity bench demo bundle smoke-bundle bench-langdetect clean extension extension-lint libreoffice
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,15 @@ extension:
 
 extension-lint:
 	npx --yes web-ext@10.7.0 lint --source-dir resources/extension --no-input
+
+# LibreOffice for tests/documents/test_office.py (every translated office file must open
+# and print with its source's page count; it fails without soffice when CI=true).
+# Debian packages, as root; nothing happens when soffice is already there.
+LO_PACKAGES := libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui
+libreoffice:
+	@command -v soffice >/dev/null || { \
+		apt-get -o DPkg::Lock::Timeout=600 update && \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y $(LO_PACKAGES); }
 
 clean:
 	rm -rf $(VENV) $(PARITY) .venv-build dist build *.egg-info
