@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from offline_nlp.cli.output import ProgressBar, emit_json, info
-from offline_nlp.cli.translate import AUTO, SAMPLE_CHARS, detect_source
+from offline_nlp.cli.translate import AUTO, SAMPLE_CHARS, canonical_codes, detect_source
 from offline_nlp.context import AppContext
 from offline_nlp.errors import DocumentParseError, OutputExistsError, UnsupportedFormatError
 from offline_nlp.progress import atomic_write
@@ -122,6 +122,7 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         return 2
     from offline_nlp.engine.summarizer import Summarizer
 
+    canonical_codes(args, context)
     summarizer = Summarizer(context.engine)
     source = args.source
     if source is None and args.model:

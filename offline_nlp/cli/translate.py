@@ -69,7 +69,16 @@ def decoding_options(args: argparse.Namespace, context: AppContext) -> Translati
                    use_cache=options.use_cache and not args.no_cache)
 
 
+def canonical_codes(args: argparse.Namespace, context: AppContext) -> None:
+    """``--from``/``--to`` as people write them (``zh-CN``, ``pt_BR``, ``EN``) as codes."""
+    for name in ("source", "target"):
+        code = getattr(args, name, None)
+        if code and code != AUTO:
+            setattr(args, name, context.engine.canonical(code))
+
+
 def run(args: argparse.Namespace, context: AppContext) -> int:
+    canonical_codes(args, context)
     options = decoding_options(args, context)
     args.detected = {}  # input path -> detected source language (--from auto)
     if args.text is not None or not args.inputs:
@@ -138,16 +147,20 @@ def _translate_files(args: argparse.Namespace, context: AppContext,
 
 def detect_source(context: AppContext, text: str, target: str, label: str) -> Detection:
     """The language of ``text`` among the installed sources that reach ``target``."""
-    from offline_nlp.langdetect import LanguageDetectionError, detect_among, rank
+    from offline_nlp.langdetect import MIN_CONFIDENCE, LanguageDetectionError, detect_among, rank
 
     sources = sorted({source for source, to in context.engine.pairs() if to == target})
     if not sources:
         raise LanguageDetectionError(
             f"no installed package translates into {target}, so there is no source language "
             f"to detect; see 'offline-nlp languages'")
-    found = detect_among(text, sources)
+    found = detect_among(text, sources, min_confidence=MIN_CONFIDENCE)
     if found is None:
         ranked = rank(text)
+        if ranked and ranked[0].confidence < MIN_CONFIDENCE:
+            raise LanguageDetectionError(
+                f"could not tell the language of {label} (at best {ranked[0].language}, "
+                f"{ranked[0].confidence:.0%} likely); pass --from LANG")
         looks = (f"it looks like {ranked[0].language} ({ranked[0].confidence:.0%})" if ranked
                  else "it has no letters")
         raise LanguageDetectionError(

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from offline_nlp.engine.alignment import SpanRow, align_sentence
 from offline_nlp.engine.cache import CachedSentence, SegmentCache
 from offline_nlp.engine.integrity import Guard, Outcome, UnitResult, guard_for
+from offline_nlp.engine.langcodes import is_plain, normalize_code
 from offline_nlp.engine.models import LoadedModel, ModelCache, model_id
 from offline_nlp.engine.segmentation import Piece, join_sentences, split_text
 from offline_nlp.engine.types import EngineConfig, Language, Span, Translation, TranslationOptions
@@ -109,12 +110,21 @@ class Engine:
             names.setdefault(package.info.to_code, package.info.to_name)
         return sorted((Language(c, n) for c, n in names.items()), key=lambda l: l.name)
 
+    def canonical(self, code: str) -> str:
+        """``code`` as the installed packages spell it: ``zh-CN`` → ``zh``, ``zh_TW`` →
+        ``zt``, ``pt-BR`` → ``pb``, ``EN`` → ``en`` (see engine.langcodes)."""
+        if is_plain(code):
+            return code
+        known = {c for package in self._translation_packages() for c in package.info.pair}
+        return normalize_code(code, known)
+
     def route(self, source: str, target: str) -> Route:
-        """The packages that translate ``source`` into ``target``.
+        """The packages that translate ``source`` into ``target`` (codes as people write them).
 
         Raises:
             LanguagePairUnavailableError: nothing installed covers the pair.
         """
+        source, target = self.canonical(source), self.canonical(target)
         routes = self.pairs()
         route = routes.get((source, target))
         if route is not None:
@@ -155,6 +165,7 @@ class Engine:
             cancel: once set, stops between batches with :class:`Cancelled`.
         """
         options = options or TranslationOptions()
+        source, target = self.canonical(source), self.canonical(target)
         if source == target:
             return [Translation(text) for text in texts]
         route = self.route(source, target)
