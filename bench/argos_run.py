@@ -1,6 +1,10 @@
-"""Time argostranslate on the benchmark package (run with the .venv-parity Python).
+"""argostranslate as a warm worker for bench/translate.py (run with the .venv-parity Python).
 
-Usage: argos_run.py PACKAGE_ZIP INPUT_TXT BEAM LENGTH  → prints JSON {seconds, output}.
+Usage: argos_run.py PACKAGE.argosmodel...  then one JSON request a line on stdin,
+``{"text": ..., "from": "en", "to": "xx"}``, answered by ``{"seconds": ..., "output": ...}``.
+The model stays loaded between requests, so runs interleave with the other contenders
+like for like. Settings come from the environment the benchmark passes
+(ARGOS_BEAM_SIZE, ARGOS_INTER_THREADS, ARGOS_INTRA_THREADS, ARGOS_BATCH_SIZE).
 argostranslate's sentence splitter is replaced by ours, as in the parity tests.
 """
 
@@ -14,15 +18,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-package, input_file, beam, length = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 home = tempfile.mkdtemp(prefix="argos-bench-")
 os.environ.update(ARGOS_PACKAGES_DIR=f"{home}/packages", XDG_DATA_HOME=f"{home}/data",
-                  XDG_CACHE_HOME=f"{home}/cache", XDG_CONFIG_HOME=f"{home}/config",
-                  ARGOS_BEAM_SIZE=beam)
+                  XDG_CACHE_HOME=f"{home}/cache", XDG_CONFIG_HOME=f"{home}/config")
 
 import fixed_length  # noqa: E402
 
-fixed_length.install(length)
+if os.environ.get("BENCH_FIXED_LENGTH"):
+    fixed_length.install(int(os.environ["BENCH_FIXED_LENGTH"]))
 
 import argostranslate.package  # noqa: E402
 import argostranslate.translate  # noqa: E402
@@ -39,9 +42,15 @@ class OurSentencizer:
 
 
 argostranslate.translate.MiniSBDSentencizer = OurSentencizer
-argostranslate.package.install_from_path(Path(package))
-text = Path(input_file).read_text(encoding="utf-8")
-argostranslate.translate.translate("Warm up.", "en", "xx")
-start = time.perf_counter()
-output = argostranslate.translate.translate(text, "en", "xx")
-print(json.dumps({"seconds": time.perf_counter() - start, "output": output}))
+argostranslate.translate.StanzaSentencizer = OurSentencizer
+for archive in sys.argv[1:]:
+    argostranslate.package.install_from_path(Path(archive))
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    request = json.loads(line)
+    # argostranslate keeps the last call's paragraphs; a repeated run must translate again.
+    for installed in argostranslate.translate.installed_translates:
+        installed.cached_translation.cache = {}
+    start = time.perf_counter()
+    output = argostranslate.translate.translate(request["text"], request["from"], request["to"])
+    print(json.dumps({"seconds": time.perf_counter() - start, "output": output}), flush=True)

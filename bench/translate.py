@@ -1,31 +1,50 @@
-"""Translation speed: raw CTranslate2 (the ceiling) vs our engine vs argostranslate.
+"""Translation speed: the best raw CTranslate2 configuration vs our engine vs argostranslate.
 
-All three run in one invocation on the same Transformer-base sized model (6+6 layers,
-d_model 512, 32k vocabulary, random int8 weights), the same multi-paragraph input and
-the same beam size, each decoding exactly ``--length`` tokens per sentence. Compare the
-ratios, not the seconds: machines are shared and noisy.
+Every contender runs on the same Transformer-base sized model (6+6 layers, d_model 512,
+32k vocabulary, random int8 weights), the same input and beam size, each decoding exactly
+``--length`` tokens per sentence. Requests of several sizes (10, 40, 150 and 1,000
+sentences by default) at beams 1, 2 and 4: short requests are what people wait on.
 
-    make bench            (or: .venv/bin/python bench/translate.py --sentences 2000)
+Contenders are interleaved in a shuffled order and repeated; the table shows medians, so a
+noisy neighbour on a shared machine hurts every contender alike. Compare the ratios, not
+the seconds.
 
-argostranslate runs from the ``make parity`` environment (.venv-parity) if present.
-The last line is ``engine/ceiling=R1 engine/argostranslate=R2``.
+- The ceiling is the fastest of several raw ``translate_batch`` set-ups (1,024- and
+  2,048-token batches, 32-example batches, the request split evenly over the replicas),
+  chosen per case, on pre-tokenised input.
+- argostranslate runs warm in a worker (``bench/argos_run.py``, from ``make parity``'s
+  .venv-parity) at its defaults (1 replica, all cores in one OpenMP team, 32-token batches)
+  and at its best settings found here (2 one-thread replicas, 2,048-token batches).
+- Output identity is checked on the trained fixture model (en→xl), where both sides can
+  agree, not on the random model, where batch composition flips int8 ties.
+
+    make bench     (or: .venv/bin/python bench/translate.py --sizes 10,40 --beams 2)
+
+The last line is ``engine/ceiling=R1 engine/argostranslate=R2``: geometric means over the
+cases, R1 against the best ceiling and R2 against argostranslate's best settings.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
 import ctranslate2  # noqa: E402
 import fixed_length  # noqa: E402
@@ -35,11 +54,32 @@ from random_model import build_package  # noqa: E402
 from offline_nlp.engine import Engine, EngineConfig, TranslationOptions  # noqa: E402
 from offline_nlp.engine.segmentation import split_text  # noqa: E402
 from offline_nlp.engine.tokenization import SentencePieceTokenizer  # noqa: E402
-from offline_nlp.errors import Cancelled  # noqa: E402
 from offline_nlp.packages import InstalledPackage  # noqa: E402
 
 OUT = HERE / "out"
-PARITY_PYTHON = HERE.parent / ".venv-parity" / "bin" / "python"
+PARITY_PYTHON = ROOT / ".venv-parity" / "bin" / "python"
+FIXTURE = ROOT / "tests" / "fixtures" / "packages" / "translate-en_xl-1_0.argosmodel"
+# argostranslate's decoding, given to every contender so that all decode the same thing.
+LENGTH_PENALTY = 0.2
+ARGOS_SETTINGS = {
+    "argostranslate, defaults": {},
+    "argostranslate, best settings": {"ARGOS_INTER_THREADS": "2", "ARGOS_INTRA_THREADS": "1",
+                                      "ARGOS_BATCH_SIZE": "2048"},
+}
+
+Run = Callable[[], float]
+
+
+@dataclass
+class Case:
+    sentences: int
+    beam: int
+    text: str
+    tokens: list[list[str]]
+    times: dict[str, list[float]] = field(default_factory=dict)
+
+    def median(self, name: str) -> float:
+        return statistics.median(self.times[name])
 
 
 def model_package() -> Path:
@@ -51,19 +91,7 @@ def model_package() -> Path:
     return folder
 
 
-def run_ceiling(package: Path, sentences: list[str], beam: int, config: EngineConfig) -> float:
-    inter, intra = config.threads()
-    translator = fixed_length.FixedLengthTranslator(
-        str(package / "model"), compute_type="int8", inter_threads=inter, intra_threads=intra)
-    tokens = SentencePieceTokenizer(package / "sentencepiece.model").encode(sentences)
-    translator.translate_batch(tokens[:8], beam_size=beam)
-    start = time.perf_counter()
-    translator.translate_batch(tokens, beam_size=beam, max_batch_size=config.max_batch_tokens,
-                               batch_type="tokens", return_scores=False)
-    return time.perf_counter() - start
-
-
-def make_engine(package: Path, config: EngineConfig) -> Engine:
+def single_package_engine(package: Path, config: EngineConfig) -> Engine:
     installed = InstalledPackage.load(package)
 
     class Source:
@@ -73,93 +101,218 @@ def make_engine(package: Path, config: EngineConfig) -> Engine:
     return Engine(Source(), config)
 
 
-def run_engine(package: Path, text: str, beam: int, config: EngineConfig) -> tuple[float, str]:
-    engine = make_engine(package, config)
-    # argostranslate's length_penalty, so both decode the same thing and outputs compare
-    options = TranslationOptions(beam_size=beam, length_penalty=0.2, use_cache=False)
-    engine.translate("Warm up.", "en", "xx", options)
-    start = time.perf_counter()
-    output = engine.translate(text, "en", "xx", options)
-    return time.perf_counter() - start, output
+def ceiling_setups(case: Case, replicas: int) -> dict[str, dict[str, object]]:
+    """Raw translate_batch arguments worth trying; the fastest per case is the ceiling."""
+    total = sum(len(t) + 1 for t in case.tokens)
+    return {
+        "ct2, 1024-token batches": {"max_batch_size": 1024, "batch_type": "tokens"},
+        "ct2, 2048-token batches": {"max_batch_size": 2048, "batch_type": "tokens"},
+        "ct2, 32-example batches": {"max_batch_size": 32, "batch_type": "examples"},
+        "ct2, split over replicas": {"max_batch_size": max(1, -(-total // replicas)),
+                                     "batch_type": "tokens"},
+    }
 
 
-def cancel_latency(package: Path, text: str, beam: int, config: EngineConfig) -> float:
-    """Seconds from setting the cancel flag to the engine giving control back."""
-    engine = make_engine(package, config)
-    cancel = threading.Event()
-    stopped = []
-
-    def work() -> None:
-        try:
-            engine.translate_texts([text], "en", "xx", TranslationOptions(beam_size=beam,
-                                   use_cache=False), cancel=cancel)
-        except Cancelled:
-            stopped.append(time.perf_counter())
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    time.sleep(3)  # well into the job
-    asked = time.perf_counter()
-    cancel.set()
-    thread.join()
-    return stopped[0] - asked if stopped else float("nan")
+def ceiling_run(translator: ctranslate2.Translator, case: Case, setup: dict[str, object]) -> Run:
+    def run() -> float:
+        start = time.perf_counter()
+        translator.translate_batch(case.tokens, beam_size=case.beam, return_scores=False,
+                                   length_penalty=LENGTH_PENALTY, **setup)  # type: ignore[arg-type]
+        return time.perf_counter() - start
+    return run
 
 
-def run_argos(package: Path, text: str, beam: int, length: int) -> tuple[float, str] | None:
-    if not PARITY_PYTHON.exists():
-        print("argostranslate skipped: run 'make parity' once to build .venv-parity",
-              file=sys.stderr)
-        return None
+def engine_run(engine: Engine, case: Case) -> Run:
+    options = TranslationOptions(beam_size=case.beam, length_penalty=LENGTH_PENALTY,
+                                 use_cache=False)
+
+    def run() -> float:
+        start = time.perf_counter()
+        engine.translate(case.text, "en", "xx", options)
+        return time.perf_counter() - start
+    return run
+
+
+class ArgosWorker:
+    """argostranslate kept warm in the parity environment, one request a line."""
+
+    def __init__(self, archives: list[Path], env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [str(PARITY_PYTHON), str(HERE / "argos_run.py"), *map(str, archives)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env={**os.environ, **env})
+        self._read()
+
+    def _read(self) -> dict[str, object]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the argostranslate worker stopped; see its stderr above")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def translate(self, text: str, source: str, target: str) -> tuple[float, str]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps({"text": text, "from": source, "to": target}) + "\n")
+        self.process.stdin.flush()
+        answer = self._read()
+        return float(answer["seconds"]), str(answer["output"])  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def argos_archive(package: Path, folder: Path) -> Path:
+    archive = Path(shutil.make_archive(str(folder / "translate-en_xx-1_0"), "zip",
+                                       package.parent, package.name))
+    return archive.rename(archive.with_suffix(".argosmodel"))
+
+
+def make_case(sentences: int, beam: int, tokenizer: SentencePieceTokenizer) -> Case:
+    text = make_document(sentences, seed=7)
+    pieces = [p.text for p in split_text(text) if p.is_sentence]
+    return Case(sentences, beam, text, tokenizer.encode(pieces))
+
+
+def measure(cases: list[Case], runners: Callable[[Case], dict[str, Run]], repeats: int) -> None:
+    """Interleave contenders in a shuffled order, ``repeats`` rounds per case."""
+    rng = random.Random(0)
+    for case in cases:
+        contenders = runners(case)
+        for run in contenders.values():
+            run()  # warm up: first-call allocations are nobody's steady state
+        for _ in range(repeats):
+            order = list(contenders)
+            rng.shuffle(order)
+            for name in order:
+                case.times.setdefault(name, []).append(contenders[name]())
+        print(f"  {case.sentences} sentences, beam {case.beam}: done", file=sys.stderr)
+
+
+def fixture_identity(config: EngineConfig) -> str:
+    """Engine and argostranslate on the trained fixture model: do they agree word for word?"""
+    import synthetic
+
+    rng = random.Random(5)
+
+    def sentence() -> str:
+        # argostranslate's decoder turns "_" inside xl words into a space: a known
+        # difference (see tests/parity), left out so that the check can pass.
+        while "_" in synthetic.translate_text(text := synthetic.random_sentence(rng, "en"),
+                                              "en", "xl"):
+            pass
+        return text
+
+    paragraphs = [" ".join(sentence() for _ in range(3)) for _ in range(40)]
+    text = "\n\n".join(paragraphs)
     with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(shutil.make_archive(f"{tmp}/translate-en_xx-1_0", "zip", package.parent,
-                                           package.name))
-        archive = archive.rename(archive.with_suffix(".argosmodel"))
-        input_file = Path(tmp) / "input.txt"
-        input_file.write_text(text, encoding="utf-8")
-        done = subprocess.run([str(PARITY_PYTHON), str(HERE / "argos_run.py"), str(archive),
-                               str(input_file), str(beam), str(length)],
-                              capture_output=True, text=True, check=True)
-    data = json.loads(done.stdout.strip().splitlines()[-1])
-    return data["seconds"], data["output"]
+        shutil.unpack_archive(FIXTURE, tmp, "zip")
+        folder = next(Path(tmp).iterdir())
+        engine = single_package_engine(folder, config)
+        ours = engine.translate(text, "en", "xl", TranslationOptions(
+            beam_size=4, length_penalty=LENGTH_PENALTY, repetition_penalty=1.0,
+            no_repeat_ngram_size=0, use_cache=False))
+    worker = ArgosWorker([FIXTURE], {"ARGOS_BEAM_SIZE": "4"})
+    try:
+        _, theirs = worker.translate(text, "en", "xl")
+    finally:
+        worker.close()
+    same = sum(a == b for a, b in zip(ours.split("\n\n"), theirs.split("\n\n")))
+    return f"{same} of {len(paragraphs)} paragraphs identical"
+
+
+def print_table(cases: list[Case], argos: bool) -> tuple[list[float], list[float]]:
+    header = "| sentences | beam | best ceiling | s | engine s | "
+    header += "argos defaults s | argos best s | engine/ceiling | engine/argos best |" if argos \
+        else "engine/ceiling |"
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    vs_ceiling, vs_argos = [], []
+    for case in cases:
+        ceilings = {n: case.median(n) for n in case.times if n.startswith("ct2")}
+        best = min(ceilings, key=ceilings.__getitem__)
+        engine = case.median("engine")
+        vs_ceiling.append(ceilings[best] / engine)
+        row = (f"| {case.sentences} | {case.beam} | {best[5:]} | {ceilings[best]:.2f} | "
+               f"{engine:.2f} | ")
+        if argos:
+            defaults = case.median("argostranslate, defaults")
+            tuned = case.median("argostranslate, best settings")
+            vs_argos.append(tuned / engine)
+            row += (f"{defaults:.2f} | {tuned:.2f} | {vs_ceiling[-1]:.2f} | "
+                    f"{vs_argos[-1]:.2f} |")
+        else:
+            row += f"{vs_ceiling[-1]:.2f} |"
+        print(row)
+    return vs_ceiling, vs_argos
+
+
+def geometric_mean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sentences", type=int, default=2000)
-    parser.add_argument("--beam", type=int, default=2)
+    parser.add_argument("--sizes", default="10,40,150,1000",
+                        help="sentences per request, comma-separated")
+    parser.add_argument("--beams", default="1,2,4")
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--length", type=int, default=30, help="tokens decoded per sentence")
-    parser.add_argument("--batch-tokens", type=int, default=EngineConfig().max_batch_tokens)
     parser.add_argument("--no-argos", action="store_true")
     args = parser.parse_args()
+    config = EngineConfig()
+    inter, intra = config.threads()
+    argos = not args.no_argos and PARITY_PYTHON.exists()
+    if not args.no_argos and not argos:
+        print("argostranslate skipped: run 'make parity' once to build .venv-parity",
+              file=sys.stderr)
+    # Before fixed-length decoding is installed: the fixture check decodes normally.
+    identity = fixture_identity(config) if argos else ""
     fixed_length.install(args.length)
     package = model_package()
-    text = make_document(args.sentences, seed=7)
-    sentences = [p.text for p in split_text(text) if p.is_sentence]
-    generated = len(sentences) * args.length
-    config = EngineConfig(max_batch_tokens=args.batch_tokens)
-    rows = [("ctranslate2 translate_batch (ceiling)",
-             run_ceiling(package, sentences, args.beam, config))]
-    engine_seconds, engine_output = run_engine(package, text, args.beam, config)
-    rows.append(("offline-nlp engine", engine_seconds))
-    argos = None if args.no_argos else run_argos(package, text, args.beam, args.length)
-    if argos is not None:
-        rows.append(("argostranslate 1.11", argos[0]))
-    inter, intra = config.threads()
-    print(f"model: Transformer-base, random int8 weights; {len(sentences)} sentences in "
-          f"{text.count(chr(10) * 2) + 1} paragraphs; beam {args.beam}; {args.length} tokens "
-          f"each; {inter}x{intra} threads; ctranslate2 {ctranslate2.__version__}; "
-          f"{os.cpu_count()} cores")
-    print(f"| {'contender':40} | {'seconds':>8} | {'tokens/s':>9} |")
-    print(f"|{'-' * 42}|{'-' * 10}|{'-' * 11}|")
-    for name, seconds in rows:
-        print(f"| {name:40} | {seconds:8.2f} | {generated / seconds:9.0f} |")
-    if argos is not None:
-        same = "identical" if argos[1] == engine_output else "DIFFERENT"
-        print(f"output of engine and argostranslate: {same}")
-    print(f"cancel latency of the engine: {cancel_latency(package, text, args.beam, config):.3f} s")
-    ceiling = rows[0][1]
-    vs_argos = argos[0] / engine_seconds if argos is not None else float("nan")
-    print(f"engine/ceiling={ceiling / engine_seconds:.2f} engine/argostranslate={vs_argos:.2f}")
+    tokenizer = SentencePieceTokenizer(package / "sentencepiece.model")
+    cases = [make_case(int(size), int(beam), tokenizer)
+             for beam in args.beams.split(",") for size in args.sizes.split(",")]
+    translator = ctranslate2.Translator(str(package / "model"), compute_type="int8",
+                                        inter_threads=inter, intra_threads=intra)
+    engine = single_package_engine(package, config)
+    workers: dict[tuple[str, int], ArgosWorker] = {}
+    tmp = tempfile.TemporaryDirectory()
+    archive = argos_archive(package, Path(tmp.name)) if argos else None
+
+    def argos_run(name: str, case: Case) -> Run:
+        key = (name, case.beam)
+        if key not in workers:
+            env = {**ARGOS_SETTINGS[name], "ARGOS_BEAM_SIZE": str(case.beam),
+                   "BENCH_FIXED_LENGTH": str(args.length)}
+            workers[key] = ArgosWorker([archive], env)  # type: ignore[list-item]
+        return lambda: workers[key].translate(case.text, "en", "xx")[0]
+
+    def runners(case: Case) -> dict[str, Run]:
+        found = {name: ceiling_run(translator, case, setup)
+                 for name, setup in ceiling_setups(case, inter).items()}
+        found["engine"] = engine_run(engine, case)
+        if argos:
+            found.update({name: argos_run(name, case) for name in ARGOS_SETTINGS})
+        return found
+
+    try:
+        measure(cases, runners, args.repeats)
+    finally:
+        for worker in workers.values():
+            worker.close()
+        tmp.cleanup()
+    print(f"model: Transformer-base, random int8 weights; beam and sentences per row; "
+          f"{args.length} tokens each; {inter}x{intra} threads; medians of {args.repeats} "
+          f"interleaved runs; ctranslate2 {ctranslate2.__version__}; "
+          f"{len(os.sched_getaffinity(0))} usable cores")
+    vs_ceiling, vs_argos = print_table(cases, argos)
+    if argos:
+        print(f"output on the trained fixture en→xl, beam 4: {identity}")
+    print(f"worst engine/ceiling: {min(vs_ceiling):.2f}")
+    print(f"engine/ceiling={geometric_mean(vs_ceiling):.2f} "
+          f"engine/argostranslate={geometric_mean(vs_argos):.2f}")
 
 
 if __name__ == "__main__":
