@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # display (a server, CI) it runs the demo instead.
 run: $(STAMP)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then \
-		$(BIN)/offline-nlp gui; \
+		$(BIN)/python -m offline_nlp.gui.syslibs && $(BIN)/offline-nlp gui; \
 	else \
 		echo "No display found: running the command-line demo (make demo)."; \
 		$(MAKE) --no-print-directory demo; \

@@ -37,6 +37,8 @@ class Settings:
     last_source: str = "en"
     last_target: str = ""
     theme: str = "system"
+    # The desktop app asks once before it first contacts the package index: ask/yes/no.
+    check_index_online: str = "ask"
     schema_version: int = SCHEMA_VERSION
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 

@@ -127,7 +127,17 @@ def collect(context: AppContext) -> dict[str, Any]:
         },
         "packages": packages,
         "hardware": _hardware(),
+        "desktop": _desktop(),
     }
+
+
+def _desktop() -> dict[str, Any]:
+    """X libraries the desktop app's Qt needs that are missing, and how to install them."""
+    from offline_nlp.gui.syslibs import apt_command, missing_xcb_libraries  # Qt-free
+
+    missing = missing_xcb_libraries()
+    return {"missing_system_libraries": missing,
+            "install_command": apt_command(missing) if missing else None}
 
 
 def _size(count: int) -> str:
@@ -170,4 +180,11 @@ def format_report(report: dict[str, Any]) -> str:
               f"  CPU cores          {hw['cpu_cores']} ({hw['cpu_cores_usable']} usable)",
               f"  CPU compute types  {', '.join(hw['cpu_compute_types'])}",
               f"  GPU usable         {gpu}"]
+    desktop = report["desktop"]
+    if desktop["missing_system_libraries"]:
+        lines += ["desktop app (X11):",
+                  f"  missing libraries  {', '.join(desktop['missing_system_libraries'])}",
+                  f"  install with       {desktop['install_command']}"]
+    else:
+        lines += ["desktop app (X11):", "  system libraries   all found"]
     return "\n".join(lines) + "\n"

@@ -15,6 +15,8 @@ from offline_nlp._version import __version__
 from offline_nlp.context import AppContext
 from offline_nlp.errors import OfflineNLPError
 from offline_nlp.gui.dialogs.errors import install_excepthook
+from offline_nlp.gui.syslibs import needs_xcb
+from offline_nlp.gui.syslibs import problem as syslibs_problem
 
 __all__ = ["app_icon", "main"]
 
@@ -52,6 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from offline_nlp.gui.mainwindow import MainWindow  # after QApplication exists
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if needs_xcb():   # before Qt aborts with "could not load the Qt platform plugin xcb"
+        message = syslibs_problem()
+        if message is not None:
+            print(f"offline-nlp: {message}", file=sys.stderr)
+            return 1
     app = create_application(list(sys.argv[1:] if argv is None else argv))
     install_excepthook()
     try:

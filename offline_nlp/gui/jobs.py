@@ -100,6 +100,11 @@ class JobController(QObject):
 
     POOLS = ("engine", "interactive", "io")
 
+    #: No job is running or queued any more (an engine can be swapped now).
+    idle = Signal()
+    #: A job started or finished: the name of a running job ("" when none).
+    jobs_changed = Signal(str)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pools: dict[str, QThreadPool] = {}
@@ -124,6 +129,7 @@ class JobController(QObject):
             getattr(job.signals, signal_name).connect(slot)
         self._running.add(job)
         job.signals.finished.connect(lambda: self._forget(job))
+        self.jobs_changed.emit(name)
         if self._closed:
             job.cancel()
         self.pools[pool].start(job)
@@ -131,6 +137,14 @@ class JobController(QObject):
 
     def _forget(self, job: JobRunnable) -> None:
         self._running.discard(job)
+        self.jobs_changed.emit(self.current_name())
+        if not self._running:
+            self.idle.emit()
+
+    def current_name(self) -> str:
+        """The name of a running job that is not live typing ("" when none)."""
+        names = sorted(j.name for j in self._running if not j.name.startswith("request "))
+        return names[0] if names else ""
 
     def jobs(self) -> list[JobRunnable]:
         return list(self._running)

@@ -15,11 +15,14 @@ from offline_nlp.gui.packages_tab import PACKAGE_SUFFIX, PackagesTab
 from offline_nlp.gui.settings_tab import SettingsTab
 from offline_nlp.gui.summarize_tab import SummarizeTab
 from offline_nlp.gui.text_tab import TextTab
+from offline_nlp.gui.theme import apply_theme
 from offline_nlp.gui.welcome import WelcomePage
 from offline_nlp.gui.widgets import dropped_paths
 
 if TYPE_CHECKING:
     from offline_nlp.context import AppContext
+    from offline_nlp.engine import Engine
+    from offline_nlp.engine.types import EngineConfig
 
 __all__ = ["MainWindow"]
 
@@ -31,6 +34,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.context = context
         self.controller = JobController(self)
+        self._retired: list[Engine] = []   # engines replaced by new settings, still busy
+        self.controller.idle.connect(self._unload_retired)
+        apply_theme(context.settings.theme)
         self.setWindowTitle("Offline NLP")
         self.setAcceptDrops(True)
         self.resize(1100, 720)
@@ -77,7 +83,7 @@ class MainWindow(QMainWindow):
         self.summarize_tab.packages_requested.connect(self.open_packages)
         self.text_tab.translated.connect(self._on_translated)
         self.documents_tab.translated.connect(self._on_translated)
-        self.summarize_tab.finished_work.connect(self._on_translated)
+        self.summarize_tab.finished_work.connect(self._on_summarised)
         self.packages_tab.packages_changed.connect(self._on_packages_changed)
         self.welcome.packages_changed.connect(self._on_packages_changed)
         self.welcome.skipped.connect(self._on_welcome_skipped)
@@ -183,7 +189,14 @@ class MainWindow(QMainWindow):
 
     @Slot(float)
     def _on_translated(self, seconds: float) -> None:
-        self.time_label.setText(f"Last translation: {seconds:.2f} s")
+        self._show_time("Last translation", seconds)
+
+    @Slot(float)
+    def _on_summarised(self, seconds: float) -> None:
+        self._show_time("Last summary", seconds)
+
+    def _show_time(self, what: str, seconds: float) -> None:
+        self.time_label.setText(f"{what}: {seconds:.2f} s")
         loaded = self.context.engine.loaded_models()
         self.models_label.setText("Loaded: " + ", ".join(loaded) if loaded else "No model loaded")
 
@@ -193,7 +206,8 @@ class MainWindow(QMainWindow):
         self.packages_tab.reload()
         loaded = self.context.engine.loaded_models()
         self.models_label.setText("Loaded: " + ", ".join(loaded) if loaded else "No model loaded")
-        if self.has_translation_packages() and self.pages.currentWidget() is self.welcome:
+        if (self.has_translation_packages() and self.pages.currentWidget() is self.welcome
+                and not self.welcome.has_failures()):   # the user must see what failed
             self.pages.setCurrentWidget(self.tabs)
             self.tabs.setCurrentWidget(self.text_tab)
 
@@ -205,7 +219,33 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_settings_saved(self) -> None:
         self.refresh_languages()   # favourite languages may have changed
+        apply_theme(self.context.settings.theme)
+        self._rebuild_engine()
         self.statusBar().showMessage("Settings saved", 3000)
+
+    def _rebuild_engine(self) -> None:
+        """Threads, device and models in memory, live: jobs started from now on get a new
+        engine; the old one keeps serving the jobs that run on it and is unloaded when
+        the last of them has finished."""
+        config = self.context.settings.engine_config()
+        old = self.context.engine
+        if getattr(old, "config", config) == config:
+            return
+        self.context.engine = self.make_engine(old, config)
+        self._retired.append(old)
+        if not self.controller.busy():
+            self._unload_retired()
+
+    @staticmethod
+    def make_engine(old: Engine, config: EngineConfig) -> Engine:
+        from offline_nlp.engine import Engine
+
+        return Engine(old.packages, config, old.cache)
+
+    @Slot()
+    def _unload_retired(self) -> None:
+        while self._retired:
+            self._retired.pop().unload()
 
     @Slot()
     def _on_translate_shortcut(self) -> None:

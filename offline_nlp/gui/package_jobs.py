@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from offline_nlp.packages import PackageManager
 from offline_nlp.packages.metadata import InstalledPackage, PackageInfo
 from offline_nlp.progress import Progress, ProgressCallback, check_cancel
 
-__all__ = ["IndexResult", "format_size", "install_files", "install_infos", "load_index", "remove"]
+__all__ = ["IndexResult", "InstallOutcome", "format_size", "index_allowed", "install_files",
+           "install_infos", "load_index", "remove", "verify"]
 
 Work = Callable[[ProgressCallback, threading.Event], object]
 
@@ -23,6 +24,33 @@ class IndexResult:
     available: tuple[PackageInfo, ...]
     installed: tuple[InstalledPackage, ...]
     problem: str = ""
+    sizes: dict[str, int] = field(default_factory=dict)   # installed code -> bytes on disk
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of the files under ``folder`` (what an installed package takes on disk)."""
+    total = 0
+    for item in folder.rglob("*"):
+        try:
+            if item.is_file():
+                total += item.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+@dataclass(frozen=True)
+class InstallOutcome:
+    """Packages installed, and those that failed with a one-line reason each."""
+
+    installed: tuple[InstalledPackage, ...]
+    failed: tuple[tuple[PackageInfo, str], ...] = ()
+
+
+def index_allowed(manager: PackageManager, check_online: str) -> bool:
+    """Whether loading the index may go online: a cached copy is read without asking;
+    otherwise only when the user said yes (settings ``check_index_online``)."""
+    return manager.paths.index_cache.exists() or check_online == "yes"
 
 
 def format_size(size: int) -> str:
@@ -35,15 +63,19 @@ def format_size(size: int) -> str:
     return ""
 
 
-def load_index(manager: PackageManager, refresh: bool) -> Work:
+def load_index(manager: PackageManager, refresh: bool, online: bool = True) -> Work:
+    """The index (cached, or downloaded when ``online``) and installed packages' sizes."""
     def work(_on_progress: ProgressCallback, _cancel: threading.Event) -> IndexResult:
         from offline_nlp.errors import PackageError
 
         installed = tuple(manager.installed())
+        sizes = {p.info.code: folder_size(p.path) for p in installed}
+        if not online:
+            return IndexResult((), installed, "not checked online", sizes)
         try:
-            return IndexResult(tuple(manager.available(refresh)), installed)
+            return IndexResult(tuple(manager.available(refresh)), installed, sizes=sizes)
         except PackageError as exc:   # offline without a cached index is a state, not an error
-            return IndexResult((), installed, str(exc))
+            return IndexResult((), installed, str(exc), sizes)
     return work
 
 
@@ -57,15 +89,20 @@ def _scaled(on_progress: ProgressCallback, step: int, steps: int, label: str) ->
 def install_infos(manager: PackageManager, infos: Sequence[PackageInfo]) -> Work:
     infos = tuple(infos)
 
-    def work(on_progress: ProgressCallback, cancel: threading.Event) -> list[InstalledPackage]:
-        done = []
+    def work(on_progress: ProgressCallback, cancel: threading.Event) -> InstallOutcome:
+        from offline_nlp.errors import OfflineNLPError
+
+        done, failed = [], []
         for step, info in enumerate(infos):
             check_cancel(cancel)
             label = f"Downloading {info.title} ({step + 1}/{len(infos)})"
             on_progress(Progress(step * 1000, len(infos) * 1000, label))
             report = _scaled(on_progress, step, len(infos), label)
-            done.append(manager.install(info, on_progress=report, cancel=cancel))
-        return done
+            try:
+                done.append(manager.install(info, on_progress=report, cancel=cancel))
+            except (OfflineNLPError, OSError) as exc:   # one failed download never stops the rest
+                failed.append((info, str(exc)))
+        return InstallOutcome(tuple(done), tuple(failed))
     return work
 
 
@@ -80,6 +117,13 @@ def install_files(manager: PackageManager, paths: Sequence[Path]) -> Work:
             done.append(manager.install_file(path))
         on_progress(Progress(len(paths), len(paths), "Installed"))
         return done
+    return work
+
+
+def verify(manager: PackageManager) -> Work:
+    """Check installed packages against their recorded checksums: code -> problems."""
+    def work(_on_progress: ProgressCallback, _cancel: threading.Event) -> dict[str, list[str]]:
+        return manager.verify()
     return work
 
 

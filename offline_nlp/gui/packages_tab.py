@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from offline_nlp.gui import package_jobs
 from offline_nlp.gui.dialogs.errors import show_error
 from offline_nlp.gui.jobs import JobController, JobRunnable, Work
-from offline_nlp.gui.widgets import Banner
+from offline_nlp.gui.widgets import Banner, language_name
 from offline_nlp.packages.metadata import InstalledPackage, PackageInfo
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class PackagesTab(QWidget):
         self._installed: tuple[InstalledPackage, ...] = ()
         self._pair: tuple[str, str] | None = None
         self._job: JobRunnable | None = None
+        self._sizes: dict[str, int] = {}              # installed code -> bytes on disk
+        self._problems: dict[str, list[str]] | None = None   # the last Verify's findings
         self._loaded_once = False
         self._build()
         self._fill()
@@ -100,14 +103,19 @@ class PackagesTab(QWidget):
         self.install_button.clicked.connect(self._on_install)
         self.update_button = QPushButton("Update")
         self.update_button.clicked.connect(self._on_update)
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton("&Remove")
         self.remove_button.clicked.connect(self._on_remove)
+        self.verify_button = QPushButton("&Verify")
+        self.verify_button.setToolTip("Check installed packages against the checksums recorded "
+                                      "when they were installed")
+        self.verify_button.clicked.connect(self.verify)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
         self.progress_label = QLabel("")
         actions = QHBoxLayout()
-        for button in (self.install_button, self.update_button, self.remove_button):
+        for button in (self.install_button, self.update_button, self.remove_button,
+                       self.verify_button):
             actions.addWidget(button)
         actions.addWidget(self.progress_label, 1)
         actions.addWidget(self.progress, 1)
@@ -130,12 +138,15 @@ class PackagesTab(QWidget):
             self.reload()
 
     def reload(self, refresh: bool = False) -> JobRunnable:
-        """Read installed packages and the index (cached copy unless ``refresh``)."""
+        """Read installed packages and the index (cached copy unless ``refresh``; the
+        index is only downloaded when asked, or after the user allowed it once)."""
         self._loaded_once = True
         self._installed = tuple(self._context.packages.installed())
         self._fill()
+        online = refresh or package_jobs.index_allowed(
+            self._context.packages, self._context.settings.check_index_online)
         job = self._controller.submit(
-            "io", package_jobs.load_index(self._context.packages, refresh), "index",
+            "io", package_jobs.load_index(self._context.packages, refresh, online), "index",
             succeeded=self._on_index,
             failed=lambda exc: show_error(self, exc, "Cannot read the package list"))
         if refresh:
@@ -147,8 +158,10 @@ class PackagesTab(QWidget):
         """Show only packages that make ``source → target`` translatable (empty: all)."""
         self._pair = (source, target) if source and target else None
         if self._pair:
+            names = self._context.engine.languages()
             self.pair_banner.show_message(
-                f"Showing packages for {source} → {target} (direct or through English).")
+                f"Showing packages for {language_name(source, names)} → "
+                f"{language_name(target, names)} (direct or through English).")
         else:
             self.pair_banner.hide()
         self._fill()
@@ -209,8 +222,11 @@ class PackagesTab(QWidget):
                 status = f"Update to {newer.package_version}"
             else:
                 status = "Installed" + (" (argostranslate)" if installed.read_only else "")
-            codes = f"{info.from_code} → {info.to_code}" if info.to_code else info.from_code
-            size = info.size or self._index_size(info.code)   # package metadata has no size
+                status += self._verified(info.code, installed.read_only)
+            codes = (f"{info.from_name} → {info.to_name}" if info.to_code
+                     else info.from_name or info.from_code)
+            size = (self._sizes.get(info.code) if installed is not None else 0) or \
+                info.size or self._index_size(info.code)   # package metadata has no size
             cells = (info.title, codes, info.package_version, package_jobs.format_size(size),
                      status)
             for column, text in enumerate(cells):
@@ -218,6 +234,12 @@ class PackagesTab(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, (info, installed, newer))
                 self.table.setItem(row, column, item)
         self._update_buttons()
+
+    def _verified(self, code: str, read_only: bool) -> str:
+        if self._problems is None or read_only:
+            return ""
+        problems = self._problems.get(code, [])
+        return f", damaged: {'; '.join(problems)}" if problems else ", verified"
 
     def _index_size(self, code: str) -> int:
         return max((i.size for i in self._available if i.code == code), default=0)
@@ -244,24 +266,40 @@ class PackagesTab(QWidget):
         self.remove_button.setEnabled(not busy and any(
             i is not None and not i.read_only for _, i, _ in selected))
         self.cancel_button.setVisible(busy)
+        self.verify_button.setEnabled(not busy and any(not p.read_only for p in self._installed))
         self.refresh_button.setEnabled(not busy)
         self.file_button.setEnabled(not busy)
 
     # -- jobs -----------------------------------------------------------------------------
 
-    def _run(self, work: Work, label: str) -> JobRunnable | None:
+    def _run(self, work: Work, label: str,
+             succeeded: Callable[[object], None] | None = None) -> JobRunnable | None:
         if self._job is not None:
             QMessageBox.information(self, "Packages", "Another package job is running; wait for it "
                                     "to finish or cancel it.")
             return None
         self._job = job = self._controller.submit(
-            "io", work, label, progress=self._on_progress, succeeded=self._on_changed,
+            "io", work, label, progress=self._on_progress, succeeded=succeeded or self._on_changed,
             failed=self._on_failed, cancelled=self._on_cancelled, finished=self._on_finished)
         self.progress.setRange(0, 0)   # busy until the first report
         self.progress.show()
         self.progress_label.setText(label)
         self._update_buttons()
         return job
+
+    @Slot()
+    def verify(self) -> JobRunnable | None:
+        """Check every installed package's files (Packages → Verify)."""
+        return self._run(package_jobs.verify(self._context.packages), "Verifying…",
+                         self._on_verified)
+
+    @Slot(object)
+    def _on_verified(self, problems: dict[str, list[str]]) -> None:
+        self._problems = problems
+        damaged = [code for code, found in problems.items() if found]
+        self.progress_label.setText(
+            f"Damaged: {', '.join(damaged)} — remove and install them again" if damaged
+            else f"All {len(problems)} packages verified")
 
     @Slot()
     def _on_install(self) -> None:
@@ -297,6 +335,7 @@ class PackagesTab(QWidget):
     def _on_index(self, result: package_jobs.IndexResult) -> None:
         self._available = result.available
         self._installed = result.installed
+        self._sizes = result.sizes
         self.message.setText(NO_INDEX if result.problem else "")
         self.message.setToolTip(result.problem)
         self.message.setVisible(bool(result.problem))
@@ -312,8 +351,14 @@ class PackagesTab(QWidget):
             self.progress_label.setText(message)
 
     @Slot(object)
-    def _on_changed(self, packages: list[InstalledPackage]) -> None:
-        self.progress_label.setText(f"Done: {', '.join(p.info.title for p in packages)}")
+    def _on_changed(self, outcome: package_jobs.InstallOutcome | list[InstalledPackage]) -> None:
+        packages = (list(outcome.installed) if isinstance(outcome, package_jobs.InstallOutcome)
+                    else outcome)
+        text = f"Done: {', '.join(p.info.title for p in packages)}" if packages else ""
+        if isinstance(outcome, package_jobs.InstallOutcome) and outcome.failed:
+            failed = "; ".join(f"{info.title}: {reason}" for info, reason in outcome.failed)
+            text = (text + ". " if text else "") + f"Failed: {failed}"
+        self.progress_label.setText(text)
         self.packages_changed.emit()
 
     @Slot(object)

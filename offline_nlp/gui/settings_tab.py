@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from offline_nlp.engine.types import PRESETS
 from offline_nlp.errors import OfflineNLPError
 from offline_nlp.gui.dialogs.errors import show_error
+from offline_nlp.gui.theme import THEMES
 from offline_nlp.settings import Settings, save_settings
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ class SettingsTab(QWidget):
         folder_row.addWidget(browse)
         self.favourites = QLineEdit()
         self.favourites.setPlaceholderText("Language codes listed first, e.g. en zh de")
+        self.theme = QComboBox()
+        for code, label in THEMES:
+            self.theme.addItem(label, code)
 
         form = QFormLayout()
         form.addRow("Quality", self.preset)
@@ -80,14 +84,15 @@ class SettingsTab(QWidget):
         form.addRow("", self.use_cache)
         form.addRow("Packages folder", folder_row)
         form.addRow("Favourite languages", self.favourites)
+        form.addRow("Appearance", self.theme)
 
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton("Revert")
         self.revert_button.clicked.connect(lambda: self.load(self._context.settings))
-        self.note = QLabel(f"Saved to {self._context.paths.settings_file}. Quality and favourites "
-                           "apply at once; device, threads, memory and the packages folder after "
-                           "a restart. The appearance follows the system's light or dark theme.")
+        self.note = QLabel(f"Saved to {self._context.paths.settings_file}. Everything applies "
+                           "at once (device, threads and memory from the next job on) except "
+                           "the packages folder, which needs a restart.")
         self.note.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -113,6 +118,7 @@ class SettingsTab(QWidget):
         self.use_cache.setChecked(settings.use_cache)
         self.packages_dir.setText(settings.packages_dir)
         self.favourites.setText(" ".join(settings.favourite_languages))
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
 
     def current(self) -> Settings:
         return replace(
@@ -125,6 +131,7 @@ class SettingsTab(QWidget):
             use_cache=self.use_cache.isChecked(),
             packages_dir=self.packages_dir.text().strip(),
             favourite_languages=tuple(self.favourites.text().replace(",", " ").split()),
+            theme=self.theme.currentData(),
         )
 
     @Slot()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,17 +26,38 @@ from PySide6.QtWidgets import (
 
 from offline_nlp.documents.registry import open_document, supported_extensions
 from offline_nlp.engine.summarizer import Summarizer, Summary
+from offline_nlp.errors import OfflineNLPError
 from offline_nlp.gui.dialogs.errors import show_error
 from offline_nlp.gui.jobs import JobController, JobRunnable
-from offline_nlp.gui.widgets import dropped_paths, enlarge_font
+from offline_nlp.gui.widgets import dropped_paths, enlarge_font, language_name
 from offline_nlp.progress import ProgressCallback
 
 if TYPE_CHECKING:
     from offline_nlp.context import AppContext
 
-__all__ = ["SummarizeTab", "read_document_text"]
+__all__ = ["SummarizeTab", "SummaryResult", "detect_language", "read_document_text"]
 
 LENGTHS = ("short", "medium", "long")
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    """A summary and the language it was made for (``detected`` when not chosen)."""
+
+    summary: Summary
+    language: str | None
+    detected: bool
+
+
+def detect_language(text: str) -> str | None:
+    """The text's language for "Detect automatically"; ``None`` when it cannot be told
+    (no letters, or no detector installed): the summary is then extractive."""
+    from offline_nlp.langdetect import detect
+
+    try:
+        return detect(text[:4000]).language
+    except OfflineNLPError:
+        return None
 
 
 def read_document_text(path: Path) -> str:
@@ -151,14 +173,17 @@ class SummarizeTab(QWidget):
         if self._job is not None:
             return None
         summarizer = Summarizer(self._context.engine)
-        language = self.language.currentData() or None
+        chosen = self.language.currentData() or None
         length = self.length.currentData()
         extractive = self.extractive.isChecked()
 
-        def work(on_progress: ProgressCallback, cancel: threading.Event) -> Summary:
-            return summarizer.summarize_texts([text], language=language, extractive=extractive,
-                                              length=length, on_progress=on_progress,
-                                              cancel=cancel)[0]
+        def work(on_progress: ProgressCallback, cancel: threading.Event) -> SummaryResult:
+            # Detect here, not on the GUI thread: the detector loads a model the first time.
+            language = chosen or detect_language(text)
+            summary = summarizer.summarize_texts([text], language=language,
+                                                 extractive=extractive, length=length,
+                                                 on_progress=on_progress, cancel=cancel)[0]
+            return SummaryResult(summary, language, chosen is None)
         return self._run(work, "Summarising…", self._on_summary)
 
     @Slot(object)
@@ -204,10 +229,19 @@ class SummarizeTab(QWidget):
             self.progress.setValue(done)
 
     @Slot(object)
-    def _on_summary(self, summary: Summary) -> None:
+    def _on_summary(self, result: SummaryResult) -> None:
+        summary = result.summary
         self.output.setPlainText(summary.text)
         how = (f"written by {summary.model}" if summary.method == "abstractive"
                else "sentences picked from the text")
+        names = self._context.engine.languages()
+        if result.detected and result.language:
+            how += f" · detected {language_name(result.language, names)}"
+        elif result.detected:
+            how += " · language not detected"
+        if summary.method == "extractive" and not self.extractive.isChecked():
+            language = language_name(result.language, names) if result.language else "this text"
+            how += f" (no summarisation package for {language})"
         seconds = time.perf_counter() - self._started
         self.state.setText(f"Summary: {how} · {seconds:.1f} s")
         self.finished_work.emit(seconds)

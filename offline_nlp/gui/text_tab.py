@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QMessageBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -77,6 +78,8 @@ class TextTab(QWidget):
 
     def _build(self) -> None:
         self.pair = LanguagePair()
+        # ⇄ and Ctrl+Shift+S do the same: languages and texts change places together.
+        self.pair.swap_texts = self.swap
         self.translate_button = QPushButton("Translate")
         self.translate_button.setToolTip("Translate now (Ctrl+Enter)")
         self.translate_button.clicked.connect(self.translate_now)
@@ -95,6 +98,7 @@ class TextTab(QWidget):
         self.source_edit = QPlainTextEdit()
         self.source_edit.setPlaceholderText("Type or paste text to translate")
         self.source_edit.setAccessibleName("Text to translate")
+        self.source_edit.setTabChangesFocus(True)   # keyboard users leave the pane with Tab
         enlarge_font(self.source_edit)
         self.char_count = QLabel("0 characters")
         self.clear_button = QPushButton("Clear")
@@ -105,6 +109,7 @@ class TextTab(QWidget):
         self.target_edit.setReadOnly(True)
         self.target_edit.setPlaceholderText("The translation appears here")
         self.target_edit.setAccessibleName("Translation")
+        self.target_edit.setTabChangesFocus(True)
         enlarge_font(self.target_edit)
         self.state_label = QLabel("")
         self.copy_button = QPushButton("Copy")
@@ -225,11 +230,18 @@ class TextTab(QWidget):
 
     @Slot()
     def swap(self) -> None:
-        """Swap the languages and put the translation in the source pane."""
+        """Swap the languages and the texts: the translation becomes the text to translate
+        and the text becomes its translation (the ⇄ button and Ctrl+Shift+S)."""
+        source_text = self.source_edit.toPlainText()
         translation = self.target_edit.toPlainText()
+        self.requests.cancel()           # a result for the old direction must not land
         self.pair.swap()
-        if translation:
-            self.source_edit.setPlainText(translation)
+        self.source_edit.blockSignals(True)   # the new source's translation is known
+        self.source_edit.setPlainText(translation)
+        self.source_edit.blockSignals(False)
+        self._update_count()
+        self.target_edit.setPlainText(source_text)
+        self._debounce.stop()
 
     @Slot()
     def copy_translation(self) -> None:
@@ -240,9 +252,12 @@ class TextTab(QWidget):
 
     @Slot()
     def _on_text_changed(self) -> None:
+        self._update_count()
+        self._debounce.start()
+
+    def _update_count(self) -> None:
         count = len(self.source_edit.toPlainText())
         self.char_count.setText(f"{count} character{'s' if count != 1 else ''}")
-        self._debounce.start()
 
     @Slot(str, str)
     def _on_pair_changed(self, source: str, target: str) -> None:
@@ -259,11 +274,22 @@ class TextTab(QWidget):
             f"No installed package translates {language_name(source, names)} → "
             f"{language_name(target, names)}, directly or through English.")
         self.state_label.clear()
+        # What is on screen translated another pair: it must not pass for this one.
+        self.requests.cancel()
+        self.target_edit.clear()
+
+    def _show_translation(self, text: str) -> None:
+        """Replace the translation, keeping where the reader had scrolled to."""
+        bar = self.target_edit.verticalScrollBar()
+        position = bar.value()
+        self.target_edit.setPlainText(text)
+        bar.setValue(min(position, bar.maximum()))
 
     @Slot(int, object)
     def _on_succeeded(self, _request: int, result: TextResult) -> None:
-        self.target_edit.setPlainText(result.translation.text)
-        via = f" (through {result.translation.pivot})" if result.translation.pivot else ""
+        self._show_translation(result.translation.text)
+        pivot = result.translation.pivot
+        via = f" (through {language_name(pivot, self.pair.languages())})" if pivot else ""
         self.state_label.setText(f"{result.seconds:.2f} s{via}")
         self.banner.hide()
         self.translated.emit(result.seconds)
@@ -314,5 +340,9 @@ class TextTab(QWidget):
 
     @Slot()
     def _on_clear_history(self) -> None:
-        self.history.clear()
-        self._show_history()
+        answer = QMessageBox.question(
+            self, "Clear history", "Delete every saved translation from the history? "
+            "This cannot be undone.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.history.clear()
+            self._show_history()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -26,11 +26,28 @@ __all__ = ["Banner", "DropZone", "EmptyState", "LanguagePair", "dropped_paths", 
 MISSING_SUFFIX = " — not installed"
 
 
-def language_name(code: str, languages: Iterable[Language]) -> str:
+# Names for languages that no installed package names yet (a detected language, a
+# package list entry): codes are for machines, people read names.
+COMMON_NAMES = {
+    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish",
+    "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto", "es": "Spanish",
+    "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French", "ga": "Irish",
+    "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian", "it": "Italian",
+    "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay",
+    "nb": "Norwegian", "nl": "Dutch", "pb": "Portuguese (Brazil)", "pl": "Polish",
+    "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian",
+    "sq": "Albanian", "sv": "Swedish", "th": "Thai", "tl": "Tagalog", "tr": "Turkish",
+    "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
+    "zt": "Chinese (Traditional)",
+}
+
+
+def language_name(code: str, languages: Iterable[Language] = ()) -> str:
+    """The name installed packages give ``code``, else a common name, else the code."""
     for language in languages:
         if language.code == code:
             return language.name
-    return code
+    return COMMON_NAMES.get(code, code)
 
 
 def enlarge_font(widget: QWidget, factor: float = 1.2) -> None:
@@ -81,9 +98,11 @@ class LanguagePair(QWidget):
         self._pairs: set[tuple[str, str]] = set()
         self._favourites: tuple[str, ...] = ()
         self._filling = False
+        #: What ⇄ calls: the Text tab swaps its texts too; elsewhere only the languages.
+        self.swap_texts: Callable[[], None] = self.swap
         self.source_box.currentIndexChanged.connect(self._on_source_changed)
         self.target_box.currentIndexChanged.connect(self._on_target_changed)
-        self.swap_button.clicked.connect(self.swap)
+        self.swap_button.clicked.connect(lambda: self.swap_texts())
 
     # -- data ---------------------------------------------------------------------------
 

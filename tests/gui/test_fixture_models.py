@@ -65,7 +65,7 @@ def test_pivot_through_english(
     tab.translate_now()
     expected = synthetic.translate_text(source, "xl", "xz")
     qtbot.waitUntil(lambda: tab.target_edit.toPlainText() == expected, timeout=20_000)
-    assert "through en" in tab.state_label.text()
+    assert "through English" in tab.state_label.text()   # a name, not a code
 
 
 def test_dropped_documents_are_translated_with_the_fixture_model(

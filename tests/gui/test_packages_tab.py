@@ -155,7 +155,7 @@ def test_filter_by_language(
     assert tab.table.rowCount() == 2
     tab.show_pair("xl", "en")
     assert tab.table.rowCount() == 1
-    assert tab.table.item(0, 1).text() == "xl → en"
+    assert tab.table.item(0, 1).text() == "Synthetic Latin → English"   # names, not codes
     tab.filter_edit.setText("German")
     assert tab.table.rowCount() == 0
 

@@ -81,7 +81,7 @@ def test_missing_pair_shows_a_banner_that_opens_packages_filtered(
     qtbot.mouseClick(tab.banner.button, Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is window.packages_tab
     assert window.packages_tab.pair_banner.isVisible()
-    assert "xl → en" in window.packages_tab.pair_banner.label.text()
+    assert "Synthetic Latin → English" in window.packages_tab.pair_banner.label.text()
 
 
 def test_engine_errors_show_a_message_box_not_a_traceback(
@@ -142,6 +142,7 @@ def test_empty_state_when_nothing_is_installed(
         qtbot: QtBot, make_window: WindowFactory, empty_context: AppContext) -> None:
     window = make_window(empty_context)
     assert window.pages.currentWidget() is window.welcome
+    window.welcome.answer_online(True)
     qtbot.waitUntil(lambda: window.welcome.retry_button.isVisible())   # no index, offline
     assert "could not be loaded" in window.welcome.status.text()
     assert window.welcome.file_button.isEnabled()
