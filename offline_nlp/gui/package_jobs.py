@@ -50,7 +50,10 @@ class InstallOutcome:
 def index_allowed(manager: PackageManager, check_online: str) -> bool:
     """Whether loading the index may go online: a cached copy is read without asking;
     otherwise only when the user said yes (settings ``check_index_online``)."""
-    return manager.paths.index_cache.exists() or check_online == "yes"
+    from offline_nlp.packages.index import cache_file_for
+
+    cached = cache_file_for(manager.paths.cache, manager.index_url).exists()
+    return cached or check_online == "yes"
 
 
 def format_size(size: int) -> str:

@@ -153,7 +153,7 @@ def test_first_launch_asks_before_contacting_the_index_and_remembers(
     assert welcome.ask_panel.isVisible()
     assert "Check for language packages online?" in welcome.ask_label.text()
     assert not [job for job in window.controller.jobs() if job.name == "index"]
-    assert not empty_context.paths.index_cache.exists()
+    assert not list(empty_context.paths.cache.glob("index*"))
     welcome.offline_button.click()
     saved = json.loads(empty_context.paths.settings_file.read_text(encoding="utf-8"))
     assert saved["check_index_online"] == "no"
