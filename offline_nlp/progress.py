@@ -10,9 +10,11 @@ Long work in the core takes two optional keyword arguments, the same everywhere:
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +65,7 @@ def atomic_write(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
     a crash or a full disk never leaves a half-written output behind.
     """
     path = Path(path)
+    _remove_stale_parts(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     tmp = Path(tmp_name)
     try:
@@ -74,3 +77,19 @@ def atomic_write(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+#: A temporary file this old belongs to a process that was killed (kill -9, power cut):
+#: a live writer finishes a document in seconds and touches its file as it writes.
+STALE_PART_SECONDS = 3600.0
+
+
+def _remove_stale_parts(path: Path) -> None:
+    """Clear what a killed writer of ``path`` left beside it (``.NAME.xxxx.part``)."""
+    cutoff = time.time() - STALE_PART_SECONDS
+    for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+        except OSError:
+            pass

@@ -125,3 +125,25 @@ def test_leftovers_of_a_killed_install_are_cleared_at_start(world: World, capsys
     assert world.cli(capsys, "packages", "list")[0] == 0
     assert not staging.exists() and not old_part.exists()
     assert fresh_part.exists(), "a recent partial download is kept for resuming"
+
+
+def test_a_killed_job_leaves_no_stale_part_file_for_ever(world: World, capsys,
+                                                         installed_home: AppPaths,
+                                                         monkeypatch) -> None:
+    """kill -9 while writing notes.xl.txt left .notes.xl.txt.abc.part; the next run clears
+    it, and a fresh one (another process writing now) is left alone."""
+    monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(installed_home.packages))
+    folder = world.root / "docs"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("The house is old.\n")
+    stale = folder / ".notes.xl.txt.k1ll3d.part"
+    stale.write_bytes(b"half a translation")
+    hour_ago = time.time() - 2 * 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    fresh = folder / ".notes.xl.txt.w0rk1n.part"
+    fresh.write_bytes(b"being written right now")
+    code, _, err = world.cli(capsys, "translate", "--from", "en", "--to", "xl",
+                             str(folder / "notes.txt"))
+    assert code == 0, err
+    assert (folder / "notes.xl.txt").exists()
+    assert not stale.exists() and fresh.exists()
