@@ -169,7 +169,7 @@ class Engine:
         if source == target:
             return [Translation(text) for text in texts]
         route = self.route(source, target)
-        layouts = [split_text(text) for text in texts]
+        layouts = [split_text(text, source) for text in texts]
         sentences = list(dict.fromkeys(
             p.text for layout in layouts for p in layout if p.is_sentence))
         guard = self._guard(route, options, align, cancel)

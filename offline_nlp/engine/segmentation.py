@@ -51,6 +51,15 @@ _LINE_GAP = re.compile(r"(?<!" + _H + r")" + _H + r"*[" + _BREAKS + r"]\s*")
 _TERMINATOR_CHARS = ".!?…‼⁇⁈⁉" + _CJK_STOPS
 _TERMINATOR = re.compile(r"([" + _TERMINATOR_CHARS + r"]+)([" + re.escape(_CLOSERS) + r"]*)")
 _SPACES = re.compile(r"\s*")
+# Han, Kana, Hangul and full-width forms: scripts where a sentence may start unspaced.
+_CJK_RANGES = ("\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+               "\uff00-\uffef\U00020000-\U0003ffff")
+# What ends the word before a period: space, an opening quote, a dash, a CJK character
+# (他叫Mr. Wang: the word is "Mr").
+_STOPS = r"\s" + re.escape(_OPENERS + "—–/") + _CJK_RANGES
+_WORD_STOP = re.compile(r"[" + _STOPS + r"]")
+_WORD_AT_END = re.compile(r"(?<![^" + _STOPS + r"])[^" + _STOPS + r"]{1,32}\Z")
+_NEXT_CHAR = re.compile(r"[" + re.escape(_OPENERS) + r"]{0,8}(\S)")
 _WORD_CHAR = re.compile(r"\w")
 _NEXT_WORD = re.compile(r"\w+")
 # List markers kept out of the translation: "1. ", "1.2. ", "2) ", "(3) ", "a. ", "iv) ".
@@ -58,7 +67,7 @@ _MARKER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*[.)]|\(\d{1,3}\)|[a-z][.)]|[A-Z]\
                      r"|[ivx]{1,4}[.)]|\([ivx]{1,4}\)|[IVX]{2,4}\.)(?:\s+|$)")
 # Korean particles that follow a closed quote: "가자!" 하고 말했다.
 _KOREAN_QUOTATIVES = ("하고", "하며", "하면서", "하는", "라고", "라며", "라는", "이라고", "이라며", "고 ")
-# Longest word looked at before a period: abbreviations are short.
+# Longest word looked at before a period (as in _WORD_AT_END): abbreviations are short.
 _MAX_WORD = 32
 
 
@@ -235,39 +244,24 @@ def _period_ends(line: str, dot: int, kind: str, next_at: int, prefixes: Prefixe
 
 def _word_before(line: str, dot: int) -> str | None:
     """The word ending at ``dot``, after opening quotes; None when longer than any prefix."""
-    start = _word_start(line, dot)
-    return None if start is None else line[start:dot]
-
-
-def _word_start(line: str, end: int) -> int | None:
-    start = end
-    limit = max(0, end - _MAX_WORD)
-    while start > limit and not _ends_word(line[start - 1]):
-        start -= 1
-    if start == limit and limit > 0 and not _ends_word(line[start - 1]):
-        return None
-    return start
+    if dot == 0 or _WORD_STOP.match(line, dot - 1):
+        return ""
+    word = _WORD_AT_END.search(line, max(0, dot - _MAX_WORD), dot)
+    return word.group() if word else None
 
 
 def _after_name(line: str, letter: int) -> bool:
     """Is the single letter at ``letter`` preceded by a capitalised word ("Albert I.")?"""
     if letter < 2 or line[letter - 1] != " ":
         return False
-    start = _word_start(line, letter - 1)
-    word = line[start:letter - 1] if start is not None else ""
+    word = _word_before(line, letter - 1) or ""
     return len(word) > 1 and word[0].isupper() and word[1:].islower()
-
-
-def _ends_word(char: str) -> bool:
-    return char.isspace() or char in _OPENERS or char in "—–/" or _is_cjk(char)
 
 
 def _next_kind(line: str, at: int) -> str:
     """"digit", "lower" or "other" for the word starting at ``at`` (after open quotes)."""
-    limit = min(len(line), at + 8)
-    while at < limit and line[at] in _OPENERS:
-        at += 1
-    char = line[at] if at < len(line) else ""
+    found = _NEXT_CHAR.match(line, at)
+    char = found.group(1) if found else ""
     if char.isdigit():
         return "digit"
     return "lower" if char.islower() else "other"
