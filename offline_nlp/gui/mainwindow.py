@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QT
 
 from offline_nlp.gui.documents_tab import DocumentsTab
 from offline_nlp.gui.jobs import JobController
+from offline_nlp.gui.local_server import LocalServer
 from offline_nlp.gui.packages_tab import PACKAGE_SUFFIX, PackagesTab
 from offline_nlp.gui.settings_tab import SettingsTab
 from offline_nlp.gui.summarize_tab import SummarizeTab
@@ -68,6 +69,9 @@ class MainWindow(QMainWindow):
         for label in (self.models_label, self.time_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
+        self.local_server = LocalServer(context, self)
+        self.statusBar().addPermanentWidget(self.local_server.label)
+        self.local_server.apply(context.settings)
 
         self._connect()
         self._shortcuts()
@@ -151,6 +155,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Cancel running jobs and wait for the pools (also wired to ``aboutToQuit``)."""
         self.controller.shutdown()
+        self.local_server.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_state()
@@ -221,6 +226,7 @@ class MainWindow(QMainWindow):
         self.refresh_languages()   # favourite languages may have changed
         apply_theme(self.context.settings.theme)
         self._rebuild_engine()
+        self.local_server.apply(self.context.settings)
         self.statusBar().showMessage("Settings saved", 3000)
 
     def _rebuild_engine(self) -> None:

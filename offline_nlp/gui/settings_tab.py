@@ -26,6 +26,7 @@ from offline_nlp.engine.types import PRESETS
 from offline_nlp.errors import OfflineNLPError
 from offline_nlp.gui.dialogs.errors import show_error
 from offline_nlp.gui.theme import THEMES
+from offline_nlp.gui.local_server import SETTING, wanted
 from offline_nlp.settings import Settings, save_settings
 
 if TYPE_CHECKING:
@@ -85,6 +86,9 @@ class SettingsTab(QWidget):
         form.addRow("Packages folder", folder_row)
         form.addRow("Favourite languages", self.favourites)
         form.addRow("Appearance", self.theme)
+        self.serve = QCheckBox("Let the browser extension and other apps use offline-nlp "
+                               "(http://127.0.0.1:5000, this computer only)")
+        form.addRow("", self.serve)
 
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)
@@ -119,6 +123,7 @@ class SettingsTab(QWidget):
         self.packages_dir.setText(settings.packages_dir)
         self.favourites.setText(" ".join(settings.favourite_languages))
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        self.serve.setChecked(wanted(settings))
 
     def current(self) -> Settings:
         return replace(
@@ -132,6 +137,7 @@ class SettingsTab(QWidget):
             packages_dir=self.packages_dir.text().strip(),
             favourite_languages=tuple(self.favourites.text().replace(",", " ").split()),
             theme=self.theme.currentData(),
+            extra={**self._context.settings.extra, SETTING: self.serve.isChecked()},
         )
 
     @Slot()

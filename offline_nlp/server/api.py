@@ -239,7 +239,9 @@ async def translate(request: web.Request) -> web.Response:
     for code in {source, target} - {"auto"}:
         if code not in codes:
             raise ApiError(400, f"{code} is not supported")
-    detected = _detect_sources(state, texts, target) if source == "auto" else None
+    detected = None
+    if source == "auto":  # off the event loop: a page of texts takes a moment
+        detected = await asyncio.to_thread(_detect_sources, state, texts, target)
     sources = [d["language"] for d in detected] if detected else [source] * len(texts)
     options = replace(state.config.options, num_alternatives=count + 1)
     results = await _translate_all(state, texts, sources, target, options, text_format == "html")
