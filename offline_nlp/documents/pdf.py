@@ -1,8 +1,24 @@
-"""PDF: text extracted page by page with pypdf and written as a new ``.docx`` (default) or
-``.txt``, keeping paragraphs and page order (a page break between pages).
+"""PDF: text extracted page by page and written as a new ``.docx`` (default) or ``.txt``,
+keeping paragraphs, list items and page order (a page break between pages).
 
-Lines are joined into paragraphs: a line that fills the page's usual width wrapped and
-continues on the next; a shorter line ends its paragraph; hyphenated words are joined.
+pdfminer.six's layout analysis gives each text line with its box on the page, grouped
+into text blocks (a table cell, a frame, a column of text). Lines are then chained into
+paragraphs by geometry, not by characters per line: a line continues onto the line right
+below it (same font size, no paragraph gap, not left of it) only when it is *full*, that
+is when the next line's first word would not have fitted before the block's right edge.
+So a table cell, a frame or a short line ends its paragraph, and a list item wrapped
+with a hanging indent stays one sentence. A list marker (``•``, ``1.``, ``a)``) is kept
+in front and not sent to the model. Paragraphs come in page order (top to bottom, left
+to right, so a table is read row by row; a page set in two columns is read across);
+hyphenated words are joined.
+
+Why pdfminer.six (MIT) and not pypdf's ``extraction_mode="layout"``: pypdf's layout
+mode prints the page as a text grid, so two table cells side by side share one line of
+text and must be cut apart again by runs of spaces; pdfminer gives the lines' positions
+and blocks themselves. pypdf still checks encryption (clear messages) first. Page
+analysis is linear in the page's characters: the O(n²) hierarchical grouping of blocks
+(``boxes_flow``) is switched off.
+
 An encrypted PDF (unless it opens with an empty password) or one without a text layer
 (scanned pages) raises :class:`~offline_nlp.errors.DocumentParseError`; OCR is out of scope.
 """
@@ -11,7 +27,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -29,37 +46,141 @@ from offline_nlp.documents.base import (
 from offline_nlp.engine.types import Translation
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: a list marker at the start of a paragraph: bullets (with the private-use bullets of
+#: the Symbol and Wingdings fonts), "1." "1)" "(1)" "a)" "iv."
+_MARKER = re.compile(
+    r"^(?:[•●○◦▪■□►▸‣⁃∙·–—*\-\uf0b7\uf0a7\uf076\uf0d8\uf0fc]"
+    r"|\(?\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|[ivx]{1,4}[.)])(?=\s)"
+)
+_PRIVATE_BULLETS = {
+    "\uf0b7": "•",
+    "\uf0a7": "▪",
+    "\uf076": "❖",
+    "\uf0d8": "➢",
+    "\uf0fc": "✓",
+}
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
-def paragraphs_of(text: str) -> list[str]:
-    """Rebuild paragraphs from a page's extracted lines."""
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
-    filled = sorted(len(line) for line in lines if line)
-    if not filled:
-        return []
-    typical = filled[int(0.9 * (len(filled) - 1))]
-    paras: list[str] = []
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float  # distance from the top of the page
+    bottom: float
+    block: int  # index of its text block on the page
+    right: float  # the block's right edge
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def _text_blocks(layout) -> Iterator:
+    """Text blocks of a page, also those inside figures (form XObjects)."""
+    from pdfminer.layout import LTFigure, LTTextBox
+
+    for item in layout:
+        if isinstance(item, LTTextBox):
+            yield item
+        elif isinstance(item, LTFigure):
+            yield from _text_blocks(item)
+
+
+_RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"  # Hebrew, Arabic, Syriac... and their forms
+_RTL_RUN = re.compile(f"[{_RTL}](?:[{_RTL}\\s]*[{_RTL}])?")
+
+
+def _logical(text: str) -> str:
+    """Arabic and Hebrew come out of a PDF in visual order (left to right on the page):
+    each right-to-left run is turned back into reading order."""
+    return _RTL_RUN.sub(lambda m: m.group()[::-1], text)
+
+
+def _page_lines(page) -> list[_Line]:
+    from pdfminer.layout import LTTextLine
+
+    lines = []
+    for b, block in enumerate(_text_blocks(page)):
+        for line in block:
+            if not isinstance(line, LTTextLine):
+                continue
+            text = _logical(re.sub(r"\s+", " ", _INVALID_XML.sub("", line.get_text())).strip())
+            if text:
+                top, bottom = page.y1 - line.y1, page.y1 - line.y0
+                lines.append(_Line(text, line.x0, line.x1, top, bottom, b, block.x1))
+    return lines
+
+
+def _continues(a: _Line, b: _Line) -> bool:
+    """True when line ``b`` carries on the paragraph of line ``a`` (see the docstring)."""
+    h = max(a.height, 1.0)
+    if abs(a.height - b.height) > 0.12 * h or _MARKER.match(b.text):
+        return False
+    if a.block != b.block and b.x0 < a.x0 + 0.5 * h:
+        return False  # across blocks only a hanging indent (list items, references)
+    gap = b.top - a.bottom
+    if not -0.3 * h <= gap <= 0.6 * h:
+        return False
+    if b.x0 < a.x0 - 4 * h or b.x0 > a.x0 + 0.5 * (a.x1 - a.x0):
+        return False
+    if a.text.endswith("-") or _CJK.match(a.text[-1]):
+        return a.x1 + 2 * h > max(a.right, b.right)
+    per_char = (a.x1 - a.x0) / max(len(a.text), 1)
+    first_word = len(b.text.split(" ", 1)[0]) + 1
+    return a.x1 + first_word * per_char > max(a.right, b.right)
+
+
+def _join(a: str, b: str) -> str:
+    if a.endswith("-") and b[:1].islower():
+        return a[:-1] + b
+    if _CJK.match(a[-1]) and _CJK.match(b[0]):
+        return a + b
+    return f"{a} {b}"
+
+
+def paragraphs_of(lines: Sequence[_Line]) -> list[str]:
+    """Chain a page's lines (in block order, top to bottom) into paragraphs.
+
+    A line may continue onto the next line of its block or onto the first line of the
+    next block when that one is indented (a hanging indent, as in list items, often
+    makes two blocks). Linear: each line looks at one candidate, then a sort.
+    """
+    paras: list[tuple[float, float, str]] = []  # (top, left, text) of each paragraph
     current = ""
-    previous_full = False
-    for line in lines:
-        if not line:
-            if current:
-                paras.append(current)
-            current, previous_full = "", False
-            continue
-        if current and previous_full:
-            if current.endswith("-") and line[:1].islower():
-                current = current[:-1] + line
-            else:
-                current = f"{current} {line}"
-        else:
-            if current:
-                paras.append(current)
-            current = line
-        previous_full = len(line) >= max(0.75 * typical, 40)
-    if current:
-        paras.append(current)
-    return paras
+    first = None
+    for i, line in enumerate(lines):
+        if not current:
+            first = line
+        current = _join(current, line.text) if current else line.text
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is None or not _continues(line, nxt):
+            paras.append((first.top, first.x0, current))
+            current = ""
+    # top to bottom, then left to right: the cells of a table row in order
+    return [text for _top, _left, text in sorted(paras, key=lambda p: (p[0], p[1]))]
+
+
+def _split_marker(paragraph: str) -> tuple[str, str]:
+    """(marker, text): the list marker is kept as it is, not translated."""
+    m = _MARKER.match(paragraph)
+    if not m:
+        return "", paragraph
+    marker = _PRIVATE_BULLETS.get(m.group(), m.group())
+    return marker, paragraph[m.end() :].lstrip()
+
+
+def _read_pages(path: Path) -> list[list[str]]:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams
+
+    params = LAParams(boxes_flow=None, all_texts=True)
+    try:
+        pages = extract_pages(str(path), "", laparams=params)
+        return [paragraphs_of(_page_lines(page)) for page in pages]
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on damaged files
+        raise parse_error(path, f"damaged PDF file ({type(exc).__name__}: {exc})") from None
 
 
 class PdfDocument(Document):
@@ -69,29 +190,12 @@ class PdfDocument(Document):
         super().__init__(path)
         #: ".docx" or ".txt"; the pipeline sets it from the output name
         self.target_suffix = ".docx"
-        try:
-            reader = pypdf.PdfReader(str(path))
-            if reader.is_encrypted:
-                try:
-                    ok = reader.decrypt("")
-                except (DependencyError, NotImplementedError):
-                    ok = 0
-                if not ok:
-                    raise parse_error(
-                        path, "the PDF is encrypted (password-protected); decrypt it first"
-                    )
-            pages = [page.extract_text() or "" for page in reader.pages]
-        except DependencyError:
-            raise parse_error(
-                path, "the PDF is encrypted (password-protected); decrypt it first"
-            ) from None
-        except FileNotDecryptedError:
-            raise parse_error(
-                path, "the PDF is encrypted (password-protected); decrypt it first"
-            ) from None
-        except PdfReadError as exc:
-            raise parse_error(path, f"damaged PDF file ({exc})") from None
-        self._pages = [[_INVALID_XML.sub("", p) for p in paragraphs_of(text)] for text in pages]
+        _check_readable(path)
+        # PUA bullets of the Symbol font become "•"; paragraph text = marker + " " + words
+        self._pages = [
+            [f"{m} {t}" if m else t for m, t in map(_split_marker, page)]
+            for page in _read_pages(path)
+        ]
         if not any(is_translatable(p) for page in self._pages for p in page):
             raise parse_error(
                 path, "the PDF has no text layer (scanned or image-only pages); OCR it first"
@@ -104,13 +208,16 @@ class PdfDocument(Document):
         ]
 
     def segments(self) -> list[Segment]:
-        return [Segment(self._pages[pi][k], (pi, k)) for pi, k in self._index]
+        return [Segment(_split_marker(self._pages[pi][k])[1], (pi, k)) for pi, k in self._index]
 
     def write(
         self, dst: Sink, translations: Sequence[Translation], bilingual: bool = False
     ) -> None:
         self._check_count(translations)
-        done = {loc: tr.text for loc, tr in zip(self._index, translations, strict=True)}
+        done = {}
+        for (pi, k), tr in zip(self._index, translations, strict=True):
+            marker = _split_marker(self._pages[pi][k])[0]
+            done[(pi, k)] = f"{marker} {tr.text}" if marker else tr.text
         pages = [
             [(p, done.get((pi, k))) for k, p in enumerate(page)]
             for pi, page in enumerate(self._pages)
@@ -215,6 +322,28 @@ def _write_docx(fh, pages: list[list[tuple[str, str | None]]], bilingual: bool) 
         z.writestr("word/_rels/document.xml.rels", _DOC_RELS)
         z.writestr("word/document.xml", document)
         z.writestr("word/styles.xml", _STYLES)
+
+
+def _check_readable(path: Path) -> None:
+    """One clear line for an encrypted or damaged file (pypdf's messages are precise)."""
+    try:
+        reader = pypdf.PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except (DependencyError, NotImplementedError):
+                ok = 0
+            if not ok:
+                raise parse_error(
+                    path, "the PDF is encrypted (password-protected); decrypt it first"
+                )
+        len(reader.pages)
+    except (DependencyError, FileNotDecryptedError):
+        raise parse_error(
+            path, "the PDF is encrypted (password-protected); decrypt it first"
+        ) from None
+    except PdfReadError as exc:
+        raise parse_error(path, f"damaged PDF file ({exc})") from None
 
 
 class PdfHandler:

@@ -2,9 +2,9 @@
 
 A paragraph clearly hard-wrapped at a fixed width (every line but the last cut because
 the next word did not fit) is joined into one line before translation (a sentence cut
-by a line break translates badly) and comes back as one line. Everything else keeps its
-line breaks and indentation: lines that each end a sentence, lists, verse, code. Bilingual output puts the
-original paragraph, a blank line, then its translation.
+by a line break translates badly) and comes back as one line. Everything else keeps
+its line breaks and indentation: lines that each end a sentence, lists, verse, code.
+Bilingual output puts the original paragraph, a blank line, then its translation.
 """
 
 from __future__ import annotations

@@ -19,7 +19,9 @@ def xl():
     return lambda text: synthetic.translate_text(text, "en", "xl")
 
 
-def _translate(engine, tmp_path: Path, name: str, content: str | bytes, **kwargs) -> Path:
+def _translate(
+    engine, tmp_path: Path, name: str, content: str | bytes, out_name: str = "", **kwargs
+) -> Path:
     from offline_nlp.documents import translate_documents
 
     src = tmp_path / name
@@ -27,7 +29,7 @@ def _translate(engine, tmp_path: Path, name: str, content: str | bytes, **kwargs
         src.write_text(content, encoding="utf-8")
     else:
         src.write_bytes(content)
-    dst = tmp_path / "out" / name
+    dst = tmp_path / "out" / (out_name or name)
     (result,) = translate_documents([(src, dst)], engine, "en", "xl", **kwargs)
     assert result.status == "done", result.message
     return dst
@@ -232,3 +234,33 @@ def test_bilingual_slides_and_sheets_of_opendocument(shared_docs: Path, tmp_path
     paragraphs = ["".join(p.itertext()) for p in root.iter(f"{{{text_ns}}}p")]
     pairs = [(a, b) for a, b in zip(paragraphs, paragraphs[1:]) if b == a.upper() != a]
     assert pairs and len(pairs) * 2 == len([p for p in paragraphs if p.strip()])
+
+
+#: LibreOffice 7.4's PDF export of a python-docx file: a heading, a paragraph, a bulleted
+#: and a numbered list whose first items wrap with a hanging indent, a 2x2 table whose
+#: cells wrap, a last paragraph.
+LISTS_AND_TABLE = Path(__file__).parents[1] / "fixtures" / "documents" / "lists-and-table.pdf"
+
+
+def test_pdf_list_items_and_table_cells_are_whole_sentences(
+    fixture_engine, xl, tmp_path: Path
+) -> None:
+    docx = pytest.importorskip("docx")
+    sentences = [
+        "The old house",
+        "The old man and the young woman walk to the big market in the city every morning "
+        "and they buy bread and milk and green fruit there with their children.",
+        "The dog is happy and the cat is happy too and they play in the garden every day.",
+        "We read a good book today.",
+        "My friend and my brother drink green tea in the kitchen every evening after work.",
+        "The sun is hot.",
+        "The red car is fast and the blue bus is slow on the long road.",
+        "The children play.",
+        "We eat bread.",
+        "The teacher and the student read the story in the quiet room of the school.",
+        "The river is cold in the morning and the bird sing in the tree by the water.",
+    ]
+    markers = ["", "", "• ", "• ", "1. ", "2. ", "", "", "", "", ""]
+    out = _translate(fixture_engine, tmp_path, "l.pdf", LISTS_AND_TABLE.read_bytes(), "l.docx")
+    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert paragraphs == [m + xl(s) for m, s in zip(markers, sentences, strict=True)]
