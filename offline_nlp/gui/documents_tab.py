@@ -1,17 +1,27 @@
-"""The Documents tab: a queue of files translated in the background as one batched job."""
+"""The Documents tab: a queue of files, each translated in the background with its own
+progress and state; folders are scanned in the background too.
+
+One file is one job on the ``engine`` pool, started when the previous one ends: each
+row moves on its own, a damaged file fails at once while the next one starts,
+cancelling a file never redoes the others, and settings saved meanwhile apply from the
+next file on. The overall bar and the time left are weighted by file size.
+"""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
@@ -21,9 +31,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,24 +47,29 @@ from offline_nlp.documents.pipeline import (
     output_path,
     translate_documents,
 )
-from offline_nlp.documents.registry import supported_extensions
+from offline_nlp.documents.registry import is_supported, supported_extensions
 from offline_nlp.gui.dialogs.errors import error_text, show_error
 from offline_nlp.gui.jobs import JobController, JobRunnable
 from offline_nlp.gui.widgets import Banner, DropZone, LanguagePair, language_name
-from offline_nlp.progress import ProgressCallback
+from offline_nlp.progress import Progress, ProgressCallback, check_cancel
 
 if TYPE_CHECKING:
     from offline_nlp.context import AppContext
 
-__all__ = ["DocumentsTab", "QueuedFile"]
+__all__ = ["DocumentsTab", "QueuedFile", "ScanResult", "format_eta", "scan_folder"]
 
 COLUMNS = ("File", "Status", "Progress", "Output", "")
 FINISHED = ("done", "failed", "cancelled", "skipped")
+CANCEL_COLUMN = 4
+PROGRESS_COLUMN = 2
+# Found files are added to the table in chunks of this many, between scan reports.
+_ROWS_PER_CHUNK = 200
 
 
 @dataclass
 class QueuedFile:
-    """One row of the queue; ``status`` is queued, reading, translating or one of FINISHED."""
+    """One row of the queue; ``status`` is queued, reading, translating, cancelling or one
+    of FINISHED. ``progress`` is this file's own percentage."""
 
     source: Path
     root: Path
@@ -59,8 +77,72 @@ class QueuedFile:
     output: Path | None = None
     progress: int = 0
     message: str = ""
+    size: int = 1
+    replace: bool | None = None      # replace an existing translation (None: not asked)
     cancel_requested: bool = False
-    widgets: dict[str, QWidget] = field(default_factory=dict, repr=False)
+    row: int = -1
+    in_run: bool = field(default=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    found: int
+    unsupported: int
+
+
+def scan_folder(folder: Path, found: deque[tuple[Path, Path, int]],
+                on_progress: ProgressCallback, cancel: threading.Event) -> ScanResult:
+    """Walk ``folder`` (hidden entries skipped, as ``collect_inputs`` does) and append its
+    supported files as ``(path, folder, size)`` to ``found`` while going, so the GUI
+    can list them before the walk ends. Stops at the next entry once ``cancel`` is set."""
+    count = unsupported = 0
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            check_cancel(cancel)
+            path = Path(root) / name
+            if name.startswith("."):
+                continue
+            if not is_supported(path):
+                unsupported += 1
+                continue
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = 0
+            found.append((path, folder, size))
+            count += 1
+            if count % 50 == 0:
+                on_progress(Progress(count, 0, f"{count} files found"))
+    on_progress(Progress(count, 0, f"{count} files found"))
+    return ScanResult(count, unsupported)
+
+
+def format_eta(seconds: float) -> str:
+    if seconds < 60:
+        return f"about {max(1, round(seconds))} s left"
+    if seconds < 3600:
+        return f"about {round(seconds / 60)} min left"
+    return f"about {seconds / 3600:.1f} h left"
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Paints a row's own progress bar from its item's data (no widget per row: a
+    thousand rows stay light)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        value = index.data(Qt.ItemDataRole.UserRole)
+        if value is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(3, 3, -3, -3)  # type: ignore[attr-defined]
+        bar.minimum, bar.maximum, bar.progress = 0, 100, int(value)
+        bar.text, bar.textVisible = f"{int(value)}%", True
+        bar.state = option.state | QStyle.StateFlag.State_Horizontal  # type: ignore[attr-defined]
+        style = option.widget.style() if option.widget else QApplication.style()  # type: ignore[attr-defined]
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
 class DocumentsTab(QWidget):
@@ -74,10 +156,13 @@ class DocumentsTab(QWidget):
         self._context = context
         self._controller = controller
         self.files: list[QueuedFile] = []
-        self._batch: list[QueuedFile] = []
+        self._active: set[Path] = set()        # sources queued or running (no duplicates)
+        self._current: QueuedFile | None = None
         self._job: JobRunnable | None = None
-        self._cancel_all = False
-        self._started = 0.0
+        self._scans: dict[JobRunnable, deque[tuple[Path, Path, int]]] = {}
+        self._scanned = 0
+        self._run_started = 0.0
+        self._paused = False     # the engine failed: wait for new packages or settings
         self._build()
 
     # -- layout -------------------------------------------------------------------------
@@ -85,7 +170,7 @@ class DocumentsTab(QWidget):
     def _build(self) -> None:
         self.pair = LanguagePair()
         self.pair.changed.connect(self._on_pair_changed)
-        self.bilingual = QCheckBox("Bilingual (original and translation)")
+        self.bilingual = QCheckBox("&Bilingual (original and translation)")
         top = QHBoxLayout()
         top.addWidget(self.pair)
         top.addStretch(1)
@@ -94,7 +179,7 @@ class DocumentsTab(QWidget):
         self.output_edit = QLineEdit()
         self.output_edit.setReadOnly(True)
         self.output_edit.setPlaceholderText("Next to each original file")
-        choose = QPushButton("Choose…")
+        choose = QPushButton("C&hoose…")
         choose.clicked.connect(self.choose_output_folder)
         reset = QPushButton("Next to originals")
         reset.clicked.connect(self.output_edit.clear)
@@ -114,30 +199,14 @@ class DocumentsTab(QWidget):
         self.drop_zone.add_files.connect(self.choose_files)
         self.drop_zone.add_folder.connect(self.choose_folder)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setColumnWidth(1, 320)
-        self.table.setColumnWidth(2, 160)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.cellDoubleClicked.connect(lambda row, _col: self._open(row, folder=False))
-
-        self.open_button = QPushButton("Open output")
+        self.table = self._build_table()
+        self.open_button = QPushButton("&Open output")
         self.open_button.clicked.connect(lambda: self._open(self.table.currentRow(), folder=False))
-        self.folder_button = QPushButton("Show in folder")
+        self.folder_button = QPushButton("Show in &folder")
         self.folder_button.clicked.connect(lambda: self._open(self.table.currentRow(), folder=True))
-        self.clear_button = QPushButton("Clear finished")
+        self.clear_button = QPushButton("C&lear finished")
         self.clear_button.clicked.connect(self.clear_finished)
-        self.cancel_all_button = QPushButton("Cancel all")
+        self.cancel_all_button = QPushButton("Cancel &all")
         self.cancel_all_button.clicked.connect(self.cancel_all)
         self.overall = QProgressBar()
         self.overall.setFormat("%p%")
@@ -161,6 +230,32 @@ class DocumentsTab(QWidget):
         layout.addLayout(bottom)
         self._update_buttons()
 
+    def _build_table(self) -> QTableWidget:
+        table = QTableWidget(0, len(COLUMNS))
+        table.setHorizontalHeaderLabels(list(COLUMNS))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
+        table.setColumnWidth(1, 320)
+        table.setColumnWidth(2, 160)
+        table.setColumnWidth(4, 32)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(table))
+        table.setAccessibleName("Documents queue")
+        table.cellDoubleClicked.connect(lambda row, _col: self._open(row, folder=False))
+        table.cellClicked.connect(self._on_cell_clicked)
+        cancel = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), table)
+        cancel.setContext(Qt.ShortcutContext.WidgetShortcut)
+        cancel.activated.connect(self.cancel_selected)
+        return table
+
     # -- public -------------------------------------------------------------------------
 
     def refresh_languages(self) -> None:
@@ -170,8 +265,8 @@ class DocumentsTab(QWidget):
         if not self.pair.has_languages():
             self.banner.show_message("No models installed — open Packages to install a language "
                                      "pair. Documents you add wait in the queue until then.")
-        elif any(f.status == "queued" for f in self.files):
-            self._start_next_batch()
+        else:
+            self._start_next()
 
     def output_folder(self) -> Path | None:
         text = self.output_edit.text().strip()
@@ -202,73 +297,180 @@ class DocumentsTab(QWidget):
 
     @Slot(list)
     def add_paths(self, paths: list[Path]) -> None:
-        """Queue files (a folder adds its supported files) and start translating."""
-        found, skipped = collect_inputs(paths)
-        queued = {f.source.resolve() for f in self.files if f.status not in FINISHED}
-        for source, root in found:
-            if source.resolve() not in queued:
-                self._add_row(QueuedFile(source, root))
-        for source, reason in skipped:
-            if source in paths:    # say why a file given by hand is not queued
-                self._add_row(QueuedFile(source, source.parent, "skipped", message=reason))
-        self._start_next_batch()
+        """Queue files and start translating; folders are scanned in the background."""
+        folders = [Path(p) for p in paths if Path(p).is_dir()]
+        files = [Path(p) for p in paths if not Path(p).is_dir()]
+        found, skipped = collect_inputs(files)
+        self._queue([(source, root, _size(source)) for source, root in found])
+        for source, reason in skipped:    # say why a file given by hand is not queued
+            self._add_rows([QueuedFile(source, source.parent, "skipped", message=reason)])
+        for folder in folders:
+            self._scan(folder)
+        self._start_next()
 
     @Slot()
     def cancel_all(self) -> None:
-        for item in self.files:
-            if item.status == "queued":
-                self._set_status(item, "cancelled")
-        if self._job is not None:
-            self._cancel_all = True
-            self._job.cancel()
-            self.overall_label.setText("Cancelling…")
+        """Stop everything: the folder scans, the queue and the running file."""
+        for job in list(self._scans):
+            job.cancel()
+        self.table.setUpdatesEnabled(False)
+        try:
+            for item in self.files:
+                if item.status == "queued":
+                    self._set_status(item, "cancelled")
+        finally:
+            self.table.setUpdatesEnabled(True)
+        if self._current is not None:
+            self.cancel_file(self._current)
         self._update_buttons()
 
     def cancel_file(self, item: QueuedFile) -> None:
-        """Cancel one file: a queued one is dropped; one in the running batch stops the
-        batch, which then restarts without it (files already written stay done)."""
+        """Cancel one file; the others go on (a queued one is simply never started)."""
         if item.status == "queued":
             self._set_status(item, "cancelled")
-        elif item in self._batch and item.status not in FINISHED and self._job is not None:
+        elif item is self._current and self._job is not None and item.status not in FINISHED:
             item.cancel_requested = True
             self._job.cancel()
-            self._set_status(item, "cancelling", item.progress)
+            self._set_status(item, "cancelling")
         self._update_buttons()
 
     @Slot()
+    def cancel_selected(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        for row in rows:
+            if 0 <= row < len(self.files):
+                self.cancel_file(self.files[row])
+
+    @Slot()
     def clear_finished(self) -> None:
-        for item in [f for f in self.files if f.status in FINISHED]:
-            row = self.files.index(item)
-            self.files.pop(row)
-            self.table.removeRow(row)
+        keep = [f for f in self.files if f.status not in FINISHED]
+        if len(keep) == len(self.files):
+            return
+        self.table.setUpdatesEnabled(False)
+        try:
+            for row in reversed(range(len(self.files))):
+                if self.files[row].status in FINISHED:
+                    self.table.removeRow(row)
+            self.files = keep
+            for row, item in enumerate(self.files):
+                item.row = row
+        finally:
+            self.table.setUpdatesEnabled(True)
         self._update_buttons()
 
     def is_running(self) -> bool:
         return self._job is not None
 
-    # -- the queue ------------------------------------------------------------------------
+    def is_scanning(self) -> bool:
+        return bool(self._scans)
 
-    def _add_row(self, item: QueuedFile) -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
+    # -- adding -----------------------------------------------------------------------------
+
+    def _queue(self, found: list[tuple[Path, Path, int]]) -> None:
+        items = []
+        for source, root, size in found:
+            key = source.absolute()
+            if key not in self._active:
+                self._active.add(key)
+                items.append(QueuedFile(source, root, size=max(1, size)))
+        self._add_rows(items)
+        self._ask_replace(items)
+
+    def _add_rows(self, items: list[QueuedFile]) -> None:
+        if not items:
+            return
+        first = self.table.rowCount()
+        self.table.setUpdatesEnabled(False)
+        try:
+            self.table.setRowCount(first + len(items))
+            for offset, item in enumerate(items):
+                item.row = first + offset
+                self.files.append(item)
+                self._fill_row(item)
+        finally:
+            self.table.setUpdatesEnabled(True)
+        self._update_buttons()
+
+    def _fill_row(self, item: QueuedFile) -> None:
         name = QTableWidgetItem(item.source.name)
         name.setToolTip(str(item.source))
-        self.table.setItem(row, 0, name)
-        self.table.setItem(row, 1, QTableWidgetItem())
-        self.table.setItem(row, 3, QTableWidgetItem())
-        bar = QProgressBar()
-        bar.setRange(0, 100)
-        bar.setTextVisible(True)
-        self.table.setCellWidget(row, 2, bar)
-        cancel = QToolButton()
-        cancel.setText("✕")
-        cancel.setToolTip("Cancel this file")
-        cancel.setAccessibleName(f"Cancel {item.source.name}")
-        cancel.clicked.connect(lambda: self.cancel_file(item))
-        self.table.setCellWidget(row, 4, cancel)
-        item.widgets = {"bar": bar, "cancel": cancel}
-        self.files.append(item)
+        self.table.setItem(item.row, 0, name)
+        for column in (1, 2, 3):
+            self.table.setItem(item.row, column, QTableWidgetItem())
+        cancel = QTableWidgetItem("✕")
+        cancel.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        cancel.setToolTip("Cancel this file (Delete)")
+        self.table.setItem(item.row, CANCEL_COLUMN, cancel)
         self._set_status(item, item.status)
+
+    def _scan(self, folder: Path) -> None:
+        found: deque[tuple[Path, Path, int]] = deque()
+        holder: list[JobRunnable] = []   # set before any queued signal is delivered
+        job = self._controller.submit(
+            "files", lambda on_progress, cancel: scan_folder(folder, found, on_progress, cancel),
+            f"Scanning {folder.name}", progress=self._on_scan_progress,
+            failed=lambda exc: show_error(self, exc, "Cannot read the folder"),
+            finished=lambda: self._on_scan_finished(holder[0]))
+        holder.append(job)
+        self._scans[job] = found
+        self._scanned = 0
+        self.overall_label.setText(f"Scanning {folder.name}…")
+        self._update_buttons()
+
+    def _take_found(self) -> None:
+        """Move what the scans found so far into the queue (in chunks: the GUI stays live)."""
+        for found in self._scans.values():
+            chunk = []
+            while found and len(chunk) < _ROWS_PER_CHUNK:
+                chunk.append(found.popleft())
+            if chunk:
+                self._queue(chunk)
+                self._start_next()
+
+    @Slot(int, int, str)
+    def _on_scan_progress(self, done: int, _total: int, _message: str) -> None:
+        self._scanned = max(self._scanned, done)
+        self._take_found()
+        if self._current is None:
+            self.overall_label.setText(f"Scanning… {self._scanned} files found, "
+                                       f"{self._count_queued()} queued")
+
+    def _on_scan_finished(self, job: JobRunnable) -> None:
+        found = self._scans.get(job)
+        while found and not job.is_cancelled:   # the rest of what it found
+            self._take_found()
+        self._scans.pop(job, None)
+        self._update_buttons()
+        self._start_next()
+        self._update_overall()
+
+    def _ask_replace(self, items: list[QueuedFile]) -> None:
+        """Ask once, for every file whose translation already exists, whether to replace it."""
+        if not items or not self.pair.is_available():
+            return
+        existing = []
+        for item in items:
+            output = self._output_for(item)
+            if item.replace is None and output.exists():
+                existing.append((item, output))
+        if not existing:
+            return
+        names = "\n".join(output.name for _, output in existing[:8])
+        more = f"\n… and {len(existing) - 8} more" if len(existing) > 8 else ""
+        answer = QMessageBox.question(
+            self, "Replace translations?",
+            f"These translations already exist:\n\n{names}{more}\n\nReplace them? "
+            "(No keeps them and skips those files.)")
+        replace = answer == QMessageBox.StandardButton.Yes
+        for item, _ in existing:
+            item.replace = replace
+
+    def _output_for(self, item: QueuedFile) -> Path:
+        out_dir = self.output_folder()
+        return output_path(item.source, out_dir or item.source.parent, self.pair.pair()[1],
+                           item.root if out_dir else None)
+
+    # -- the queue ------------------------------------------------------------------------
 
     def _set_status(self, item: QueuedFile, status: str, progress: int | None = None) -> None:
         item.status = status
@@ -276,31 +478,36 @@ class DocumentsTab(QWidget):
             progress = 100
         if progress is not None:
             item.progress = progress
-        row = self.files.index(item)
+        if status in FINISHED:
+            self._active.discard(item.source.absolute())
+        row = item.row
         label = status.capitalize() + (f": {item.message}" if item.message else "")
         cell = self.table.item(row, 1)
+        if cell is None:
+            return
         cell.setText(label)
         cell.setToolTip(item.message)
         output = self.table.item(row, 3)
         shown = item.output if item.output and status == "done" else None
         output.setText(shown.name if shown else "")
         output.setToolTip(str(shown) if shown else "")
-        bar = item.widgets.get("bar")
-        if isinstance(bar, QProgressBar):
-            unfinished = status in ("failed", "skipped", "cancelled")
-            bar.setValue(0 if unfinished else item.progress)
-            bar.setFormat("–" if unfinished else "%p%")
-        cancel = item.widgets.get("cancel")
-        if cancel is not None:
-            cancel.setEnabled(status not in FINISHED and status != "cancelling")
+        bar = self.table.item(row, PROGRESS_COLUMN)
+        unfinished = status in ("failed", "skipped", "cancelled")
+        bar.setData(Qt.ItemDataRole.UserRole, None if unfinished else item.progress)
+        bar.setText("–" if unfinished else "")
+        cancel = self.table.item(row, CANCEL_COLUMN)
+        cancel.setText("" if status in FINISHED or status == "cancelling" else "✕")
 
-    def _start_next_batch(self) -> None:
-        """All queued files as one job (batching spans documents), if none is running."""
+    def _count_queued(self) -> int:
+        return sum(f.status == "queued" for f in self.files)
+
+    def _start_next(self) -> None:
+        """Start the next queued file, if none is running and the pair is installed."""
         if self._job is not None:
             return
-        batch = [f for f in self.files if f.status == "queued"]
-        if not batch:
-            self._update_buttons()
+        item = next((f for f in self.files if f.status == "queued"), None)
+        if item is None:
+            self._end_run()
             return
         source, target = self.pair.pair()
         if not self.pair.is_available():
@@ -311,137 +518,157 @@ class DocumentsTab(QWidget):
                                          "installed yet.")
             return
         self.banner.hide()
-        out_dir = self.output_folder()
-        for item in batch:
-            item.output = output_path(item.source, out_dir or item.source.parent, target,
-                                      item.root if out_dir else None)
-            item.message = ""
-            self._set_status(item, "waiting", 0)
-        self._batch = batch
-        self._cancel_all = False
-        self._started = time.perf_counter()
-        jobs = [(item.source, item.output) for item in batch]
-        replace = self._may_replace([item.output for item in batch if item.output.exists()])
+        if not self._run_started:
+            self._run_started = time.perf_counter()
+        item.output = self._output_for(item)
+        if item.replace is None and item.output.exists():
+            self._ask_replace([f for f in self.files if f.status == "queued"])
+        item.message = ""
+        item.in_run = True
+        self._current = item
+        self._set_status(item, "reading", 0)
         self._job = self._controller.submit(
-            "engine", self._make_work(jobs, source, target, replace), "documents",
-            progress=self._on_progress, succeeded=self._on_succeeded, failed=self._on_failed,
+            "engine", self._make_work(item, source, target),
+            f"Translating {item.source.name}", progress=self._on_progress,
+            succeeded=self._on_succeeded, failed=self._on_failed,
             cancelled=self._on_cancelled, finished=self._on_finished)
-        self.overall.setValue(0)
-        plural = "s" if len(batch) != 1 else ""
-        self.overall_label.setText(f"Translating {len(batch)} file{plural}…")
         self._update_buttons()
+        self._update_overall()
 
-    def _may_replace(self, existing: list[Path]) -> bool:
-        """Ask before replacing earlier translations; "No" keeps them and skips those files."""
-        if not existing:
-            return False
-        names = "\n".join(path.name for path in existing[:8])
-        more = f"\n… and {len(existing) - 8} more" if len(existing) > 8 else ""
-        answer = QMessageBox.question(
-            self, "Replace translations?",
-            f"These translations already exist:\n\n{names}{more}\n\nReplace them? "
-            "(No keeps them and skips those files.)")
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _make_work(self, jobs: list[tuple[Path, Path]], source: str, target: str,  # type: ignore[no-untyped-def]
-                   replace: bool):
+    def _make_work(self, item: QueuedFile, source: str, target: str):  # type: ignore[no-untyped-def]
+        """One file's job; it closes over copies, never over widgets."""
         engine = self._context.engine
         options = self._context.settings.translation_options()
         bilingual = self.bilingual.isChecked()
+        job = [(item.source, item.output)]
+        replace = bool(item.replace)
 
-        def work(on_progress: ProgressCallback, cancel: threading.Event) -> list[DocumentResult]:
-            return translate_documents(jobs, engine, source, target, options, bilingual=bilingual,
+        def work(on_progress: ProgressCallback, cancel: threading.Event) -> DocumentResult:
+            return translate_documents(job, engine, source, target, options, bilingual=bilingual,
                                        overwrite=replace, skip_existing=not replace,
-                                       on_progress=on_progress, cancel=cancel)
+                                       on_progress=on_progress, cancel=cancel)[0]
         return work
 
-    def _batch_item(self, name: str) -> QueuedFile | None:
-        for item in self._batch:
-            names = (item.source.name, item.output.name if item.output else None)
-            if name in names and item.status not in FINISHED:
-                return item
-        return None
+    def _end_run(self) -> None:
+        self._update_buttons()
+        if not self._run_started:
+            return
+        seconds = time.perf_counter() - self._run_started
+        run = [f for f in self.files if f.in_run]
+        for item in run:
+            item.in_run = False
+        self._run_started = 0.0
+        self._update_overall(run)
+        if not self._scans:
+            self.translated.emit(seconds)
+            self.queue_idle.emit()
+
+    def _update_overall(self, run: list[QueuedFile] | None = None) -> None:
+        """The batch's share done, by size, and the time left at the pace so far."""
+        run = [f for f in self.files if f.in_run or f.status == "queued"] if run is None else run
+        counted = [f for f in run if f.status != "cancelled" or f.progress]
+        total = sum(f.size for f in counted)
+        if not total:
+            return            # nothing in this batch: the last figures stay
+        done = sum(f.size * (100 if f.status in FINISHED else f.progress) / 100 for f in counted)
+        share = done / total
+        self.overall.setValue(round(100 * share))
+        finished = sum(f.status in FINISHED for f in run)
+        if self._current is None and not self._scans:
+            failed = sum(f.status == "failed" for f in run)
+            ok = sum(f.status == "done" for f in run)
+            cancelled = sum(f.status == "cancelled" for f in run)
+            self.overall_label.setText(
+                f"{ok} translated" + (f", {failed} failed" if failed else "")
+                + (f", {cancelled} cancelled" if cancelled else ""))
+            return
+        text = f"Translating {min(finished + 1, len(run))} of {len(run)} files"
+        if self._scans:
+            text += f" · scanning, {self._scanned} found"
+        elapsed = time.perf_counter() - self._run_started if self._run_started else 0.0
+        if share > 0 and elapsed > 0.5:
+            text += " · " + format_eta(elapsed * (1 - share) / share)
+        self.overall_label.setText(text)
 
     # -- job slots --------------------------------------------------------------------------
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, message: str) -> None:
+        item = self._current
+        if item is None or item.status == "cancelling":
+            return
         percent = round(100 * done / total) if total else 0
-        self.overall.setValue(percent)
         if message.startswith("reading "):
-            item = self._batch_item(message.removeprefix("reading ").rsplit(" (", 1)[0])
-            if item is not None and item.status != "cancelling":
-                self._set_status(item, "reading", 0)
+            self._set_status(item, "reading", 0)
         elif message.startswith("wrote "):
-            item = self._batch_item(message.removeprefix("wrote "))
-            if item is not None:
-                self._set_status(item, "done")
+            self._set_status(item, "translating", 100)
         else:
-            # one batched call serves every file of the group: they advance together
-            for item in self._batch:
-                if item.status in ("waiting", "reading", "translating"):
-                    self._set_status(item, "translating", percent)
+            self._set_status(item, "translating", percent)
+        self._update_overall()
 
     @Slot(object)
-    def _on_succeeded(self, results: list[DocumentResult]) -> None:
-        for item, result in zip(self._batch, results, strict=True):
-            item.output = result.output
-            if result.status == "failed" and result.error is not None:
-                item.message = error_text(result.error)
-            elif result.status == "skipped":
-                item.message = result.reason
-            self._set_status(item, result.status)
-        self.overall.setValue(100)
-        failed = sum(r.status == "failed" for r in results)
-        done = sum(r.status == "done" for r in results)
-        self.overall_label.setText(f"{done} translated" + (f", {failed} failed" if failed else ""))
-        self.translated.emit(time.perf_counter() - self._started)
+    def _on_succeeded(self, result: DocumentResult) -> None:
+        item = self._current
+        if item is None:
+            return
+        item.output = result.output
+        if result.status == "failed" and result.error is not None:
+            item.message = error_text(result.error)
+        elif result.status == "skipped":
+            item.message = result.reason
+        elif result.status == "done":
+            item.message = _integrity(result)
+        self._set_status(item, result.status)
 
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
-        for item in self._batch:
-            if item.status not in FINISHED:
-                item.message = error_text(exc)
-                self._set_status(item, "failed")
-        self.overall_label.setText("Translation failed")
+        """The engine itself failed (a model that cannot load): this file fails, the
+        queue waits (the next file would fail the same way) and the user is told once."""
+        item = self._current
+        if item is not None:
+            item.message = error_text(exc)
+            self._set_status(item, "failed")
+        self.overall_label.setText("Translation stopped")
+        self._paused = True
         show_error(self, exc, "Document translation failed")
 
     @Slot()
     def _on_cancelled(self) -> None:
-        for item in self._batch:
-            if item.status in FINISHED:
-                continue
-            if self._cancel_all or item.cancel_requested:
-                self._set_status(item, "cancelled")
-            else:
-                self._set_status(item, "queued", 0)   # only another file was cancelled
-        self.overall_label.setText("Cancelled")
+        item = self._current
+        if item is not None:
+            self._set_status(item, "cancelled")
 
     @Slot()
     def _on_finished(self) -> None:
         self._job = None
-        self._batch = []
-        self._start_next_batch()
-        if self._job is None:
-            self._update_buttons()
-            self.queue_idle.emit()
+        self._current = None
+        if self._paused:
+            self._paused = False
+            self._end_run()
+            return
+        self._start_next()
+        self._update_overall()
 
     @Slot(str, str)
     def _on_pair_changed(self, source: str, target: str) -> None:
         if self.pair.is_available():
             self.banner.hide()
-            if any(f.status == "queued" for f in self.files):
-                self._start_next_batch()
+            self._start_next()
         elif self.pair.has_languages():
             names = self.pair.languages()
             self.banner.show_message(
                 f"No installed package translates {language_name(source, names)} → "
                 f"{language_name(target, names)}; queued documents wait until one is installed.")
 
+    @Slot(int, int)
+    def _on_cell_clicked(self, row: int, column: int) -> None:
+        if column == CANCEL_COLUMN and 0 <= row < len(self.files):
+            self.cancel_file(self.files[row])
+
     def _update_buttons(self) -> None:
-        self.cancel_all_button.setEnabled(self._job is not None or
+        self.cancel_all_button.setEnabled(self._job is not None or bool(self._scans) or
                                           any(f.status == "queued" for f in self.files))
-        if not self.files:
+        if not self.files and not self._scans:
             self.overall_label.setText("No documents queued — drop files above or press Add files…")
 
     def _open(self, row: int, folder: bool) -> None:
@@ -452,3 +679,18 @@ class DocumentsTab(QWidget):
             return
         target = item.output.parent if folder else item.output
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _integrity(result: DocumentResult) -> str:
+    """What the integrity checks found, when they found something (issue 9)."""
+    kept, suspect = getattr(result, "kept", 0), getattr(result, "suspect", 0)
+    parts = [f"{kept} kept as written" if kept else "",
+             f"{suspect} to check" if suspect else ""]
+    return ", ".join(p for p in parts if p)

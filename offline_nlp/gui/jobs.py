@@ -96,9 +96,11 @@ class JobController(QObject):
       core it was given, two big jobs would only compete for them.
     * ``interactive``: translate-as-you-type, so typing stays live during a document job.
     * ``io``: index refresh, download, install, remove; never races on the packages folder.
+    * ``files``: scanning dropped folders, so a folder of thousands of documents is listed
+      while a download runs and never freezes the window.
     """
 
-    POOLS = ("engine", "interactive", "io")
+    POOLS = ("engine", "interactive", "io", "files")
 
     #: No job is running or queued any more (an engine can be swapped now).
     idle = Signal()

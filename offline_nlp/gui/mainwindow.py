@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.controller = JobController(self)
         self._retired: list[Engine] = []   # engines replaced by new settings, still busy
         self.controller.idle.connect(self._unload_retired)
+        self.controller.jobs_changed.connect(self._on_jobs_changed)
         apply_theme(context.settings.theme)
         self.setWindowTitle("Offline NLP")
         self.setAcceptDrops(True)
@@ -204,6 +205,11 @@ class MainWindow(QMainWindow):
         self.time_label.setText(f"{what}: {seconds:.2f} s")
         loaded = self.context.engine.loaded_models()
         self.models_label.setText("Loaded: " + ", ".join(loaded) if loaded else "No model loaded")
+
+    @Slot(str)
+    def _on_jobs_changed(self, name: str) -> None:
+        """The title names the job running now, for the taskbar and window switchers."""
+        self.setWindowTitle(f"{name} — Offline NLP" if name else "Offline NLP")
 
     @Slot()
     def _on_packages_changed(self) -> None:

@@ -37,10 +37,8 @@ def test_dropping_files_queues_and_translates_them(
     expected = "HELLO WORLD.\n\nSECOND PARAGRAPH.\n"
     assert (tmp_path / "a.xl.txt").read_text(encoding="utf-8") == expected
     assert (tmp_path / "b.xl.txt").read_text(encoding="utf-8") == "ANOTHER FILE.\n"
-    # one batched job for both files, not one per file
-    assert len(window.context.engine.calls) == 1
     assert tab.overall.value() == 100
-    assert all(item.widgets["bar"].value() == 100 for item in tab.files)
+    assert all(item.progress == 100 for item in tab.files)
 
 
 def test_dropping_a_folder_on_the_window_adds_its_supported_files(
@@ -54,7 +52,7 @@ def test_dropping_a_folder_on_the_window_adds_its_supported_files(
     drop_files(window, [folder])
     tab = window.documents_tab
     assert window.tabs.currentWidget() is tab
-    assert sorted(item.source.name for item in tab.files) == ["x.txt", "y.txt"]
+    qtbot.waitUntil(lambda: sorted(item.source.name for item in tab.files) == ["x.txt", "y.txt"])
     qtbot.waitUntil(lambda: statuses(tab) == ["done", "done"])
     assert (out / "x.xl.txt").read_text(encoding="utf-8") == "ONE.\n"
     assert (out / "sub" / "y.xl.txt").read_text(encoding="utf-8") == "TWO.\n"
@@ -88,13 +86,13 @@ def test_cancelling_one_file_keeps_translating_the_others(
     engine.gate = threading.Event()
     tab.add_paths([write(tmp_path / "a.txt", "Hello.\n"), write(tmp_path / "b.txt", "Bye.\n")])
     assert engine.started.wait(5)
-    tab.files[0].widgets["cancel"].click()
-    qtbot.waitUntil(lambda: len(engine.calls) == 2)    # the batch restarted without a.txt
+    tab._on_cell_clicked(0, 4)                         # its ✕
+    qtbot.waitUntil(lambda: len(engine.calls) == 2)    # b.txt starts; a.txt stopped
     engine.gate.set()
     qtbot.waitUntil(lambda: statuses(tab) == ["cancelled", "done"])
     assert not (tmp_path / "a.xl.txt").exists()
     assert (tmp_path / "b.xl.txt").read_text(encoding="utf-8") == "BYE.\n"
-    assert engine.calls[-1] == ["Bye."]
+    assert engine.calls == [["Hello."], ["Bye."]]
 
 
 def test_unsupported_file_is_listed_as_skipped(
