@@ -4,11 +4,15 @@ The summary is made of the source's own sentences, kept in source order. Sentenc
 compared by shared terms: lower-cased words for space-separated languages, character
 bigrams for Chinese, Japanese and Korean, whose words have no spaces between them.
 A sentence similar to many others is central to the text (TextRank, Mihalcea & Tarau
-2004: PageRank on the similarity graph); the most central ones are kept.
+2004: PageRank on the similarity graph); the most central ones are kept while they fit
+the length, which is a share of the source's *characters* (a share of its sentences
+would let a few long sentences make the summary far longer than asked). The summary
+keeps the source's paragraph and line breaks between the sentences it keeps.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -26,8 +30,8 @@ __all__ = [
     "is_cjk_text",
     "join_summary",
     "length_share",
+    "sentence_layout",
     "sentence_terms",
-    "sentences_to_keep",
     "summarize_extractive",
     "summary_sentences",
     "unwrap_lines",
@@ -36,8 +40,7 @@ __all__ = [
 #: A length preset or a ratio in (0, 1].
 Length = str | float
 
-#: Share of the source kept by each preset (of sentences, or of the model's output
-#: budget for abstractive summaries).
+#: Share of the source's characters an extractive summary keeps for each preset.
 LENGTHS: dict[str, float] = {"short": 0.15, "medium": 0.30, "long": 0.50}
 
 #: Language codes (before any ``-region``) written without spaces between words, or
@@ -101,9 +104,28 @@ def unwrap_lines(text: str) -> str:
     return _WRAPPED.sub(join, text)
 
 
+#: The breaks a sentence can follow, weakest first: none (the first sentence), the same
+#: line, a line break, a blank line (a new paragraph).
+_BREAKS = ("", " ", "\n", "\n\n")
+
+
+def sentence_layout(text: str) -> list[tuple[str, str]]:
+    """Each sentence of ``text`` (:func:`split_text` on unwrapped lines) and the break
+    before it: one of ``"", " ", "\\n", "\\n\\n"`` (see :data:`_BREAKS`)."""
+    out: list[tuple[str, str]] = []
+    gap = ""
+    for piece in split_text(unwrap_lines(text)):
+        if piece.is_sentence:
+            out.append((piece.text, gap if out else ""))
+            gap = " "
+        elif "\n" in piece.text:
+            gap = "\n\n" if piece.text.count("\n") >= 2 else max(gap, "\n", key=_BREAKS.index)
+    return out
+
+
 def summary_sentences(text: str) -> list[str]:
     """The sentences a summary is chosen from: :func:`split_text` on unwrapped lines."""
-    return [p.text for p in split_text(unwrap_lines(text)) if p.is_sentence]
+    return [sentence for sentence, _ in sentence_layout(text)]
 
 
 def length_share(length: Length) -> float:
@@ -121,13 +143,6 @@ def length_share(length: Length) -> float:
     if isinstance(length, bool) or not isinstance(length, (int, float)) or not 0 < length <= 1:
         raise ValueError(f"summary ratio must be in (0, 1], got {length!r}")
     return float(length)
-
-
-def sentences_to_keep(count: int, length: Length) -> int:
-    """How many of ``count`` sentences a length setting keeps: rounded, at least one."""
-    if count <= 0:
-        return 0
-    return min(count, max(1, math.floor(length_share(length) * count + 0.5)))
 
 
 def sentence_terms(sentence: str, bigrams: bool) -> set[str]:
@@ -225,47 +240,65 @@ class ExtractedSentence:
 
 def extract_sentences(text: str, *, length: Length = "medium",
                       language: str | None = None) -> list[ExtractedSentence]:
-    """The most central sentences of ``text``, in source order.
+    """The most central sentences of ``text`` that fit the length, in source order.
 
     Args:
         text: any length; sentences are found by :func:`summary_sentences`.
-        length: ``short``/``medium``/``long`` (15/30/50% of the sentences) or a ratio.
+        length: ``short``/``medium``/``long`` (15/30/50% of the characters of the
+            source's sentences) or a ratio of them. Sentences are taken most central
+            first until the next would overrun; the most central one is kept even when
+            it alone is longer (a summary is at least one sentence).
         language: a code such as ``en`` or ``zh``; ``None`` guesses from the script.
 
     Raises:
         ValueError: an unknown length.
     """
+    return _extract(summary_sentences(text), text, length, language)
+
+
+def _extract(sentences: list[str], text: str, length: Length,
+             language: str | None) -> list[ExtractedSentence]:
     share = length_share(length)
-    sentences = summary_sentences(text)
-    keep = sentences_to_keep(len(sentences), share)
-    if keep == 0:
+    if not sentences:
         return []
     bigrams = _uses_bigrams(text, language)
     scores = _textrank(_similarities([sentence_terms(s, bigrams) for s in sentences]))
+    ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    budget = share * sum(len(s) for s in sentences)
     chosen: list[int] = []
     seen: set[str] = set()
-    for index in sorted(range(len(sentences)), key=lambda i: (-scores[i], i)):
-        if sentences[index] in seen:  # a repeated sentence is said once
+    used = 0
+    for index in ranked:
+        sentence = sentences[index]
+        if sentence in seen:  # a repeated sentence is said once
             continue
-        seen.add(sentences[index])
-        chosen.append(index)
-        if len(chosen) == keep:
+        if used + len(sentence) > budget:  # filling up with less central ones reads as noise
             break
-    return [ExtractedSentence(i, sentences[i], scores[i]) for i in sorted(chosen)]
+        seen.add(sentence)
+        chosen.append(index)
+        used += len(sentence)
+    return [ExtractedSentence(i, sentences[i], scores[i]) for i in sorted(chosen or ranked[:1])]
 
 
-def join_summary(sentences: Sequence[str]) -> str:
-    """Sentences joined by one space, or none after a CJK full stop."""
+def join_summary(sentences: Sequence[str], breaks: Sequence[str] | None = None) -> str:
+    """Sentences joined by one space (none after a CJK full stop), or by ``breaks``:
+    the break before each sentence after the first, a line break or blank line kept."""
     layout: list[Piece] = []
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
         if layout:
-            layout.append(Piece(" ", False))
+            gap = breaks[index] if breaks else " "
+            layout.append(Piece(gap if "\n" in gap else " ", False))
         layout.append(Piece(sentence, True))
     return join_sentences(layout, list(sentences))
 
 
 def summarize_extractive(text: str, *, length: Length = "medium",
                          language: str | None = None) -> str:
-    """:func:`extract_sentences` joined into one paragraph."""
-    return join_summary([s.text for s in extract_sentences(text, length=length,
-                                                           language=language)])
+    """:func:`extract_sentences` joined with the strongest break the source had between
+    each two kept sentences (a paragraph or a line break, else a space)."""
+    layout = sentence_layout(text)
+    breaks = [gap for _, gap in layout]
+    picked = _extract([sentence for sentence, _ in layout], text, length, language)
+    gaps = [max(breaks[a.index + 1:b.index + 1], key=_BREAKS.index)
+            for a, b in itertools.pairwise(picked)]
+    return join_summary([p.text for p in picked], [""] + gaps)

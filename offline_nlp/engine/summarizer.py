@@ -35,11 +35,10 @@ from offline_nlp.engine.extractive import (
     Length,
     join_summary,
     length_share,
+    sentence_layout,
     summarize_extractive,
-    unwrap_lines,
 )
 from offline_nlp.engine.models import LoadedModel
-from offline_nlp.engine.segmentation import split_text
 from offline_nlp.engine.types import TranslationOptions
 from offline_nlp.errors import EngineError, InvalidPackageError, PackageNotFoundError
 from offline_nlp.packages.metadata import InstalledPackage
@@ -167,13 +166,12 @@ class SummaryModel:
 
 def _paragraphs(text: str) -> list[list[str]]:
     """Sentences grouped by paragraph (a blank line ends one); wrapped lines joined."""
-    paragraphs: list[list[str]] = [[]]
-    for piece in split_text(unwrap_lines(text)):
-        if piece.is_sentence:
-            paragraphs[-1].append(piece.text)
-        elif piece.text.count("\n") >= 2 and paragraphs[-1]:
+    paragraphs: list[list[str]] = []
+    for sentence, gap in sentence_layout(text):
+        if gap in ("", "\n\n"):
             paragraphs.append([])
-    return [p for p in paragraphs if p]
+        paragraphs[-1].append(sentence)
+    return paragraphs
 
 
 def _middle_boundary(text: str) -> int | None:

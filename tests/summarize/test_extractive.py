@@ -1,4 +1,4 @@
-"""The extractive summariser: source sentences, in source order, as many as asked."""
+"""The extractive summariser: source sentences, in source order, as long as asked."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from offline_nlp.engine.extractive import (
     is_cjk_text,
     length_share,
     sentence_terms,
-    sentences_to_keep,
     summarize_extractive,
     summary_sentences,
     unwrap_lines,
@@ -38,15 +37,63 @@ def source_sentences(text: str) -> list[str]:
     return summary_sentences(text)
 
 
+SHARES = {"short": 0.15, "medium": 0.30, "long": 0.50}
+
+
+def characters(sentences: list[str]) -> int:
+    return sum(len(s) for s in sentences)
+
+
 @pytest.mark.parametrize("text", [ENGLISH, CHINESE], ids=["english", "chinese"])
 @pytest.mark.parametrize("length", ["short", "medium", "long", 0.2, 1.0])
 def test_source_sentences_in_source_order_within_the_length(text: str, length: object) -> None:
     sentences = source_sentences(text)
     assert len(sentences) == 10
     picked = extract_sentences(text, length=length)  # type: ignore[arg-type]
-    assert len(picked) == sentences_to_keep(10, length)  # type: ignore[arg-type]
+    share = SHARES.get(length, length)  # type: ignore[call-overload]
+    assert 0 < characters([p.text for p in picked]) <= share * characters(sentences)
     assert [p.index for p in picked] == sorted({p.index for p in picked})
     assert [p.text for p in picked] == [sentences[p.index] for p in picked]
+
+
+# Central sentences that are long, and short ones around them: counting sentences kept
+# twice the characters asked for.
+LONG_CENTRAL = "\n\n".join(
+    f"Solar panels on the roofs of homes in town {n} turn sunlight into cheap electricity "
+    f"for the homes all day long, and batteries store the solar electricity for night. "
+    f"Birds sing. Rain fell {n}. Dogs bark. Tea is hot."
+    for n in ("one", "two", "three", "four", "five", "six", "seven", "eight"))
+
+
+@pytest.mark.parametrize("length", ["short", "medium", "long", 0.03, 0.1])
+def test_the_length_is_a_share_of_the_characters(length: object) -> None:
+    share = SHARES.get(length, length)  # type: ignore[call-overload]
+    total = len(LONG_CENTRAL)
+    summary = summarize_extractive(LONG_CENTRAL, length=length)  # type: ignore[arg-type]
+    kept = summary_sentences(summary)
+    if len(kept) > 1:  # one sentence is the least a summary can be
+        assert share * total / 2 <= len(summary) <= share * total + 2 * len(kept)  # + breaks
+
+
+def test_a_summary_is_at_least_its_most_central_sentence() -> None:
+    picked = extract_sentences(LONG_CENTRAL, length=0.001)
+    assert len(picked) == 1 and picked[0].text.startswith("Solar panels on the roofs")
+
+
+def test_paragraph_and_line_breaks_between_kept_sentences_are_kept() -> None:
+    summary = summarize_extractive(LONG_CENTRAL, length="long")
+    paragraphs = summary.split("\n\n")
+    assert len(paragraphs) > 4 and all(p.startswith("Solar panels") for p in paragraphs)
+    text = "Solar power is cheap.\nSolar power is clean.\nCats sleep.\nSolar power grows."
+    assert summarize_extractive(text, length=0.9) == (
+        "Solar power is cheap.\nSolar power is clean.\nSolar power grows.")
+
+
+def test_a_chinese_summary_keeps_its_lines() -> None:
+    text = CHINESE.replace("。很多家庭", "。\n很多家庭").replace("。便宜的", "。\n\n便宜的")
+    summary = summarize_extractive(text, length="long", language="zh")
+    assert "\n" in summary and " " not in summary
+    assert summary.replace("\n", "") == summarize_extractive(CHINESE, length="long", language="zh")
 
 
 def test_hard_wrapped_lines_are_joined_but_headings_and_paragraphs_kept() -> None:
@@ -56,23 +103,16 @@ def test_hard_wrapped_lines_are_joined_but_headings_and_paragraphs_kept() -> Non
     assert summary_sentences(ENGLISH)[3] == "Many homes now use solar electricity during the day."
 
 
-def test_preset_sizes_are_15_30_50_percent_with_at_least_one() -> None:
-    assert [sentences_to_keep(10, n) for n in ("short", "medium", "long")] == [2, 3, 5]
-    assert [sentences_to_keep(3, n) for n in ("short", "medium", "long")] == [1, 1, 2]
-    assert sentences_to_keep(0, "long") == 0
-    assert sentences_to_keep(7, 1.0) == 7
-
-
 @pytest.mark.parametrize("text", [ENGLISH, CHINESE], ids=["english", "chinese"])
 def test_central_sentences_win_over_off_topic_ones(text: str) -> None:
     for length in ("short", "medium"):
         assert not {p.text for p in extract_sentences(text, length=length)} & OFF_TOPIC
 
 
-def test_english_summary_is_one_paragraph_of_source_sentences() -> None:
+def test_english_summary_is_source_sentences_between_the_source_breaks() -> None:
     summary = summarize_extractive(ENGLISH, length="medium")
     picked = [p.text for p in extract_sentences(ENGLISH, length="medium")]
-    assert summary == " ".join(picked)
+    assert summary.replace("\n\n", " ").replace("\n", " ") == " ".join(picked)
 
 
 def test_chinese_summary_has_no_spaces_between_sentences() -> None:
@@ -96,7 +136,7 @@ def test_japanese_and_korean_work_without_a_language_code() -> None:
     korean = "고양이는 작은 동물입니다. 고양이는 잠을 많이 잡니다. 오늘은 비가 옵니다. 고양이는 생선을 좋아합니다."
     for text in (japanese, korean):
         sentences = source_sentences(text)
-        picked = extract_sentences(text, length=0.5)
+        picked = extract_sentences(text, length=0.6)
         assert len(picked) == 2 and all(p.text in sentences for p in picked)
         assert "오늘은 비가 옵니다." not in [p.text for p in picked]
 
@@ -118,16 +158,13 @@ def test_bad_lengths_name_the_choices(bad: object) -> None:
         length_share(bad)  # type: ignore[arg-type]
 
 
-def test_a_long_text_is_summarised_quickly() -> None:
+def test_a_long_text_is_summarised_to_its_share() -> None:
     import random
-    import time
 
     rng = random.Random(3)
     words = [f"w{i}" for i in range(400)] + ["the", "of", "and"] * 20
     sentences = [" ".join(rng.choice(words) for _ in range(rng.randint(5, 20))) + "."
                  for _ in range(2000)]
     text = "\n\n".join(" ".join(sentences[i:i + 5]) for i in range(0, 2000, 5))
-    start = time.perf_counter()
-    picked = extract_sentences(text, length="short")
-    assert len(picked) == 300
-    assert time.perf_counter() - start < 10
+    picked = extract_sentences(text, length="short")  # (its time: bench/, not a test)
+    assert 0.14 * len(text) < characters([p.text for p in picked]) <= 0.15 * len(text)
