@@ -17,8 +17,10 @@ valid choices::
       DocumentError
         UnsupportedFormatError   unknown extension or missing optional library
         DocumentParseError       damaged, encrypted or empty document
+        InputNotFoundError       an input file or folder that does not exist
       SettingsError
       OutputExistsError          refusing to overwrite without being asked
+      OutputWriteError           an output that cannot be written (read-only folder, full disk)
 
 :class:`Cancelled` is deliberately *not* an OfflineNLPError: the user stopping work
 is not a failure, and callers treat it separately.
@@ -80,12 +82,20 @@ class DocumentParseError(DocumentError):
     """The document is damaged, encrypted, empty or not what its extension says."""
 
 
+class InputNotFoundError(DocumentError):
+    """An input file or folder does not exist."""
+
+
 class SettingsError(OfflineNLPError):
     """The settings file holds a value that is out of range or of the wrong type."""
 
 
 class OutputExistsError(OfflineNLPError):
     """The output file exists and overwriting was not asked for."""
+
+
+class OutputWriteError(OfflineNLPError):
+    """An output file could not be written: a read-only folder, a full disk."""
 
 
 class Cancelled(Exception):  # noqa: N818 - it is an outcome, not an error

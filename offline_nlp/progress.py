@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from offline_nlp.errors import Cancelled
+from offline_nlp.errors import Cancelled, OutputWriteError
 
-__all__ = ["Progress", "ProgressCallback", "atomic_write", "check_cancel", "report"]
+__all__ = ["Progress", "ProgressCallback", "atomic_write", "cannot_write", "check_cancel",
+           "report"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,20 @@ def check_cancel(cancel: threading.Event | None) -> None:
         raise Cancelled()
 
 
+def _umask() -> int:
+    """The process's umask: from /proc where there is one, since elsewhere reading it
+    means setting it for a moment, when another thread could create a file under it."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_write(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
     """Write ``path`` all at once: a temporary file beside it, renamed over it on success.
@@ -66,14 +81,26 @@ def atomic_write(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
     """
     path = Path(path)
     _remove_stale_parts(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                        dir=path.parent)
+    except OSError as exc:  # a read-only or missing folder
+        raise cannot_write(path, exc) from None
     tmp = Path(tmp_name)
     try:
+        if os.chmod in os.supports_fd:  # mkstemp made it 0600: private, unlike any output
+            os.chmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, mode) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+            try:
+                handle.flush()
+                os.fsync(handle.fileno())
+            except OSError as exc:  # a full disk
+                raise cannot_write(path, exc) from None
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise cannot_write(path, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -93,3 +120,8 @@ def _remove_stale_parts(path: Path) -> None:
                 part.unlink()
         except OSError:
             pass
+
+
+def cannot_write(path: Path, exc: OSError) -> OutputWriteError:
+    """The one-line error for an output that could not be written: it names the output."""
+    return OutputWriteError(f"cannot write {path}: {exc.strerror or exc}")

@@ -43,6 +43,12 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def validate(self) -> Settings:
+        """Raises: SettingsError: a value of the wrong type or out of its range."""
+        for item in fields(self):
+            kind = _KINDS.get(str(item.type))
+            value = getattr(self, item.name)
+            if kind is not None and not _is_a(value, kind):
+                raise SettingsError(f"{item.name} must be {_KIND_NAMES[kind]}, not {value!r}")
         if self.preset not in PRESETS:
             raise SettingsError(f"preset {self.preset!r} is not one of: {', '.join(PRESETS)}")
         if self.device not in DEVICES:
@@ -60,6 +66,21 @@ class Settings:
 
     def translation_options(self) -> TranslationOptions:
         return TranslationOptions.preset(self.preset, use_cache=self.use_cache)
+
+
+#: The type each field's annotation asks for, checked before any value is used: a
+#: settings file is edited by hand, and a wrong type must be one line, not a Traceback.
+_KINDS: dict[str, type] = {"str": str, "int": int, "bool": bool, "tuple[str, ...]": tuple}
+_KIND_NAMES = {str: "text", int: "a whole number", bool: "true or false",
+               tuple: "a list of language codes"}
+
+
+def _is_a(value: object, kind: type) -> bool:
+    if kind is int and isinstance(value, bool):  # JSON true is not a count
+        return False
+    if kind is tuple:
+        return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+    return isinstance(value, kind)
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
@@ -81,13 +102,14 @@ def load_settings(path: Path) -> Settings:
     data = _upgrade(data)
     known = {f.name for f in fields(Settings)} - {"extra"}
     values = {k: v for k, v in data.items() if k in known}
-    if "favourite_languages" in values:
+    if isinstance(values.get("favourite_languages"), list):
         values["favourite_languages"] = tuple(values["favourite_languages"])
+    settings = replace(Settings(), **values,
+                       extra={k: v for k, v in data.items() if k not in known})
     try:
-        settings = replace(Settings(), **values)
-    except TypeError as exc:
-        raise SettingsError(f"settings file {path}: {exc}") from exc
-    return replace(settings, extra={k: v for k, v in data.items() if k not in known}).validate()
+        return settings.validate()
+    except SettingsError as exc:
+        raise SettingsError(f"settings file {path}: {exc}") from None
 
 
 def save_settings(settings: Settings, path: Path) -> None:

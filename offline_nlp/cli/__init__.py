@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from offline_nlp.cli import packages as packages_cmd
 from offline_nlp.cli import serve as serve_cmd
 from offline_nlp.cli import summarize as summarize_cmd
 from offline_nlp.cli import translate as translate_cmd
+from offline_nlp.cli.arguments import Parser
 from offline_nlp.context import AppContext
 from offline_nlp.errors import OfflineNLPError
 
@@ -40,7 +42,7 @@ Handler = Callable[[argparse.Namespace, AppContext], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="offline-nlp", description="Translate and summarise text and documents offline.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"offline-nlp {__version__}")
@@ -65,6 +67,10 @@ def _register_gui(commands: argparse._SubParsersAction) -> None:  # type: ignore
 
 
 def _run_gui(args: argparse.Namespace, context: AppContext | None) -> int:
+    if _no_display():  # Qt would abort the process (exit 134) with a page of advice
+        raise OfflineNLPError("no display found (DISPLAY and WAYLAND_DISPLAY are not set): "
+                              "the desktop app needs one; the offline-nlp commands work "
+                              "without (see offline-nlp --help)")
     try:
         from offline_nlp.gui.app import main as gui_main  # Qt only when asked for
     except ImportError as exc:
@@ -72,6 +78,14 @@ def _run_gui(args: argparse.Namespace, context: AppContext | None) -> int:
                               "pip install 'offline-nlp[gui]'") from None
 
     return gui_main([])
+
+
+def _no_display() -> bool:
+    """On Linux and the BSDs: no X11 or Wayland display, and no Qt platform chosen."""
+    if sys.platform == "darwin" or sys.platform.startswith("win"):
+        return False
+    return not any(os.environ.get(name) for name in
+                   ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

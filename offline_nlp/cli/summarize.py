@@ -8,11 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from offline_nlp.cli.arguments import bounded, read_stdin, text_argument
 from offline_nlp.cli.output import ProgressBar, emit_json, info
 from offline_nlp.cli.translate import AUTO, SAMPLE_CHARS, canonical_codes, detect_source
 from offline_nlp.context import AppContext
 from offline_nlp.errors import DocumentParseError, OutputExistsError, UnsupportedFormatError
-from offline_nlp.progress import atomic_write
+from offline_nlp.progress import atomic_write, cannot_write
 
 if TYPE_CHECKING:  # imported when the command runs: `translate` never needs it
     from offline_nlp.engine.summarizer import Summarizer, Summary
@@ -47,8 +48,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     size = cmd.add_mutually_exclusive_group()
     size.add_argument("--length", choices=("short", "medium", "long"), default="medium",
                       help="summary length (default: medium)")
-    size.add_argument("--ratio", type=float, metavar="R",
-                      help="summary length as a share of the input, 0 < R <= 1")
+    size.add_argument("--ratio", type=bounded(float, 0, 1, above=True), metavar="R",
+                      help="summary length as a share of the input's characters "
+                           "(0 < R <= 1; at least one sentence)")
     cmd.add_argument("--from", dest="source", metavar="LANG",
                      help="language of the input, or 'auto' (default: the --model "
                           "package's; with --to, detected)")
@@ -104,9 +106,9 @@ def sample_of(inputs: list[tuple[str, str]]) -> str:
 
 def _inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
     if args.text is not None:
-        return [("text", args.text)]
+        return [("text", text_argument(args.text))]
     if not args.inputs:
-        return [("stdin", sys.stdin.read())]
+        return [("stdin", read_stdin())]
     for path in args.inputs:
         if path.is_dir():
             raise UnsupportedFormatError(f"{path} is a folder; give the documents in it")
@@ -114,9 +116,6 @@ def _inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    if args.ratio is not None and not 0 < args.ratio <= 1:
-        info(f"offline-nlp: error: --ratio must be in (0, 1], got {args.ratio}")
-        return 2
     if args.translate_first and not args.target:
         info("offline-nlp: error: --translate-first needs --to")
         return 2
@@ -207,7 +206,10 @@ def _destination(args: argparse.Namespace, source: Path, single: bool) -> Path:
     out: Path = args.output
     if single and not out.is_dir():
         return out
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(out, exc) from None
     suffix = f".summary.{args.target}.txt" if args.target else ".summary.txt"
     return out / (source.stem + suffix)
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from offline_nlp.cli.arguments import MAX_BEAM, bounded, read_stdin, text_argument
 from offline_nlp.cli.output import ProgressBar, emit_json, info
 from offline_nlp.context import AppContext
 from offline_nlp.engine import PRESETS, TranslationOptions
-from offline_nlp.errors import OutputExistsError
+from offline_nlp.errors import InputNotFoundError, OfflineNLPError, OutputExistsError
 from offline_nlp.progress import atomic_write
 
 if TYPE_CHECKING:
@@ -52,9 +55,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 def add_decoding_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--preset", choices=sorted(PRESETS),
                      help="speed/quality trade-off (default from settings: balanced)")
-    cmd.add_argument("--beam", type=int, metavar="N", help="beam size (1 = greedy)")
-    cmd.add_argument("--alternatives", type=int, default=1, metavar="N",
-                     help="also show up to N-1 alternative translations")
+    cmd.add_argument("--beam", type=bounded(int, 1, MAX_BEAM), metavar="N",
+                     help=f"beam size, 1 (greedy) to {MAX_BEAM}")
+    cmd.add_argument("--alternatives", type=bounded(int, 1, MAX_BEAM), default=1, metavar="N",
+                     help=f"also show up to N-1 alternative translations (N at most {MAX_BEAM})")
     cmd.add_argument("--no-cache", action="store_true",
                      help="neither read nor write the segment cache")
 
@@ -65,7 +69,7 @@ def decoding_options(args: argparse.Namespace, context: AppContext) -> Translati
         options = TranslationOptions.preset(args.preset, use_cache=options.use_cache)
     if args.beam:
         options = replace(options, beam_size=args.beam)
-    return replace(options, num_alternatives=max(1, args.alternatives),
+    return replace(options, num_alternatives=args.alternatives,
                    use_cache=options.use_cache and not args.no_cache)
 
 
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     options = decoding_options(args, context)
     args.detected = {}  # input path -> detected source language (--from auto)
     if args.text is not None or not args.inputs:
-        text = args.text if args.text is not None else sys.stdin.read()
+        text = text_argument(args.text) if args.text is not None else read_stdin()
         return _translate_text(args, context, options, text)
     return _translate_files(args, context, options)
 
@@ -127,22 +131,72 @@ def _translate_text(args: argparse.Namespace, context: AppContext,
 
 def _translate_files(args: argparse.Namespace, context: AppContext,
                      options: TranslationOptions) -> int:
+    check_inputs_exist(args.inputs)
+    args.stdout = args.output is not None and str(args.output) == "-"
+    if not args.stdout:
+        return _translate_found(args, context, options)
+    if args.json or len(args.inputs) != 1 or not args.inputs[0].is_file():
+        raise OfflineNLPError("-o - prints the translation of one file: give one file, "
+                              "and no --json (which prints to stdout too)")
+    with tempfile.TemporaryDirectory(prefix="offline-nlp-") as folder:
+        args.output = Path(folder)  # translated there, then printed
+        return _translate_found(args, context, options)
+
+
+def check_inputs_exist(paths: list[Path]) -> None:
+    """Refuse before any work when an input is missing; a sentence given where a file
+    goes (as argos-translate takes it) gets pointed to ``--text``.
+
+    Raises:
+        InputNotFoundError: one line naming every missing input.
+    """
+    missing = [str(path) for path in paths if not path.exists()]
+    if not missing:
+        return
+    if any(any(ch.isspace() for ch in raw) and os.sep not in raw for raw in missing):
+        raise InputNotFoundError(f"no such file or folder: {missing[0]!r}; to translate "
+                                 "text, pass it with --text")
+    raise InputNotFoundError(f"no such file or folder: {', '.join(missing)}")
+
+
+def _translate_found(args: argparse.Namespace, context: AppContext,
+                     options: TranslationOptions) -> int:
     from offline_nlp.documents.pipeline import collect_inputs, output_path, translate_documents
 
     supported, skipped = collect_inputs(args.inputs, recursive=True)
     for path, reason in skipped:
         info(f"skipped {path}: {reason}")
-    jobs = [(src, _destination(args, src, root, len(supported), output_path))
-            for src, root in supported]
+    jobs = distinct_outputs(
+        [(src, _destination(args, src, root, len(supported), output_path))
+         for src, root in supported], args.target)
     if args.source == AUTO:
-        return _translate_detected(args, context, options, jobs, len(skipped))
+        return _translate_detected(args, context, options, jobs, skipped)
     context.engine.route(args.source, args.target)  # fail before opening anything
     bar = ProgressBar("translating")
     results = translate_documents(
         jobs, context.engine, args.source, args.target, options, bilingual=args.bilingual,
         overwrite=args.overwrite, skip_existing=args.skip_existing, on_progress=bar)
     bar.close()
-    return _summarise(args, results, len(skipped))
+    return _summarise(args, results, skipped)
+
+
+def distinct_outputs(jobs: list[tuple[Path, Path]], target: str) -> list[tuple[Path, Path]]:
+    """Give each input its own output: ``s1/n.txt`` and ``s2/n.txt`` into one folder, or
+    ``r.pdf`` beside ``r.docx``, would otherwise write ``n.xl.txt`` twice, the second
+    over the first; the second becomes ``n (2).xl.txt``."""
+    taken: set[str] = set()
+    out = []
+    for src, dst in jobs:
+        tail = f".{target}{dst.suffix}"
+        stem = dst.name[:-len(tail)] if dst.name.endswith(tail) else dst.stem
+        tail = dst.name[len(stem):]
+        candidate, number = dst, 1
+        while os.path.normcase(os.path.abspath(candidate)) in taken:
+            number += 1
+            candidate = dst.with_name(f"{stem} ({number}){tail}")
+        taken.add(os.path.normcase(os.path.abspath(candidate)))
+        out.append((src, candidate))
+    return out
 
 
 def detect_source(context: AppContext, text: str, target: str, label: str) -> Detection:
@@ -175,7 +229,7 @@ def detect_source(context: AppContext, text: str, target: str, label: str) -> De
 
 def _translate_detected(args: argparse.Namespace, context: AppContext,
                         options: TranslationOptions, jobs: list[tuple[Path, Path]],
-                        skipped: int) -> int:
+                        skipped: list[tuple[Path, str]]) -> int:
     """``--from auto`` over files: detect each file's language, translate by language."""
     from offline_nlp.documents.pipeline import DocumentResult, translate_documents
     from offline_nlp.documents.registry import open_document
@@ -213,12 +267,17 @@ def _destination(args: argparse.Namespace, src: Path, root: Path | None, count: 
     return output_path(src, folder, args.target, root)  # type: ignore[operator,no-any-return]
 
 
-def _summarise(args: argparse.Namespace, results: list, skipped_inputs: int) -> int:  # type: ignore[type-arg]
-    counts = {"done": 0, "failed": 0, "skipped": skipped_inputs}
+def _summarise(args: argparse.Namespace, results: list,  # type: ignore[type-arg]
+               skipped: list[tuple[Path, str]]) -> int:
+    counts = {"done": 0, "failed": 0, "skipped": len(skipped)}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
         if result.status == "failed":
             info(f"failed {result.source}: {result.error}")
+        elif result.status == "done" and args.stdout:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result.output.read_bytes())
+            sys.stdout.flush()
         elif result.status == "done" and not args.json:
             print(result.output)
     if args.json:
@@ -227,8 +286,11 @@ def _summarise(args: argparse.Namespace, results: list, skipped_inputs: int) -> 
         emit_json([{"input": str(r.source), "output": str(r.output), "status": r.status,
                     "error": str(r.error) if r.error else None,
                     "kept": r.kept, "suspect": r.suspect,
+                    **({"reason": r.reason} if r.status == "skipped" else {}),
                     **({"detected": detected.get(str(r.source))} if auto else {})}
-                   for r in results])
+                   for r in results]
+                  + [{"input": str(path), "output": None, "status": "skipped", "error": None,
+                      "kept": 0, "suspect": 0, "reason": reason} for path, reason in skipped])
     info(f"{counts['done']} translated, {counts['failed']} failed, {counts['skipped']} skipped"
          + _integrity_note(sum(r.kept for r in results), sum(r.suspect for r in results)))
     return 1 if counts["failed"] else 0

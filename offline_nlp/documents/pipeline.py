@@ -27,7 +27,7 @@ from offline_nlp.documents.registry import is_supported, open_document
 from offline_nlp.engine.segmentation import split_text
 from offline_nlp.engine.types import Translation, TranslationOptions
 from offline_nlp.errors import Cancelled, DocumentParseError, OutputExistsError
-from offline_nlp.progress import Progress, atomic_write, check_cancel
+from offline_nlp.progress import Progress, atomic_write, cannot_write, check_cancel
 
 __all__ = [
     "DocumentResult",
@@ -239,12 +239,17 @@ def _refusal(src: Path, dst: Path, overwrite: bool, skip_existing: bool) -> Docu
     if dst.exists() and not overwrite:
         if skip_existing:
             return DocumentResult(src, dst, "skipped", reason="output exists (already translated)")
-        return DocumentResult(src, dst, "failed",
-                              OutputExistsError(f"{dst} exists; use overwrite to replace it"))
+        return DocumentResult(src, dst, "failed", _exists(dst))
     if _same_file(src, dst):
         return DocumentResult(src, dst, "failed", OutputExistsError(
             f"{dst} is the source file itself; choose another output"))
     return None
+
+
+def _exists(dst: Path) -> OutputExistsError:
+    # The GUI asks before it overwrites; only the command line gets here.
+    return OutputExistsError(f"{dst} already exists; pass --overwrite to replace it, or "
+                             "--skip-existing to keep it")
 
 
 def _groups(todo: list[_Job]) -> Iterable[list[_Job]]:
@@ -302,9 +307,12 @@ def _write(job: _Job, doc: Document, translations: list[Translation], bilingual:
            overwrite: bool) -> DocumentResult:
     src, dst = job.source, job.output
     if dst.exists() and not overwrite:  # appeared while we were translating
-        return DocumentResult(src, dst, "failed", OutputExistsError(f"{dst} exists"))
+        return DocumentResult(src, dst, "failed", _exists(dst))
     try:
         dst.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # the error is the output's, not the source's
+        return DocumentResult(src, dst, "failed", cannot_write(dst.parent, exc))
+    try:
         if hasattr(doc, "target_suffix"):
             doc.target_suffix = dst.suffix.lower()  # PDF: .docx or .txt
         with atomic_write(dst) as fh:

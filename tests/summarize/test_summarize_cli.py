@@ -71,7 +71,9 @@ def test_no_model_for_the_language_falls_back_with_a_note(
 
 def test_bad_arguments_exit_2_and_unknown_models_exit_1(
         packages_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["summarize", "--ratio", "1.5", "--text", "x."]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["summarize", "--ratio", "1.5", "--text", "x."])
+    assert exc.value.code == 2
     assert main(["summarize", "--translate-first", "--text", "x."]) == 2
     capsys.readouterr()
     assert main(["summarize", "--model", "nope", "--text", "x."]) == 1
