@@ -302,3 +302,65 @@ def _save_screenshot(browser: Browser) -> None:
         browser.driver.set_window_size(900, 700)
         browser.driver.save_screenshot(str(Path(folder) / "extension.png"))
         browser.driver.set_window_size(1200, 1600)
+
+
+def _badge(browser: Browser, url: str) -> str:
+    script = """const [url, done] = arguments;
+        chrome.tabs.query({url}).then(tabs => chrome.action.getBadgeText({tabId: tabs[0].id}))
+            .then(done, e => done(String(e)));"""
+    return str(browser.in_extension(script, url))
+
+
+def test_badge_shows_the_state_and_selection_offers_a_translation(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    served, base = pages
+    served.files["/select.html"] = _page("en", '<p id="p">The dog is happy. We go home!</p>')
+    url = f"{base}/select.html"
+    browser.configure(serverUrl=translation_server, target="xl", alwaysSites=[])
+    original = browser.open(url)
+    assert _badge(browser, url) == ""
+    browser.toggle(url)
+    _until(lambda: _badge(browser, url) == "✓", "the badge to say the page is translated")
+    browser.toggle(url)
+    _until(lambda: _badge(browser, url) == "", "the badge to clear")
+
+    browser.js("""const text = document.getElementById('p').firstChild;
+        const range = document.createRange();
+        range.setStart(text, 18); range.setEnd(text, 29);   // "We go home!"
+        getSelection().removeAllRanges(); getSelection().addRange(range);
+        document.dispatchEvent(new MouseEvent('mouseup', {clientX: 20, clientY: 20}));""")
+    tooltip = "return document.querySelector('offline-nlp-ui')?.shadowRoot" \
+              ".querySelector('.tooltip')"
+    button = _until(lambda: browser.js(tooltip + "?.querySelector('button')"), "the offer")
+    button.click()
+    expected = translate_text("We go home!", "en", "xl")
+    _until(lambda: expected in (browser.js(tooltip + "?.textContent") or ""), "the tooltip")
+    browser.js("document.dispatchEvent(new MouseEvent('mousedown'))")  # a click elsewhere
+    _until(lambda: browser.html() == original, "the tooltip to go away without a trace")
+
+
+def test_options_page_lists_the_servers_languages_and_saves(
+        browser: Browser, translation_server: str) -> None:
+    browser.configure(serverUrl=translation_server, target="xz", alwaysSites=[],
+                      alwaysLanguages=[])
+    driver = browser.driver
+    driver.switch_to.window(browser.options_window)
+    try:
+        driver.refresh()
+        read = "return [...document.querySelectorAll('#target option')].map(o => o.value)"
+        _until(lambda: driver.execute_script(read) == ["en", "xz", "xl"], "the language list")
+        assert driver.execute_script("return document.getElementById('target').value") == "xz"
+        driver.execute_script("""
+            document.getElementById('target').value = 'xl';
+            document.getElementById('alwaysLanguages').value = 'xz, EN';
+            document.getElementById('alwaysSites').value = 'news.example.org\\nwiki.example';
+            document.querySelector('button[type=submit]').click();""")
+        _until(lambda: driver.execute_script(
+            "return document.getElementById('status').textContent") == "Saved.", "saving")
+        stored = driver.execute_async_script(
+            "const done = arguments[0]; chrome.storage.local.get(null).then(done);")
+        assert (stored["target"], stored["alwaysLanguages"], stored["alwaysSites"]) == (
+            "xl", ["xz", "en"], ["news.example.org", "wiki.example"])
+    finally:
+        driver.switch_to.window(browser.page_window)
+        browser.configure(alwaysLanguages=[], alwaysSites=[])
