@@ -14,7 +14,8 @@ which keep it on the first sentence; one that becomes a sentence alone still cou
 
 Then our splitter's time on inputs of n, 2n, 4n and 8n characters (one long line of
 sentences, hard-wrapped lines, Chinese without spaces, long runs of spaces) with the
-growth exponent (log time / log size; 1.0 is linear).
+growth exponent (slope of log time over log size; 1.0 is linear), and its time on the document
+``bench/translate.py`` decodes (compare with the decode time ``make bench`` prints).
 
     .venv/bin/python -m pip install pysbd sentencex blingfire
     .venv/bin/python bench/splitters.py [--scale-kb 500]
@@ -34,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "engine"))
 
-from test_segmentation_labelled import Case, load_cases  # noqa: E402
+from test_segmentation_labelled import Case, load_cases
 
-from offline_nlp.engine.segmentation import join_sentences, split_text  # noqa: E402
+from offline_nlp.engine.segmentation import join_sentences, split_text
 
 # A splitter takes one line and a language and returns the line cut into consecutive
 # pieces (sentence plus the whitespace after it), or None when it cannot give them.
@@ -165,19 +166,41 @@ SCALING_INPUTS = {
 }
 
 
+def _cpu_seconds(text: str) -> float:
+    """CPU time of split + join, best of three (the machine is shared)."""
+    best = math.inf
+    for _ in range(3):
+        start = time.process_time()
+        pieces = split_text(text)
+        join_sentences(pieces, [p.text for p in pieces if p.is_sentence])
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope: the growth exponent over all four sizes, not just two."""
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
 def scaling(size: int) -> None:
-    print(f"\nour splitter (split + join) on n, 2n, 4n, 8n characters, n = {size:,}")
-    print(f"{'input':<24} " + " ".join(f"{f'{k}n (s)':>9}" for k in (1, 2, 4, 8)) + f" {'exponent':>9}")
+    print(f"\nour splitter (split + join, CPU seconds) on n, 2n, 4n, 8n characters, n = {size:,}")
+    print(f"{'input':<24} " + " ".join(f"{f'{k}n':>8}" for k in (1, 2, 4, 8)) + f" {'exponent':>9}")
     for name, unit in SCALING_INPUTS.items():
-        times = []
-        for k in (1, 2, 4, 8):
-            text = unit * max(1, k * size // len(unit))
-            start = time.perf_counter()
-            pieces = split_text(text)
-            join_sentences(pieces, [p.text for p in pieces if p.is_sentence])
-            times.append(time.perf_counter() - start)
-        exponent = math.log(times[-1] / times[0]) / math.log(8)
-        print(f"{name:<24} " + " ".join(f"{t:>9.3f}" for t in times) + f" {exponent:>9.2f}")
+        times = [_cpu_seconds(unit * max(1, k * size // len(unit))) for k in (1, 2, 4, 8)]
+        exponent = _slope([math.log(k) for k in (1, 2, 4, 8)], [math.log(t) for t in times])
+        print(f"{name:<24} " + " ".join(f"{t:>8.3f}" for t in times) + f" {exponent:>9.2f}")
+
+
+def translate_document() -> None:
+    """The splitter's share of bench/translate.py's document, to set against its decode time."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import make_document
+
+    text = make_document(2000, seed=7)
+    count = sum(p.is_sentence for p in split_text(text))
+    print(f"\nbench/translate.py's document ({count} sentences, {len(text):,} characters): "
+          f"split + join {1000 * _cpu_seconds(text):.1f} ms CPU")
 
 
 def main() -> None:
@@ -185,6 +208,7 @@ def main() -> None:
     parser.add_argument("--scale-kb", type=int, default=500, help="n for the scaling table, in KB")
     args = parser.parse_args()
     comparison(load_cases())
+    translate_document()
     scaling(args.scale_kb * 1000)
 
 

@@ -105,12 +105,33 @@ _SPANISH = Prefixes(
     continued=_words(_COMMON_CONTINUED + """ aprox Avda Av UU Cía a.C d.C min máx"""),
 )
 
-_BY_LANGUAGE = {"en": _ENGLISH, "de": _GERMAN, "fr": _FRENCH, "es": _SPANISH}
+_ITALIAN = Prefixes(
+    plain=_words(_COMMON_PLAIN + """ Sig Sigg Sig.ra Sig.na Sigra Dott Dott.ssa Prof.ssa Ing
+        Avv Arch Geom Rag On Sen Egr Gent Spett Mons S.Ecc"""),
+    numeric=_words(_COMMON_NUMERIC + """n pag pagg p pp art cap vol fig tel"""),
+    continued=_words(_COMMON_CONTINUED + """ ecc es ca Spa S.p.A S.r.l"""),
+)
+
+_PORTUGUESE = Prefixes(
+    plain=_words(_COMMON_PLAIN + """ Sr Sra Srta Dra Profa Exmo Exma Ilmo Ilma Eng Arq
+        Sto Sta"""),
+    numeric=_words(_COMMON_NUMERIC + """n nº pág págs p pp art cap vol tel fig"""),
+    continued=_words(_COMMON_CONTINUED + """ aprox Ltda Cia ex"""),
+)
+
+_RUSSIAN = Prefixes(
+    plain=_words(_COMMON_PLAIN + """ им ул пр просп пл пер проф акад доц напр"""),
+    numeric=_words(_COMMON_NUMERIC + """стр рис табл гл ст п пп №"""),
+    continued=_words(_COMMON_CONTINUED + """ см ср др тыс млн млрд руб коп гг вв"""),
+)
+
+_BY_LANGUAGE = {"en": _ENGLISH, "de": _GERMAN, "fr": _FRENCH, "es": _SPANISH,
+                "it": _ITALIAN, "pt": _PORTUGUESE, "pb": _PORTUGUESE, "ru": _RUSSIAN}
 
 
 @lru_cache(maxsize=64)
 def prefixes_for(language: str | None) -> Prefixes:
-    """The prefixes of an Argos code (``en``, ``de``, ``zh-Hans``...); English otherwise.
+    """The prefixes of an Argos code (``en``, ``de``, ``pt-BR``...); English otherwise.
 
     English is the generic choice: Latin-script words inside Chinese, Japanese or Korean
     text, and in languages without a list of their own, are most often English.

@@ -16,8 +16,9 @@ Rules, in order of importance:
   an initial (``J. R. R. Tolkien``);
 * ``. ! ?`` end a sentence when followed by whitespace (so ``3.5`` and URLs stay whole)
   or directly by Chinese, Japanese or Korean text (``你好!我是小明.你呢?``);
-* ``。！？｡．`` end a sentence with no space after them, except before a closing quote
-  that text goes on after (``「やめて！」と彼女は叫んだ。`` is one sentence);
+* ``。！？｡．`` (and the full stops of Hindi, Arabic, Urdu...) end a sentence with no
+  space after them, except before a closing quote that text goes on after
+  (``「やめて！」と彼女は叫んだ。`` is one sentence);
 * a quote that closes after ``!`` or ``?`` and goes on in lower case (``"Stop!" he said``)
   does not end the sentence.
 
@@ -38,7 +39,9 @@ __all__ = ["Piece", "join_sentences", "split_text"]
 _CLOSERS = "\"'”’“‘»›)]}」』）】〕〉》〗"
 _OPENERS = "\"'“‘„‚«‹([{¿¡「『（【〔〈《〖"
 _CLOSE_ONLY = "".join(c for c in _CLOSERS if c not in _OPENERS)
-_CJK_STOPS = "。！？｡．"
+# Full stops that end a sentence whatever follows: CJK (。！？｡．), Devanagari (। ॥), Arabic
+# and Urdu (؟ ۔), Armenian (։), Ethiopic (።), Myanmar (။).
+_FULL_STOPS = "。！？｡．।॥؟۔։።။"
 _BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
 # Horizontal whitespace: whitespace that is not a line break.
 _H = r"[^\S" + _BREAKS + r"]"
@@ -48,7 +51,7 @@ _H = r"[^\S" + _BREAKS + r"]"
 _LINE_GAP = re.compile(r"(?<!" + _H + r")" + _H + r"*[" + _BREAKS + r"]\s*")
 # A run of sentence-final punctuation and the closing quotes/brackets after it. Greedy
 # and unconditional, so a run is matched once from its start (no re-scanning).
-_TERMINATOR_CHARS = ".!?…‼⁇⁈⁉" + _CJK_STOPS
+_TERMINATOR_CHARS = ".!?…‼⁇⁈⁉" + _FULL_STOPS
 _TERMINATOR = re.compile(r"([" + _TERMINATOR_CHARS + r"]+)([" + re.escape(_CLOSERS) + r"]*)")
 _SPACES = re.compile(r"\s*")
 # Han, Kana, Hangul and full-width forms: scripts where a sentence may start unspaced.
@@ -130,7 +133,7 @@ def _split_line(line: str, prefixes: Prefixes, out: _Pieces) -> None:
     lead = len(line) - len(line.lstrip())
     out.separator(line[:lead])
     marker = _MARKER.match(body)
-    start = marker.end() if marker else 0
+    start = marker.end() if marker and not _is_date(body, marker, prefixes) else 0
     out.separator(body[:start])
     scanned, has_word = start, False
     for match in _TERMINATOR.finditer(body, start):
@@ -152,6 +155,12 @@ def _split_line(line: str, prefixes: Prefixes, out: _Pieces) -> None:
     if start < len(body):
         out.sentence(body[start:])
     out.separator(line[lead + len(body):])
+
+
+def _is_date(line: str, marker: re.Match[str], prefixes: Prefixes) -> bool:
+    """German "3. Oktober" at the start of a line is a date, not a list marker."""
+    return (prefixes.ordinal_nouns is not None and marker.group().rstrip()[-1] == "."
+            and _is_ordinal_context(line, marker.end(), "other", prefixes.ordinal_nouns))
 
 
 def _sentence_end(line: str, match: re.Match[str], prefixes: Prefixes) -> int | None:
@@ -177,7 +186,7 @@ def _sentence_end(line: str, match: re.Match[str], prefixes: Prefixes) -> int | 
 def _ends_before_space(line: str, dot: int, punct: str, closers: str, next_at: int,
                        prefixes: Prefixes) -> bool:
     """``punct`` then whitespace: the Latin-script case."""
-    if any(c in _CJK_STOPS for c in punct):
+    if any(c in _FULL_STOPS for c in punct):
         return True
     following = line[next_at]
     if following in _TERMINATOR_CHARS or following in _CLOSE_ONLY:
@@ -202,13 +211,13 @@ def _ends_before_text(line: str, dot: int, punct: str, closers: str, after: str,
                       prefixes: Prefixes) -> bool:
     """``punct`` directly followed by a character: only CJK and Korean end here."""
     if after in _OPENERS:  # 東京へ行きます。「はい」, 你好!「
-        return any(c in _CJK_STOPS for c in punct) or (
+        return any(c in _FULL_STOPS for c in punct) or (
             punct in ("!", "?") and dot > 0 and _is_cjk(line[dot - 1]))
     if not after.isalnum():
         return False  # more punctuation follows ("！」。", "?!", "。，"): it decides
     if closers:
         return False  # 「やめて！」と彼女は叫んだ。: the quote closes, the sentence goes on
-    if any(c in _CJK_STOPS for c in punct):
+    if any(c in _FULL_STOPS for c in punct):
         # A full-width period inside Latin letters or digits ("３．５", "ｅｘａｍｐｌｅ．ｃｏｍ").
         return not (punct == "．" and _is_latin_or_digit(after))
     if not _is_cjk(after):
@@ -237,9 +246,8 @@ def _period_ends(line: str, dot: int, kind: str, next_at: int, prefixes: Prefixe
         return kind not in ("lower", "digit")
     if kind == "digit" and (prefixes.is_numeric(word) or prefixes.is_continued(word)):
         return False
-    if kind == "lower" and (prefixes.is_continued(word) or "." in word):
-        return False  # "etc. and", "p.m. today", "U.S. and"
-    return True
+    # "etc. and", "p.m. today", "U.S. and" go on; anything else ends the sentence.
+    return not (kind == "lower" and (prefixes.is_continued(word) or "." in word))
 
 
 def _word_before(line: str, dot: int) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -105,5 +106,5 @@ def test_random_text_joins_back_byte_for_byte(seed: int) -> None:
         assert all(p.text for p in pieces)
         assert all(p.text == p.text.strip() and p.text for p in pieces if p.is_sentence)
         kinds = [p.is_sentence for p in pieces]
-        assert all(a or b for a, b in zip(kinds, kinds[1:]))  # no two separators in a row
+        assert all(a or b for a, b in itertools.pairwise(kinds))  # no two separators in a row
 

@@ -1,7 +1,7 @@
 """The labelled splitting set: every case split exactly (see data/sentence_splits.tsv).
 
 Cases in the style of the "Golden Rules" for English, German, French, Spanish, Chinese,
-Japanese and Korean, including every splitting defect reported so far. A row's fourth
+Japanese and Korean (and a few in Italian, Portuguese, Russian, Hindi, Arabic, Urdu), including every splitting defect reported so far. A row's fourth
 column, where present, is what the splitter gives by design instead of the reference
 (it splits where the reference merges: a split costs fluency, a merge loses text).
 ``bench/splitters.py`` scores other splitters on the same rows.
@@ -41,7 +41,7 @@ CASES = load_cases()
 
 
 def test_the_set_covers_every_language_and_enough_cases() -> None:
-    assert {case.language for case in CASES} == {"en", "de", "fr", "es", "zh", "ja", "ko"}
+    assert {case.language for case in CASES} >= {"en", "de", "fr", "es", "zh", "ja", "ko"}
     assert len(CASES) >= 150
     assert sum(case.ours != case.expected for case in CASES) <= 4
 
