@@ -364,3 +364,21 @@ def test_options_page_lists_the_servers_languages_and_saves(
     finally:
         driver.switch_to.window(browser.page_window)
         browser.configure(alwaysLanguages=[], alwaysSites=[])
+
+
+def test_visible_text_first_the_rest_as_it_scrolls_into_view(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    served, base = pages
+    body = "".join(f'<p id="p{i}" style="height: 400px">We go home!</p>' for i in range(30))
+    served.files["/long.html"] = _page("en", body)
+    url = f"{base}/long.html"
+    browser.configure(serverUrl=translation_server, target="xz", alwaysSites=[])
+    browser.open(url)
+    browser.toggle(url)
+    done = translate_text("We go home!", "en", "xz")
+    _until(lambda: _texts(browser, ["p0"]) == [done], "the first screen")
+    _until(lambda: _badge(browser, url) == "✓", "everything on screen to be done")
+    assert _texts(browser, ["p29"]) == ["We go home!"]  # far below: not yet
+    browser.js("document.getElementById('p29').scrollIntoView()")
+    _until(lambda: _texts(browser, ["p29"]) == [done], "the last paragraph after scrolling")
+    browser.toggle(url)
