@@ -18,6 +18,8 @@ __all__ = ["inspect_archive", "unpack_archive"]
 MAX_UNPACKED = 4 * 1024**3
 MAX_RATIO = 100
 _RATIO_FLOOR = 1024**2  # small text files (vocabularies, JSON) may compress very well
+MAX_ENTRIES = 10_000  # an Argos package holds a dozen files; a million empty ones is an attack
+MAX_METADATA = 1024**2
 
 
 def _open(path: Path) -> zipfile.ZipFile:
@@ -46,8 +48,8 @@ def inspect_archive(path: Path) -> tuple[PackageInfo, str]:
             a symlink, no ``metadata.json``, or no CTranslate2 model.
     """
     with _open(path) as archive:
-        entries = [_check_entry(info, path.name) for info in archive.infolist()]
         _check_sizes(archive.infolist(), path.name)
+        entries = [_check_entry(info, path.name) for info in archive.infolist()]
         try:
             bad = archive.testzip()
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -61,14 +63,20 @@ def inspect_archive(path: Path) -> tuple[PackageInfo, str]:
             raise InvalidPackageError(f"{path.name} has no metadata.json")
         if not any(n.startswith(f"{prefix}model/") and n.endswith("model.bin") for n in names):
             raise InvalidPackageError(f"{path.name} has no CTranslate2 model (model/model.bin)")
+        if archive.getinfo(f"{prefix}metadata.json").file_size > MAX_METADATA:
+            raise InvalidPackageError(f"{path.name} has a metadata.json larger than 1 MB")
         try:
             data = json.loads(archive.read(f"{prefix}metadata.json").decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidPackageError(f"{path.name} has an unreadable metadata.json: {exc}") from exc
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise InvalidPackageError(
+                f"{path.name} has an unreadable metadata.json: {str(exc)[:100]}") from None
     return PackageInfo.from_json(data), top
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], archive: str) -> None:
+    if len(infos) > MAX_ENTRIES:
+        raise InvalidPackageError(
+            f"{archive} holds {len(infos)} files, more than the {MAX_ENTRIES} a package may have")
     total = sum(info.file_size for info in infos)
     if total > MAX_UNPACKED:
         raise InvalidPackageError(

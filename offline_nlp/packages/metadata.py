@@ -209,7 +209,8 @@ class InstalledPackage:
     def load(cls, path: Path, read_only: bool = False) -> InstalledPackage:
         metadata = path / "metadata.json"
         try:
-            data = json.loads(metadata.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InvalidPackageError(f"cannot read {metadata}: {exc}") from exc
+            with metadata.open("rb") as handle:
+                data = json.loads(handle.read(1024**2 + 1).decode("utf-8"))
+        except (OSError, ValueError, RecursionError) as exc:
+            raise InvalidPackageError(f"cannot read {metadata}: {str(exc)[:100]}") from None
         return cls(PackageInfo.from_json(data), path, read_only)

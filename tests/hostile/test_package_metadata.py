@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hostile_kit import World, build_package, one_line_error
+from hostile_kit import BASE_METADATA, World, build_package, one_line_error
 
 HOSTILE_FIELDS = [
     pytest.param({"code": "manifest.json"}, id="code-manifest.json"),
@@ -100,3 +100,28 @@ def test_the_strict_schema_accepts_real_packages(world: World, capsys) -> None:
     assert (world.packages / "translate-en_pt_BR").is_dir()
 
 
+
+
+def _raw_package(path, metadata: bytes, extra: int = 0):  # type: ignore[no-untyped-def]
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("pkg/metadata.json", metadata)
+        archive.writestr("pkg/model/model.bin", b"weights")
+        archive.writestr("pkg/sentencepiece.model", b"sp")
+        for i in range(extra):
+            archive.writestr(f"pkg/stanza/{i}", b"")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["deep", "many-files"])
+def test_an_archive_built_to_exhaust_us_is_one_line(world: World, capsys, kind: str) -> None:
+    valid = json.dumps(BASE_METADATA).encode()
+    metadata = {"deep": b"[" * 100_000 + b"]" * 100_000,
+                "many-files": valid}[kind]
+    package = _raw_package(world.root / "p.argosmodel", metadata,
+                           extra=20_000 if kind == "many-files" else 0)
+    with world.unchanged_outside():
+        code, _, err = world.cli(capsys, "packages", "install", str(package))
+    one_line_error(code, err)
+    assert listed_and_hidden(world) == (set(), set())
