@@ -246,7 +246,14 @@
     mutations.observe(document.body, { childList: true, subtree: true });
     const units = collect(document.body, []);
     watch(units);
-    if (!units.length) finish(round);
+    const title = document.querySelector("head > title");
+    if (title && LETTER.test(title.textContent)) { // the tab's title, at once
+      queued.push({ kind: "run", parent: title, nodes: [...title.childNodes], block: title });
+      counts.total += 1;
+      send(round);
+    } else if (!units.length) {
+      finish(round);
+    }
   }
 
   function watch(units) {

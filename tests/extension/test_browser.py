@@ -140,9 +140,9 @@ def pages() -> Iterator[tuple[Served, str]]:
         yield served, base
 
 
-def _page(lang: str, body: str, script: str = "") -> bytes:
+def _page(lang: str, body: str, script: str = "", title: str = "") -> bytes:
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>Test page</title><style>{STYLE}</style>{script}</head>"
+            f"<title>{title}</title><style>{STYLE}</style>{script}</head>"
             f"<body>{body}</body></html>").encode()
 
 
@@ -176,7 +176,7 @@ def _texts(browser: Browser, ids: list[str]) -> list[str]:
 def test_article_into_cjk_keeps_markup_and_show_original_restores_it(
         browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
     served, base = pages
-    served.files["/article.html"] = _page("en", ARTICLE)
+    served.files["/article.html"] = _page("en", ARTICLE, title="The old house")
     url = f"{base}/article.html"
     browser.configure(serverUrl=translation_server, target="xz", alwaysSites=[])
     original = browser.open(url)
@@ -191,6 +191,7 @@ def test_article_into_cjk_keeps_markup_and_show_original_restores_it(
     read = "return [...document.querySelectorAll('h1, #nested, #deep, #two, li')]" \
            ".map(e => e.textContent)"
     _until(lambda: browser.js(read) == expected, "the article to be translated")
+    _until(lambda: browser.js("return document.title") == xz["The old house"], "the title")
 
     # inline markup stays where it was, around the words it belonged to
     assert browser.js("return document.querySelector('#nested b').textContent") == "件"
