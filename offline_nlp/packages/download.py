@@ -35,11 +35,13 @@ _TRANSFER_ERRORS = (urllib.error.URLError, OSError, http.client.HTTPException, V
 class Limits:
     """When a download gives up: ``stall`` seconds without a byte, or less than
     ``min_rate`` bytes a second over ``rate_window`` seconds (a server trickling a few
-    bytes now and then would otherwise hold an install for hours)."""
+    bytes now and then would otherwise hold an install for hours). A body larger than
+    ``max_bytes`` is refused: an endless stream must not fill the disk."""
 
     stall: float = 30.0
     min_rate: float = 2048.0
     rate_window: float = 60.0
+    max_bytes: int = 4 * 1024**3  # no package is larger unpacked (see archive.MAX_UNPACKED)
 
 
 class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
@@ -114,6 +116,7 @@ def download(url: str, dest: Path, *, limits: Limits | None = None, expected_siz
                 start = 0  # the server ignored Range: start again
             length = response.headers.get("Content-Length")
             total = start + int(length) if length and length.isdigit() else 0
+            _check_size(url, total, limits)
             _copy(response, part, start, total, limits, on_progress, cancel, url)
     except urllib.error.HTTPError as exc:
         if exc.code == 416 and start:  # Range beyond the end: the file is complete
@@ -121,6 +124,8 @@ def download(url: str, dest: Path, *, limits: Limits | None = None, expected_siz
         else:
             raise PackageDownloadError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
     except PackageDownloadError:
+        if part.exists() and part.stat().st_size > limits.max_bytes:
+            part.unlink()  # too large to be a package: nothing worth resuming
         raise
     except _TRANSFER_ERRORS as exc:
         raise PackageDownloadError(
@@ -129,6 +134,13 @@ def download(url: str, dest: Path, *, limits: Limits | None = None, expected_siz
     _check_complete(url, part, total or expected_size)
     part.replace(dest)
     return dest
+
+
+def _check_size(url: str, size: int, limits: Limits) -> None:
+    if size > limits.max_bytes:
+        raise PackageDownloadError(
+            f"{url} is larger than {limits.max_bytes / 1024**2:,.0f} MB; no package is that "
+            "large, so it was not downloaded")
 
 
 def _check_complete(url: str, part: Path, total: int) -> None:
@@ -158,6 +170,7 @@ def _copy(response: http.client.HTTPResponse, part: Path, start: int, total: int
                 break
             out.write(chunk)
             done += len(chunk)
+            _check_size(url, done, limits)
             report(on_progress, done, total, "downloading")
             elapsed = time.monotonic() - window_start
             if elapsed >= limits.rate_window:

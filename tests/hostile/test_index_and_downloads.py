@@ -137,3 +137,18 @@ def test_a_trickling_server_is_given_up_on(app_paths: AppPaths, hostile_server, 
         manager.install(manager.find_available("translate-en_xl"))
     assert manager.installed() == []
     assert list(app_paths.downloads.glob("*.part")), "what arrived is kept for resuming"
+
+
+@pytest.mark.parametrize("mode", ["endless", "whole"])
+def test_a_download_larger_than_any_package_is_refused(
+        app_paths: AppPaths, hostile_server, mode: str) -> None:
+    """An endless body (no length) or a declared huge one must not fill the disk."""
+    from offline_nlp.packages.download import Limits
+
+    state, base = hostile_server
+    state.routes["/p.argosmodel"] = Route(bytes(3 * 1024**2), mode=mode)
+    url = publish(state, base, [entry(base, "/p.argosmodel")])
+    manager = PackageManager(app_paths, url, limits=Limits(max_bytes=1024**2))
+    with pytest.raises(PackageDownloadError, match="larger than 1 MB; no package is that large"):
+        manager.install(manager.find_available("translate-en_xl"))
+    assert list(app_paths.downloads.glob("*.part")) == []
