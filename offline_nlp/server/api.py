@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from offline_nlp.engine import Engine, Translation, TranslationOptions
 from offline_nlp.errors import (
@@ -131,6 +132,9 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         if exc.status < 400:
             raise
         return _error(exc.status, exc.reason)
+    except HttpProcessingError as exc:  # a mangled form or multipart body
+        return _error(400, "Invalid request: the body cannot be read "
+                           f"({_one_line(getattr(exc, 'message', '') or exc)})")
     except (LanguagePairUnavailableError, DocumentError) as exc:
         return _error(400, str(exc))
     except OfflineNLPError as exc:
@@ -139,7 +143,11 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise asyncio.CancelledError() from None
     except Exception as exc:  # noqa: BLE001 - one line to the client, details in the log
         log.exception("request %s failed", request.path)
-        return _error(500, f"Internal error: {type(exc).__name__}: {exc}")
+        return _error(500, f"Internal error: {type(exc).__name__}: {_one_line(exc)}")
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 @web.middleware

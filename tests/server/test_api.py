@@ -351,3 +351,12 @@ def test_cli_serve_on_a_busy_port_is_one_line_and_exit_1(
     err = capsys.readouterr().err
     assert err == (f"offline-nlp: error: port {server.port} on 127.0.0.1 is in use (another "
                    "offline-nlp or LibreTranslate?); choose another with --port\n")
+
+
+def test_a_mangled_multipart_body_is_400_in_one_line(client: Any) -> None:
+    for path in ("/translate", "/translate_file"):
+        reply = client.request("POST", path, b"--x\r\nbroken header\r\n\r\n",
+                               {"Content-Type": "multipart/form-data; boundary=x"})
+        assert reply.status == 400
+        assert reply.json()["error"].startswith("Invalid request: the body cannot be read")
+        assert "\n" not in reply.json()["error"]
