@@ -268,7 +268,7 @@ def test_concurrent_clients_each_get_their_own_exact_results(client: Any) -> Non
 
 def test_requests_waiting_on_a_busy_engine_share_one_engine_call(
         start_server: Any, fixture_engine: Any) -> None:
-    from conftest import GatedEngine
+    from server_support import GatedEngine
 
     gated = GatedEngine(fixture_engine)
     server, client = start_server(engine=gated)
@@ -297,7 +297,7 @@ def test_a_client_that_hangs_up_cancels_its_sentences(start_server: Any,
                                                       fixture_engine: Any) -> None:
     import socket
 
-    from conftest import GatedEngine
+    from server_support import GatedEngine
 
     gated = GatedEngine(fixture_engine)
     server, client = start_server(engine=gated)
