@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 from offline_nlp.errors import Cancelled
 from offline_nlp.progress import Progress, ProgressCallback
@@ -139,6 +140,8 @@ class JobController(QObject):
 
     def _forget(self, job: JobRunnable) -> None:
         self._running.discard(job)
+        if not isValid(self):      # the window closed before the job's last signal
+            return
         self.jobs_changed.emit(self.current_name())
         if not self._running:
             self.idle.emit()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QMenu,
     QMessageBox,
     QLabel,
     QLineEdit,
@@ -24,10 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from offline_nlp.engine.segmentation import split_text
 from offline_nlp.engine.types import Translation
 from offline_nlp.errors import LanguagePairUnavailableError
 from offline_nlp.gui.dialogs.errors import show_error
+from offline_nlp.gui.highlight import AlignmentHighlighter
 from offline_nlp.gui.history import History, HistoryEntry
+from offline_nlp.gui.live import LiveResult, SentenceMemory, completed_sentences, translate_changed
 from offline_nlp.gui.jobs import JobController, LatestOnly
 from offline_nlp.gui.widgets import Banner, EmptyState, LanguagePair, enlarge_font, language_name
 from offline_nlp.progress import ProgressCallback
@@ -37,7 +41,10 @@ if TYPE_CHECKING:
 
 __all__ = ["TextResult", "TextTab"]
 
-DEBOUNCE_MS = 400
+# The pause after which the sentence being typed is translated; a finished sentence
+# (ending in . ! ? 。) is translated at once.
+DEBOUNCE_MS = 300
+ALTERNATIVES = 5
 
 
 @dataclass(frozen=True)
@@ -45,10 +52,15 @@ class TextResult:
     """What a finished request returns to the GUI thread."""
 
     source_text: str
-    translation: Translation
+    live: LiveResult
     source: str
     target: str
     seconds: float
+    complete: bool = True       # False: only the finished sentences were sent
+
+    @property
+    def translation(self) -> Translation:
+        return self.live.translation
 
 
 class TextTab(QWidget):
@@ -61,9 +73,17 @@ class TextTab(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
+        self._controller = controller
         self.requests = LatestOnly(controller, "interactive", self)
         self.history = History(context.paths.data / "history.json")
+        self.memory = SentenceMemory()
+        self.places: tuple = ()                 # where each sentence of the shown result is
+        self._shown = ("", "")                  # the source and translation they belong to
+        self._sent_prefix = ""                  # finished sentences already sent
+        self.alternatives_menu: QMenu | None = None
         self._build()
+        self.highlighter = AlignmentHighlighter(self.source_edit, self.target_edit, self)
+        self.highlighter.target_clicked.connect(self._on_target_clicked)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -200,10 +220,13 @@ class TextTab(QWidget):
         self.source_edit.setPlainText(text)
 
     @Slot()
-    def translate_now(self) -> None:
-        """Send the current text now (Ctrl+Enter, or the debounce timer)."""
-        self._debounce.stop()
-        text = self.source_edit.toPlainText()
+    def translate_now(self, text: str | None = None) -> None:
+        """Send the current text now (Ctrl+Enter, the pause timer, or ``text``: the
+        finished sentences, sent the moment one ends)."""
+        complete = text is None
+        if complete:
+            self._debounce.stop()
+            text = self.source_edit.toPlainText()
         source, target = self.pair.pair()
         if not text.strip():
             self.requests.cancel()
@@ -214,18 +237,23 @@ class TextTab(QWidget):
             self._show_missing(source, target)
             return
         self.state_label.setText("Translating…")
-        self.requests.submit(self._make_work(text, source, target))
+        self.requests.submit(self._make_work(text, source, target, complete))
 
-    def _make_work(self, text: str, source: str, target: str):  # type: ignore[no-untyped-def]
+    def _make_work(self, text: str, source: str, target: str,  # type: ignore[no-untyped-def]
+                   complete: bool = True):
         """The job for one request: it closes over copies, never over widgets."""
         engine = self._context.engine
         options = self._context.settings.translation_options()
+        known = self.memory.snapshot(source, target, [p.text for p in split_text(text)
+                                                      if p.is_sentence])
+        chosen = dict(self.memory.chosen)
 
         def work(on_progress: ProgressCallback, cancel: threading.Event) -> TextResult:
             started = time.perf_counter()
-            result = engine.translate_texts([text], source, target, options,
-                                            on_progress=on_progress, cancel=cancel)[0]
-            return TextResult(text, result, source, target, time.perf_counter() - started)
+            live = translate_changed(engine, text, source, target, options, known, chosen,
+                                     cancel, on_progress)
+            return TextResult(text, live, source, target, time.perf_counter() - started,
+                              complete)
         return work
 
     @Slot()
@@ -253,6 +281,17 @@ class TextTab(QWidget):
     @Slot()
     def _on_text_changed(self) -> None:
         self._update_count()
+        self.highlighter.clear()
+        text = self.source_edit.toPlainText()
+        finished = completed_sentences(text)
+        source, target = self.pair.pair()
+        if finished and self.memory.get((source, target, finished[-1])) is None \
+                and self.pair.is_available():
+            # A sentence just ended: translate what is finished now, the rest after a pause.
+            prefix = _finished_prefix(text, len(finished))
+            if prefix != self._sent_prefix:
+                self._sent_prefix = prefix
+                self.translate_now(prefix)
         self._debounce.start()
 
     def _update_count(self) -> None:
@@ -287,12 +326,19 @@ class TextTab(QWidget):
 
     @Slot(int, object)
     def _on_succeeded(self, _request: int, result: TextResult) -> None:
+        self.memory.add(result.live.new)
+        self.places = result.live.places
+        self._shown = (result.source_text, result.translation.text)
         self._show_translation(result.translation.text)
+        self.highlighter.set_alignment(result.source_text, result.translation.text,
+                                       result.translation.alignment)
         pivot = result.translation.pivot
         via = f" (through {language_name(pivot, self.pair.languages())})" if pivot else ""
         self.state_label.setText(f"{result.seconds:.2f} s{via}")
         self.banner.hide()
         self.translated.emit(result.seconds)
+        if not result.complete:
+            return        # the rest follows after the pause: one history entry for both
         self.history.add(HistoryEntry(result.source_text, result.translation.text,
                                       result.source, result.target))
         self._show_history()
@@ -346,3 +392,62 @@ class TextTab(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self.history.clear()
             self._show_history()
+
+    # -- alternatives ---------------------------------------------------------------------
+
+    @Slot(int, QPoint)
+    def _on_target_clicked(self, position: int, where: QPoint) -> None:
+        """A click on a translated sentence offers the engine's other translations of it."""
+        place = next((p for p in self.places if p.target_start <= position < p.target_end), None)
+        shown = (self.source_edit.toPlainText(), self.target_edit.toPlainText())
+        if place is None or shown != self._shown:
+            return    # the text changed since: its sentences are not where they were
+        source, target = self.pair.pair()
+        engine = self._context.engine
+        options = replace(self._context.settings.translation_options(),
+                          num_alternatives=ALTERNATIVES,
+                          beam_size=max(ALTERNATIVES,
+                                        self._context.settings.translation_options().beam_size))
+        sentence = place.sentence
+
+        def work(_on_progress: ProgressCallback, cancel: threading.Event) -> Translation:
+            return engine.translate_texts([sentence], source, target, options, cancel=cancel)[0]
+        self._controller.submit(
+            "interactive", work, "alternatives",
+            succeeded=lambda result: self._show_alternatives(source, target, sentence, result,
+                                                             where),
+            failed=lambda exc: show_error(self, exc, "No alternatives"))
+
+    def _show_alternatives(self, source: str, target: str, sentence: str,
+                           result: Translation, where: QPoint) -> None:
+        key = (source, target, sentence)
+        current = self.memory.chosen.get(key)
+        menu = QMenu(self)
+        menu.setAccessibleName("Other translations of this sentence")
+        options = list(dict.fromkeys((result.text, *result.alternatives)))
+        for text in options:
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(text == (current or options[0]))
+            action.triggered.connect(lambda _=False, t=text: self.choose_alternative(key, t))
+        if len(options) == 1:
+            menu.addAction("(the model has no other translation)").setEnabled(False)
+        self.alternatives_menu = menu
+        menu.popup(where)
+
+    def choose_alternative(self, key: tuple[str, str, str], text: str) -> None:
+        """Keep ``text`` for this sentence (also when the text around it changes)."""
+        self.memory.choose(key, text)
+        self.translate_now()
+
+
+def _finished_prefix(text: str, count: int) -> str:
+    """``text`` up to the end of its ``count``-th sentence."""
+    end = seen = 0
+    for piece in split_text(text):
+        end += len(piece.text)
+        if piece.is_sentence:
+            seen += 1
+            if seen == count:
+                return text[:end]
+    return text

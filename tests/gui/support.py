@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -13,19 +14,29 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from offline_nlp.context import AppContext
-from offline_nlp.engine.types import Language, Translation
+from offline_nlp.engine.types import Language, Span, Translation
 from offline_nlp.errors import LanguagePairUnavailableError
 from offline_nlp.progress import Progress, ProgressCallback, check_cancel
 
 if TYPE_CHECKING:
     from offline_nlp.gui.mainwindow import MainWindow
 
-__all__ = ["FakeEngine", "Shown", "WindowFactory", "drop_files", "fake_translation"]
+__all__ = ["FakeEngine", "fake_alignment", "fake_alternatives", "Shown", "WindowFactory", "drop_files", "fake_translation"]
 
 
 def fake_translation(text: str) -> str:
     """What :class:`FakeEngine` returns: easy to predict, visibly different."""
     return text.upper()
+
+
+def fake_alternatives(text: str) -> tuple[str, ...]:
+    """The n-best list after :func:`fake_translation`: title case, then lower case."""
+    return tuple(t for t in dict.fromkeys((text.title(), text.lower())) if t != text.upper())
+
+
+def fake_alignment(text: str) -> tuple[Span, ...]:
+    """Upper-casing keeps every character in place: each word aligns with itself."""
+    return tuple(Span(m.start(), m.end(), m.start(), m.end()) for m in re.finditer(r"\S+", text))
 
 
 class FakeEngine:
@@ -80,7 +91,9 @@ class FakeEngine:
                 on_progress(Progress(step + 1, self.steps, "translating"))
         if self.error is not None:
             raise self.error
-        return [Translation(fake_translation(t)) for t in texts]
+        many = getattr(options, "num_alternatives", 1)
+        return [Translation(fake_translation(t), fake_alternatives(t)[:many - 1],
+                            fake_alignment(t) if align else ()) for t in texts]
 
     def loaded_models(self) -> list[str]:
         return ["translate-en_xl"]

@@ -1,0 +1,156 @@
+"""Translate while typing, sentence by sentence, with a memory of sentences already done.
+
+No Qt here: the Text tab runs :func:`translate_changed` on a pool thread. Only sentences
+the memory lacks go to the engine (one batched call); the others, and translations the
+user picked among the alternatives, come from the memory. The engine translates every
+sentence on its own anyway, so the assembled text is what translating the whole text
+would give, and the alignment of each sentence is shifted to its place in the whole.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from offline_nlp.engine.segmentation import Piece, join_sentences, split_text
+from offline_nlp.engine.types import Span, Translation, TranslationOptions
+from offline_nlp.progress import ProgressCallback
+
+__all__ = ["LiveResult", "SentenceMemory", "SentencePlace", "completed_sentences",
+           "translate_changed"]
+
+Key = tuple[str, str, str]          # source language, target language, sentence
+
+
+class Translates(Protocol):
+    def translate_texts(self, texts: list[str], source: str, target: str,
+                        options: TranslationOptions | None = None, *, align: bool = False,
+                        on_progress: ProgressCallback | None = None,
+                        cancel: threading.Event | None = None) -> list[Translation]: ...
+
+
+@dataclass(frozen=True)
+class SentencePlace:
+    """Where one sentence sits in the source text and in the translation."""
+
+    sentence: str
+    source_start: int
+    source_end: int
+    target_start: int
+    target_end: int
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """The assembled translation, where each sentence went, and what the engine added."""
+
+    translation: Translation
+    places: tuple[SentencePlace, ...]
+    new: dict[Key, Translation]
+    sent: tuple[str, ...]             # the sentences that went to the engine
+
+
+class SentenceMemory:
+    """Sentence translations of this session (bounded, least recently used dropped)
+    and the alternatives the user chose. Lives on the GUI thread; jobs get copies."""
+
+    def __init__(self, limit: int = 5000) -> None:
+        self.limit = limit
+        self._done: OrderedDict[Key, Translation] = OrderedDict()
+        self.chosen: dict[Key, str] = {}
+
+    def snapshot(self, source: str, target: str, sentences: list[str]) -> dict[Key, Translation]:
+        """What a job needs: the known translations of these sentences."""
+        found = {}
+        for sentence in sentences:
+            key = (source, target, sentence)
+            if key in self._done:
+                self._done.move_to_end(key)
+                found[key] = self._done[key]
+        return found
+
+    def add(self, new: dict[Key, Translation]) -> None:
+        self._done.update(new)
+        while len(self._done) > self.limit:
+            self._done.popitem(last=False)
+
+    def get(self, key: Key) -> Translation | None:
+        return self._done.get(key)
+
+    def choose(self, key: Key, text: str) -> None:
+        """Keep ``text`` as the translation of this sentence from now on."""
+        self.chosen[key] = text
+
+    def clear(self) -> None:
+        self._done.clear()
+
+
+def sentences_of(layout: list[Piece]) -> list[str]:
+    return [piece.text for piece in layout if piece.is_sentence]
+
+
+def completed_sentences(text: str) -> list[str]:
+    """Sentences the user has finished: all but the last, and the last too once it ends
+    with sentence-final punctuation (the moment to translate without waiting)."""
+    layout = split_text(text)
+    sentences = sentences_of(layout)
+    if sentences and not _ends_sentence(text):
+        sentences.pop()
+    return sentences
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip().rstrip("\"'”’»)]」』）")
+    return bool(stripped) and stripped[-1] in ".!?…。！？｡"
+
+
+def translate_changed(engine: Translates, text: str, source: str, target: str,
+                      options: TranslationOptions, known: dict[Key, Translation],
+                      chosen: dict[Key, str], cancel: threading.Event | None = None,
+                      on_progress: ProgressCallback | None = None) -> LiveResult:
+    """Translate ``text`` sending only the sentences ``known`` lacks (runs on a pool thread)."""
+    layout = split_text(text)
+    sentences = sentences_of(layout)
+    missing = [s for s in dict.fromkeys(sentences) if (source, target, s) not in known]
+    new: dict[Key, Translation] = {}
+    if missing:
+        results = engine.translate_texts(missing, source, target, options, align=True,
+                                         on_progress=on_progress, cancel=cancel)
+        new = {(source, target, s): r for s, r in zip(missing, results, strict=True)}
+    every = {**known, **new}
+    parts = [every[(source, target, s)] for s in sentences]
+    texts = [chosen.get((source, target, s), part.text) for s, part in zip(sentences, parts,
+                                                                             strict=True)]
+    output = join_sentences(layout, texts)
+    places, spans = _place(layout, output, texts, parts)
+    pivot = next((p.pivot for p in parts if p.pivot), None)
+    kept = tuple(k for p in parts for k in p.kept)
+    suspect = tuple(s for p in parts for s in p.suspect)
+    translation = Translation(output, (), tuple(spans), pivot, kept, suspect)
+    return LiveResult(translation, tuple(places), new, tuple(missing))
+
+
+def _place(layout: list[Piece], output: str, texts: list[str],
+           parts: list[Translation]) -> tuple[list[SentencePlace], list[Span]]:
+    """Each sentence's range in source and output, and its alignment moved there."""
+    places: list[SentencePlace] = []
+    spans: list[Span] = []
+    source_pos = output_pos = index = 0
+    for piece in layout:
+        if piece.is_sentence:
+            text, part = texts[index], parts[index]
+            output_pos = max(output.find(text, output_pos), output_pos)
+            places.append(SentencePlace(piece.text, source_pos, source_pos + len(piece.text),
+                                        output_pos, output_pos + len(text)))
+            if text == part.text:   # a chosen alternative has no alignment
+                spans.extend(replace(span, source_start=span.source_start + source_pos,
+                                     source_end=span.source_end + source_pos,
+                                     target_start=span.target_start + output_pos,
+                                     target_end=span.target_end + output_pos)
+                             for span in part.alignment)
+            output_pos += len(text)
+            index += 1
+        source_pos += len(piece.text)
+    return places, spans
