@@ -6,13 +6,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QTabWidget, QWidget
 
 from offline_nlp.gui.documents_tab import DocumentsTab
 from offline_nlp.gui.jobs import JobController
 from offline_nlp.gui.local_server import LocalServer
-from offline_nlp.gui.packages_tab import PACKAGE_SUFFIX, PackagesTab
+from offline_nlp.gui.dialogs.errors import show_error
+from offline_nlp.gui.menus import build_menus
+from offline_nlp.gui.packages_tab import PACKAGE_SUFFIX, PackagesTab, choose_package_files
 from offline_nlp.gui.settings_tab import SettingsTab
 from offline_nlp.gui.summarize_tab import SummarizeTab
 from offline_nlp.gui.text_tab import TextTab
@@ -75,7 +77,7 @@ class MainWindow(QMainWindow):
         self.local_server.apply(context.settings)
 
         self._connect()
-        self._shortcuts()
+        self.actions_by_name = build_menus(self)
         self.refresh_languages()
         self.pages.setCurrentWidget(self.tabs if self.has_translation_packages() else self.welcome)
         self._restore_state()
@@ -93,19 +95,6 @@ class MainWindow(QMainWindow):
         self.welcome.packages_changed.connect(self._on_packages_changed)
         self.welcome.skipped.connect(self._on_welcome_skipped)
         self.settings_tab.saved.connect(self._on_settings_saved)
-
-    def _shortcuts(self) -> None:
-        bindings = [
-            (("Ctrl+Return", "Ctrl+Enter"), self._on_translate_shortcut),
-            (("Ctrl+Shift+S",), self._on_swap_shortcut),
-            (("Ctrl+O",), self._on_add_files_shortcut),
-        ]
-        self.shortcuts: list[QShortcut] = []
-        for keys, slot in bindings:
-            for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.activated.connect(slot)
-                self.shortcuts.append(shortcut)
 
     def has_translation_packages(self) -> bool:
         return bool(self.context.engine.pairs())
@@ -259,8 +248,36 @@ class MainWindow(QMainWindow):
         while self._retired:
             self._retired.pop().unload()
 
+    # -- menu actions ---------------------------------------------------------------------
+
+    def show_tab(self, index: int) -> None:
+        self.pages.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentIndex(index)
+
+    def set_theme(self, theme: str) -> None:
+        """View → Theme: applied at once and saved, like the Settings tab's choice."""
+        from dataclasses import replace
+
+        from offline_nlp.errors import OfflineNLPError
+        from offline_nlp.settings import save_settings
+
+        apply_theme(theme)
+        settings = replace(self.context.settings, theme=theme)
+        try:
+            save_settings(settings, self.context.paths.settings_file)
+        except (OfflineNLPError, OSError) as exc:
+            show_error(self, exc, "Cannot save settings")
+            return
+        self.context.settings = settings
+        self.settings_tab.load(settings)
+
+    def install_package_files(self) -> None:
+        paths = choose_package_files(self)
+        if paths:
+            self.handle_paths(paths)
+
     @Slot()
-    def _on_translate_shortcut(self) -> None:
+    def translate_now(self) -> None:
         if self.tabs.currentWidget() is self.summarize_tab:
             self.summarize_tab.summarize()
         else:
@@ -268,14 +285,14 @@ class MainWindow(QMainWindow):
             self.text_tab.translate_now()
 
     @Slot()
-    def _on_swap_shortcut(self) -> None:
+    def swap(self) -> None:
         if self.tabs.currentWidget() is self.documents_tab:
             self.documents_tab.pair.swap()
         else:
             self.text_tab.swap()
 
     @Slot()
-    def _on_add_files_shortcut(self) -> None:
+    def add_files(self) -> None:
         self.pages.setCurrentWidget(self.tabs)
         self.tabs.setCurrentWidget(self.documents_tab)
         self.documents_tab.choose_files()

@@ -17,7 +17,8 @@ import sys
 
 __all__ = ["XCB_LIBRARIES", "apt_command", "missing_xcb_libraries", "needs_xcb", "problem"]
 
-#: Shared object -> Debian/Ubuntu package, for what the xcb plugin of Qt 6 loads.
+#: Shared object -> Debian/Ubuntu package: what the xcb plugin of Qt 6 loads (from ``ldd``
+#: on PySide6 6.x's libQt6XcbQpa; .ci/run installs the same list).
 XCB_LIBRARIES = {
     "libxcb.so.1": "libxcb1",
     "libX11-xcb.so.1": "libx11-xcb1",
@@ -25,9 +26,13 @@ XCB_LIBRARIES = {
     "libxcb-icccm.so.4": "libxcb-icccm4",
     "libxcb-keysyms.so.1": "libxcb-keysyms1",
     "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render.so.0": "libxcb-render0",
     "libxcb-render-util.so.0": "libxcb-render-util0",
     "libxcb-randr.so.0": "libxcb-randr0",
     "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-sync.so.1": "libxcb-sync1",
+    "libxcb-util.so.1": "libxcb-util1",
     "libxcb-xfixes.so.0": "libxcb-xfixes0",
     "libxcb-xkb.so.1": "libxcb-xkb1",
     "libxkbcommon.so.0": "libxkbcommon0",

@@ -100,10 +100,10 @@ class TextTab(QWidget):
         self.pair = LanguagePair()
         # ⇄ and Ctrl+Shift+S do the same: languages and texts change places together.
         self.pair.swap_texts = self.swap
-        self.translate_button = QPushButton("Translate")
+        self.translate_button = QPushButton("&Translate")
         self.translate_button.setToolTip("Translate now (Ctrl+Enter)")
         self.translate_button.clicked.connect(self.translate_now)
-        self.history_button = QPushButton("History")
+        self.history_button = QPushButton("H&istory")
         self.history_button.setCheckable(True)
         self.history_button.setChecked(True)
         top = QHBoxLayout()
@@ -121,7 +121,7 @@ class TextTab(QWidget):
         self.source_edit.setTabChangesFocus(True)   # keyboard users leave the pane with Tab
         enlarge_font(self.source_edit)
         self.char_count = QLabel("0 characters")
-        self.clear_button = QPushButton("Clear")
+        self.clear_button = QPushButton("C&lear")
         self.clear_button.clicked.connect(self.source_edit.clear)
         source_pane = self._pane(self.source_edit, [self.char_count], [self.clear_button])
 
@@ -132,7 +132,7 @@ class TextTab(QWidget):
         self.target_edit.setTabChangesFocus(True)
         enlarge_font(self.target_edit)
         self.state_label = QLabel("")
-        self.copy_button = QPushButton("Copy")
+        self.copy_button = QPushButton("C&opy")
         self.copy_button.setToolTip("Copy the translation to the clipboard")
         self.copy_button.clicked.connect(self.copy_translation)
         target_pane = self._pane(self.target_edit, [self.state_label], [self.copy_button])
@@ -167,6 +167,16 @@ class TextTab(QWidget):
         self.stack.addWidget(work)
         outer = QVBoxLayout(self)
         outer.addWidget(self.stack)
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """As the tab reads: languages, the text, its translation, then the rest."""
+        chain = [self.pair.source_box, self.pair.swap_button, self.pair.target_box,
+                 self.source_edit, self.target_edit, self.copy_button, self.clear_button,
+                 self.translate_button, self.history_button, self.history_search,
+                 self.history_list, self.clear_history_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     @staticmethod
     def _pane(edit: QPlainTextEdit, left: list[QWidget], right: list[QWidget]) -> QWidget:
@@ -196,8 +206,8 @@ class TextTab(QWidget):
         self.history_list.setSpacing(2)
         self.history_list.itemActivated.connect(self._on_history_activated)
         self.history_list.itemClicked.connect(self._on_history_activated)
-        clear = QPushButton("Clear history")
-        clear.clicked.connect(self._on_clear_history)
+        clear = self.clear_history_button = QPushButton("Clear histor&y")
+        clear.clicked.connect(self.clear_history)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Recent translations"))
@@ -385,7 +395,7 @@ class TextTab(QWidget):
         self.target_edit.setPlainText(entry.target_text)
 
     @Slot()
-    def _on_clear_history(self) -> None:
+    def clear_history(self) -> None:
         answer = QMessageBox.question(
             self, "Clear history", "Delete every saved translation from the history? "
             "This cannot be undone.")

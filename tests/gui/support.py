@@ -36,7 +36,7 @@ def fake_alternatives(text: str) -> tuple[str, ...]:
 
 def fake_alignment(text: str) -> tuple[Span, ...]:
     """Upper-casing keeps every character in place: each word aligns with itself."""
-    return tuple(Span(m.start(), m.end(), m.start(), m.end()) for m in re.finditer(r"\S+", text))
+    return tuple(Span(m.start(), m.end(), m.start(), m.end()) for m in re.finditer(r"\w+", text))
 
 
 class FakeEngine:

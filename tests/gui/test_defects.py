@@ -137,10 +137,10 @@ def test_clear_history_asks_first(
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or
                         QMessageBox.StandardButton.No)
-    tab._on_clear_history()
+    tab.clear_history()
     assert asked and tab.history_list.count() == 1
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    tab._on_clear_history()
+    tab.clear_history()
     assert tab.history_list.count() == 0
 
 

@@ -124,7 +124,7 @@ def test_history_records_searches_and_clears(
     assert tab.source_edit.toPlainText() == "apples are red"
     assert tab.target_edit.toPlainText() == "APPLES ARE RED"
     assert (fake_context.paths.data / "history.json").is_file()
-    tab._on_clear_history()
+    tab.clear_history()
     tab.history_search.clear()
     assert tab.history_list.count() == 0
 
