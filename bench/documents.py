@@ -229,7 +229,7 @@ def make_engine(kind: str, source: str, target: str, length: int):
 
         fixed_length.install(length)
         return (
-            bench_translate.make_engine(bench_translate.model_package(), EngineConfig()),
+            bench_translate.single_package_engine(bench_translate.model_package(), EngineConfig()),
             "en",
             "xx",
         )

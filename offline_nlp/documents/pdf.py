@@ -6,11 +6,13 @@ into text blocks (a table cell, a frame, a column of text). Lines are then chain
 paragraphs by geometry, not by characters per line: a line continues onto the line right
 below it (same font size, no paragraph gap, not left of it) only when it is *full*, that
 is when the next line's first word would not have fitted before the block's right edge.
-So a table cell, a frame or a short line ends its paragraph, and a list item wrapped
+A rule drawn between two lines (a table border) separates them too. So a table cell,
+a frame or a short line ends its paragraph, and a list item wrapped
 with a hanging indent stays one sentence. A list marker (``•``, ``1.``, ``a)``) is kept
 in front and not sent to the model. Paragraphs come in page order (top to bottom, left
 to right, so a table is read row by row; a page set in two columns is read across);
-hyphenated words are joined.
+hyphenated words are joined, and so is a paragraph cut by a page break (it stays on
+its first page).
 
 Why pdfminer.six (MIT) and not pypdf's ``extraction_mode="layout"``: pypdf's layout
 mode prints the page as a text grid, so two table cells side by side share one line of
@@ -25,6 +27,7 @@ An encrypted PDF (unless it opens with an empty password) or one without a text 
 
 from __future__ import annotations
 
+import bisect
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -70,7 +73,7 @@ class _Line:
     top: float  # distance from the top of the page
     bottom: float
     block: int  # index of its text block on the page
-    right: float  # the block's right edge
+    right: float = 0.0  # right edge of the text around it (see _set_right_edges)
 
     @property
     def height(self) -> float:
@@ -98,6 +101,36 @@ def _logical(text: str) -> str:
     return _RTL_RUN.sub(lambda m: m.group()[::-1], text)
 
 
+def _rules(layout, page_top: float) -> list[tuple[float, float, float]]:
+    """Horizontal rules drawn on the page as (y from the top, x0, x1): table borders and
+    frame edges. A rectangle counts by its top and bottom edges."""
+    from pdfminer.layout import LTCurve, LTFigure
+
+    rules = []
+    for item in layout:
+        if isinstance(item, LTFigure):
+            rules.extend(_rules(item, page_top))
+        elif isinstance(item, LTCurve):  # LTLine and LTRect are curves too
+            if item.height < 3:
+                rules.append((page_top - (item.y0 + item.y1) / 2, item.x0, item.x1))
+            elif item.width >= 3:
+                rules.append((page_top - item.y1, item.x0, item.x1))
+                rules.append((page_top - item.y0, item.x0, item.x1))
+    return sorted(rules)
+
+
+def _ruled_apart(a: _Line, b: _Line, rules: list[tuple[float, float, float]]) -> bool:
+    """True when a drawn rule runs between line ``a`` and line ``b`` below it."""
+    left, right = max(a.x0, b.x0), min(a.x1, b.x1)
+    i = bisect.bisect_left(rules, (a.top + a.height / 2,))
+    while i < len(rules) and rules[i][0] <= b.top + b.height / 2:
+        y, x0, x1 = rules[i]
+        if x0 <= right and x1 >= left:
+            return True
+        i += 1
+    return False
+
+
 def _page_lines(page) -> list[_Line]:
     from pdfminer.layout import LTTextLine
 
@@ -109,15 +142,50 @@ def _page_lines(page) -> list[_Line]:
             text = _logical(re.sub(r"\s+", " ", _INVALID_XML.sub("", line.get_text())).strip())
             if text:
                 top, bottom = page.y1 - line.y1, page.y1 - line.y0
-                lines.append(_Line(text, line.x0, line.x1, top, bottom, b, block.x1))
+                lines.append(_Line(text, line.x0, line.x1, top, bottom, b))
+    lines = _attach_markers(lines)
+    _set_right_edges(lines)
     return lines
+
+
+def _set_right_edges(lines: list[_Line]) -> None:
+    """A line's right edge is the rightmost end of the two lines above it, itself and
+    the line below, in its block; not the block's right edge: pdfminer may put a table
+    column and the text under the table in one block."""
+    for i, line in enumerate(lines):
+        near = lines[max(0, i - 2) : i + 2]
+        line.right = max(n.x1 for n in near if n.block == line.block)
+
+
+def _attach_markers(lines: list[_Line]) -> list[_Line]:
+    """A list marker set apart by a tab is a line of its own: it joins the line to its
+    right on the same row."""
+    rows: dict[int, list[_Line]] = {}
+    for line in lines:
+        rows.setdefault(round(line.top / 2), []).append(line)
+    gone: set[int] = set()
+    for line in lines:
+        alone = _MARKER.match(line.text + " ")  # the marker and nothing else
+        if alone is None or alone.end() != len(line.text):
+            continue
+        key = round(line.top / 2)
+        row = [o for k in (key - 1, key, key + 1) for o in rows.get(k, ()) if id(o) not in gone]
+        right = [
+            o
+            for o in row
+            if o is not line and o.x0 >= line.x1 and abs(o.top - line.top) < 0.5 * line.height
+        ]
+        if right:
+            text = min(right, key=lambda o: o.x0)
+            text.text = f"{line.text} {text.text}"
+            text.x0 = line.x0
+            gone.add(id(line))
+    return [line for line in lines if id(line) not in gone]
 
 
 def _continues(a: _Line, b: _Line) -> bool:
     """True when line ``b`` carries on the paragraph of line ``a`` (see the docstring)."""
     h = max(a.height, 1.0)
-    if abs(a.height - b.height) > 0.12 * h or _MARKER.match(b.text):
-        return False
     if a.block != b.block and b.x0 < a.x0 + 0.5 * h:
         return False  # across blocks only a hanging indent (list items, references)
     gap = b.top - a.bottom
@@ -125,11 +193,19 @@ def _continues(a: _Line, b: _Line) -> bool:
         return False
     if b.x0 < a.x0 - 4 * h or b.x0 > a.x0 + 0.5 * (a.x1 - a.x0):
         return False
+    return _full(a, b)
+
+
+def _full(a: _Line, b: _Line) -> bool:
+    """Line ``a`` is full: ``b``'s first word would not have fitted after it (same size)."""
+    h = max(a.height, 1.0)
+    if abs(a.height - b.height) > 0.12 * h or _MARKER.match(b.text):
+        return False
     if a.text.endswith("-") or _CJK.match(a.text[-1]):
-        return a.x1 + 2 * h > max(a.right, b.right)
+        return a.x1 + 2 * h > a.right
     per_char = (a.x1 - a.x0) / max(len(a.text), 1)
     first_word = len(b.text.split(" ", 1)[0]) + 1
-    return a.x1 + first_word * per_char > max(a.right, b.right)
+    return a.x1 + first_word * per_char > a.right
 
 
 def _join(a: str, b: str) -> str:
@@ -140,26 +216,56 @@ def _join(a: str, b: str) -> str:
     return f"{a} {b}"
 
 
-def paragraphs_of(lines: Sequence[_Line]) -> list[str]:
+@dataclass
+class _Paragraph:
+    text: str
+    first: _Line
+    last: _Line
+
+
+def _paragraphs(
+    lines: Sequence[_Line], rules: list[tuple[float, float, float]] = ()  # type: ignore[assignment]
+) -> list[_Paragraph]:
     """Chain a page's lines (in block order, top to bottom) into paragraphs.
 
     A line may continue onto the next line of its block or onto the first line of the
     next block when that one is indented (a hanging indent, as in list items, often
     makes two blocks). Linear: each line looks at one candidate, then a sort.
     """
-    paras: list[tuple[float, float, str]] = []  # (top, left, text) of each paragraph
+    paras: list[_Paragraph] = []
     current = ""
-    first = None
+    first = lines[0] if lines else None
     for i, line in enumerate(lines):
         if not current:
             first = line
         current = _join(current, line.text) if current else line.text
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if nxt is None or not _continues(line, nxt):
-            paras.append((first.top, first.x0, current))
+        if nxt is None or not _continues(line, nxt) or _ruled_apart(line, nxt, rules):
+            paras.append(_Paragraph(current, first, line))  # type: ignore[arg-type]
             current = ""
     # top to bottom, then left to right: the cells of a table row in order
-    return [text for _top, _left, text in sorted(paras, key=lambda p: (p[0], p[1]))]
+    return sorted(paras, key=lambda p: (p.first.top, p.first.x0))
+
+
+def paragraphs_of(lines: Sequence[_Line]) -> list[str]:
+    return [p.text for p in _paragraphs(lines)]
+
+
+def _across_pages(pages: list[list[_Paragraph]]) -> list[list[str]]:
+    """Join a paragraph cut by a page break: its last line is full, it ends without a
+    sentence end, and the next page starts in lower case. It stays on its first page."""
+    out: list[list[str]] = [[p.text for p in page] for page in pages]
+    for n in range(len(pages) - 1):
+        if not pages[n] or not pages[n + 1] or not out[n + 1]:
+            continue
+        a, b = pages[n][-1], pages[n + 1][0]
+        if (
+            out[n][-1].rstrip()[-1:] not in ".!?:;。！？\"”’)"
+            and b.text[:1].islower()
+            and _full(a.last, b.first)
+        ):
+            out[n][-1] = _join(out[n][-1], out[n + 1].pop(0))
+    return out
 
 
 def _split_marker(paragraph: str) -> tuple[str, str]:
@@ -178,7 +284,9 @@ def _read_pages(path: Path) -> list[list[str]]:
     params = LAParams(boxes_flow=None, all_texts=True)
     try:
         pages = extract_pages(str(path), "", laparams=params)
-        return [paragraphs_of(_page_lines(page)) for page in pages]
+        return _across_pages(
+            [_paragraphs(_page_lines(page), _rules(page, page.y1)) for page in pages]
+        )
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on damaged files
         raise parse_error(path, f"damaged PDF file ({type(exc).__name__}: {exc})") from None
 

@@ -106,3 +106,22 @@ def test_fake_pdf(tmp_path: Path) -> None:
     damaged.write_bytes(b"%PDF-1.4\n garbage garbage")
     with pytest.raises(DocumentParseError, match="d.pdf"):
         open_document(damaged)
+
+
+def test_a_paragraph_cut_by_a_page_break_is_joined_and_a_rule_separates_cells() -> None:
+    from offline_nlp.documents.pdf import _across_pages, _Paragraph, _paragraphs
+
+    end = _line("The sentence runs to the very end of the page and", 72, 700, x1=400)
+    end.right = 400
+    top = _line("goes on at the top of the next page.", 72, 60)
+    title = _line("Next Title", 72, 80)
+    pages = [[_Paragraph(end.text, end, end)], [_Paragraph(top.text, top, top)]]
+    assert _across_pages(pages) == [[f"{end.text} {top.text}"], []]
+    pages = [[_Paragraph(end.text, end, end)], [_Paragraph(title.text, title, title)]]
+    assert _across_pages(pages) == [[end.text], [title.text]]
+    cell = _line("A table cell that fills its column", 72, 100, x1=250)
+    below = _line("and the cell below.", 72, 112)
+    cell.right = below.right = 250
+    assert [p.text for p in _paragraphs([cell, below])] == [f"{cell.text} {below.text}"]
+    ruled = _paragraphs([cell, below], rules=[(111.0, 60.0, 260.0)])
+    assert [p.text for p in ruled] == [cell.text, below.text]
