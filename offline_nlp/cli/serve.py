@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import threading
 
 from offline_nlp.cli.output import info
@@ -46,8 +47,13 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     server = Server(context.engine, config).start()
     pairs = len(context.engine.pairs())
     info(f"offline-nlp is serving {pairs} language pairs at {server.url} (Ctrl-C stops it)")
+    stop = threading.Event()
+    # `kill` and service managers send SIGTERM: stop as cleanly as after Ctrl-C
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        threading.Event().wait()
+        stop.wait()
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.stop()
+    info("offline-nlp serve stopped")
     return 0
