@@ -152,3 +152,16 @@ def test_a_download_larger_than_any_package_is_refused(
     with pytest.raises(PackageDownloadError, match="larger than 1 MB; no package is that large"):
         manager.install(manager.find_available("translate-en_xl"))
     assert list(app_paths.downloads.glob("*.part")) == []
+
+
+def test_an_index_is_read_from_a_path_but_not_from_a_file_url(world: World, capsys,
+                                                               hostile_server) -> None:
+    """``file`` only when the user gives a path: a saved index works offline."""
+    state, base = hostile_server
+    saved = world.root / "saved-index.json"
+    saved.write_text(json.dumps([entry(base, "/p.argosmodel")]))
+    code, out, err = world.cli(capsys, "--index-url", str(saved), "packages", "available")
+    assert code == 0 and "translate-en_xl" in out, err
+    code, _, err = world.cli(capsys, "--index-url", saved.as_uri(), "packages", "available",
+                             "--refresh")
+    assert "give a local file as a path" in one_line_error(code, err)
