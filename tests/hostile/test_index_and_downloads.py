@@ -43,8 +43,9 @@ def test_a_redirect_to_another_scheme_is_refused(world: World, capsys, hostile_s
     package = build_package(world.root / "pkg.argosmodel")
     state.routes["/f.argosmodel"] = Route(mode="redirect", target=package.as_uri())
     state.routes["/p.argosmodel"] = Route(mode="redirect", target="ftp://127.0.0.1:9/p.argosmodel")
-    for path in ("/f.argosmodel", "/p.argosmodel"):
-        url = publish(state, base, [entry(base, path)])
+    for path in ("/p.argosmodel", "/f.argosmodel"):
+        state.routes[f"/index{path}.json"] = Route(json.dumps([entry(base, path)]).encode())
+        url = f"{base}/index{path}.json"
         with world.unchanged_outside():
             code, _, err = world.cli(capsys, "--index-url", url, "packages", "install",
                                      "translate-en_xl")
