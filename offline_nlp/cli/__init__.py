@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from offline_nlp._version import __version__
+from offline_nlp.cli import corpus as corpus_cmd
 from offline_nlp.cli import doctor as doctor_cmd
 from offline_nlp.cli import packages as packages_cmd
 from offline_nlp.cli import serve as serve_cmd
@@ -32,6 +33,7 @@ EPILOG = """examples:
   offline-nlp translate --from en --to ja docs/ -o docs-ja/     a whole folder
   offline-nlp translate --from auto --to en notes.txt          detect the language
   echo "Hello." | offline-nlp translate --from en --to fr
+  offline-nlp corpus --from en --to zh data/ -o data-zh/         millions of lines, resumable
   offline-nlp summarize --to zh report.docx                    summarise, then translate
   offline-nlp gui                                               the desktop app
   offline-nlp serve                          the server for the browser extension
@@ -54,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     translate_cmd.register(commands)
     summarize_cmd.register(commands)
+    corpus_cmd.register(commands)
     packages_cmd.register(commands)
     doctor_cmd.register(commands)
     serve_cmd.register(commands)

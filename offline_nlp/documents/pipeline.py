@@ -109,9 +109,12 @@ def output_path(
 
 
 def collect_inputs(
-    paths: Iterable[str | Path], recursive: bool = True
+    paths: Iterable[str | Path], recursive: bool = True,
+    accept: Callable[[Path], bool] = is_supported,
 ) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]]]:
     """Files to translate as ``(path, root)`` and files skipped as ``(path, reason)``.
+
+    ``accept`` says which files are wanted (by default: documents this package reads).
 
     A folder contributes its supported files (recursively by default; hidden files and
     folders are ignored) with itself as root, so outputs can keep the folder tree; a file
@@ -126,7 +129,7 @@ def collect_inputs(
         if key in seen:
             return
         seen.add(key)
-        if is_supported(path):
+        if accept(path):
             supported.append((path, root))
         else:
             skipped.append((path, f"unsupported file type {path.suffix or '(no extension)'}"))

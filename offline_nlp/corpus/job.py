@@ -1,0 +1,218 @@
+"""A corpus job: plan the files, translate the blocks not yet done, write each output.
+
+The driver (this module) reads the inputs and writes every result; workers only
+translate lists of texts. So the same driver runs worker processes on one machine and
+Ray actors on a cluster (:data:`Runner`), and a killed job resumes from the block files
+it left (:mod:`offline_nlp.corpus.state`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from offline_nlp.corpus.formats import SUFFIXES, BlockInput, CorpusFormat, chain_blocks, format_for
+from offline_nlp.corpus.state import BlockResult, FileState
+from offline_nlp.corpus.workers import WorkerSpec
+from offline_nlp.errors import OfflineNLPError
+from offline_nlp.progress import ProgressCallback, atomic_write, report
+
+__all__ = ["CorpusFile", "CorpusSummary", "Runner", "plan_files", "run_corpus"]
+
+Key = tuple[int, int]  # (file number, block number)
+# Translates (key, texts) blocks with `workers` workers; yields (key, translations, tokens).
+Runner = Callable[[WorkerSpec, Iterable[tuple[Key, list[str]]], int],
+                  Iterator[tuple[Key, list[str], int]]]
+
+# Test hook: the driver exits at once after saving this many blocks, as if killed.
+EXIT_AFTER_BLOCKS = "OFFLINE_NLP_CORPUS_EXIT_AFTER_BLOCKS"
+
+
+@dataclass
+class CorpusFile:
+    """One input file and where it goes. ``status``: pending, done, earlier or failed."""
+
+    source: Path
+    output: Path
+    format: CorpusFormat
+    state: FileState
+    identity: dict[str, Any] = field(default_factory=dict)
+    status: str = "pending"
+    error: str = ""
+    lines: int = 0
+    blocks: int = 0
+    pending: set[int] = field(default_factory=set)
+    failures: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class CorpusSummary:
+    files: list[CorpusFile]
+    skipped: list[tuple[Path, str]]
+    workers: int
+    mode: str
+    blocks: int = 0
+    blocks_resumed: int = 0
+    lines: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[tuple[Path, int, str]]:
+        return [(f.source, line, reason) for f in self.files for line, reason in f.failures]
+
+    def to_json(self) -> dict[str, Any]:
+        rate = self.seconds or float("inf")
+        return {
+            "mode": self.mode, "workers": self.workers,
+            "files": [{"input": str(f.source), "output": str(f.output), "status": f.status,
+                       "lines": f.lines, "blocks": f.blocks, "failures": len(f.failures),
+                       **({"error": f.error} if f.error else {})} for f in self.files],
+            "skipped": [{"input": str(p), "reason": r} for p, r in self.skipped],
+            "blocks": self.blocks, "blocks_resumed": self.blocks_resumed,
+            "lines": self.lines, "failed_lines": len(self.failures),
+            "failures": [{"file": str(p), "line": n, "error": r} for p, n, r in self.failures],
+            "seconds": round(self.seconds, 3), "lines_per_second": round(self.lines / rate, 1),
+            "tokens_per_second": round(self.tokens / rate, 1),
+        }
+
+
+def plan_files(inputs: list[Path], output_dir: Path, field_name: str,
+               ) -> tuple[list[CorpusFile], list[tuple[Path, str]]]:
+    """The corpus files under ``inputs`` and their outputs (same relative names)."""
+    from offline_nlp.documents.pipeline import collect_inputs
+
+    output_dir = output_dir.absolute()
+    found, skipped = collect_inputs(inputs, accept=lambda p: p.suffix.lower() in SUFFIXES)
+    files: list[CorpusFile] = []
+    seen: dict[Path, Path] = {}
+    for source, root in found:
+        if output_dir in source.absolute().parents:
+            continue  # an earlier output of this job inside an input folder
+        relative = source.relative_to(root)
+        output = output_dir / relative
+        item = CorpusFile(source, output, format_for(source, field_name),
+                          FileState(output_dir, relative))
+        if output.resolve() == source.resolve():
+            item.status, item.error = "failed", "the output would replace the input"
+        elif output in seen:
+            item.status, item.error = "failed", f"{seen[output]} writes {output} already"
+        seen.setdefault(output, source)
+        files.append(item)
+    return files, skipped
+
+
+def _identity(item: CorpusFile, job: dict[str, Any]) -> dict[str, Any]:
+    stat = item.source.stat()
+    return {"input": str(item.source.resolve()), "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns, "format": item.format.name, **job}
+
+
+def _prepare(item: CorpusFile, job: dict[str, Any], block_lines: int, overwrite: bool) -> None:
+    """Decide what is left to do for ``item``: nothing, the missing blocks, or all."""
+    item.identity = _identity(item, job)
+    manifest = item.state.manifest() or {}
+    same = all(manifest.get(key) == value for key, value in item.identity.items())
+    if same and manifest.get("complete") and item.output.exists():
+        item.status, item.lines = "earlier", int(manifest.get("lines", 0))
+        item.blocks = int(manifest.get("blocks", 0))
+        item.failures = [(int(n), str(r)) for n, r in manifest.get("failures", [])]
+        return
+    if item.output.exists() and not overwrite:
+        raise OfflineNLPError(f"{item.output} exists; pass --overwrite to replace it")
+    if manifest and not same and item.state.done_blocks() and not overwrite:
+        raise OfflineNLPError(
+            f"an unfinished job for {item.output} used another input, model or settings; "
+            f"pass --overwrite to start it again")
+    item.lines = item.format.count(item.source)
+    item.blocks = -(-item.lines // block_lines)
+    if not same:
+        item.state.start(item.identity)
+    item.pending = set(range(item.blocks)) - item.state.done_blocks()
+
+
+def _read_pending(files: list[CorpusFile], block_lines: int,
+                  inputs: dict[Key, BlockInput]) -> Iterator[tuple[Key, list[str]]]:
+    """The texts of every block still to do, in order; keeps each block's layout in ``inputs``."""
+    for number, item in enumerate(files):
+        if not item.pending:
+            continue
+        try:
+            for index, block in enumerate(item.format.blocks(item.source, block_lines)):
+                if index in item.pending:
+                    inputs[(number, index)] = block
+                    yield (number, index), [t for t in block.texts if t is not None]
+        except (OSError, OfflineNLPError) as exc:
+            item.status, item.error, item.pending = "failed", str(exc), set()
+
+
+def _merge(block: BlockInput, translations: list[str], tokens: int) -> BlockResult:
+    it = iter(translations)
+    return BlockResult([None if text is None else next(it) for text in block.texts],
+                       block.failures, tokens)
+
+
+def _finish(item: CorpusFile) -> None:
+    """Every block is done: write the output from the block files, atomically."""
+    item.output.parent.mkdir(parents=True, exist_ok=True)
+    failures: list[tuple[int, str]] = []
+
+    def translations() -> Iterator[list[str | None]]:
+        for result in item.state.results(item.blocks):
+            failures.extend(result.failures)
+            yield result.translations
+
+    with atomic_write(item.output) as out:
+        item.format.write(item.source, out, chain_blocks(translations()))
+    item.failures = failures
+    item.state.finish({**item.identity, "lines": item.lines, "blocks": item.blocks,
+                       "failures": failures})
+    item.status = "done"
+
+
+def run_corpus(files: list[CorpusFile], spec: WorkerSpec, runner: Runner, workers: int, *,
+               block_lines: int = 1000, overwrite: bool = False, mode: str = "local",
+               skipped: list[tuple[Path, str]] | None = None, models: list[str] | None = None,
+               on_progress: ProgressCallback | None = None) -> CorpusSummary:
+    """Translate every pending block of ``files`` with ``runner`` and write the outputs."""
+    summary = CorpusSummary(files, list(skipped or []), workers, mode)
+    job = {"from": spec.source, "to": spec.target, "models": models or [],
+           "options": asdict(spec.options), "block_lines": block_lines}
+    for item in files:
+        if item.status == "pending":
+            try:
+                _prepare(item, job, block_lines, overwrite)
+            except (OSError, OfflineNLPError) as exc:
+                item.status, item.error = "failed", str(exc)
+    active = [f for f in files if f.status == "pending"]
+    summary.blocks = sum(f.blocks for f in active)
+    summary.blocks_resumed = summary.blocks - sum(len(f.pending) for f in active)
+    total = sum(min(block_lines, f.lines - b * block_lines) for f in active for b in f.pending)
+    for item in active:
+        if not item.pending:
+            _finish(item)  # all blocks were done by an earlier run
+    inputs: dict[Key, BlockInput] = {}
+    exit_after = int(os.environ.get(EXIT_AFTER_BLOCKS, "0"))
+    started, saved = time.monotonic(), 0
+    for key, translations, tokens in runner(spec, _read_pending(files, block_lines, inputs),
+                                            workers):
+        item, block = files[key[0]], inputs.pop(key)
+        item.state.save_block(key[1], _merge(block, translations, tokens))
+        saved += 1
+        if saved == exit_after:
+            os._exit(75)  # the test of resuming: stop as abruptly as a kill
+        summary.lines += len(block.texts)
+        summary.tokens += tokens
+        summary.seconds = time.monotonic() - started
+        report(on_progress, summary.lines, total,
+               f"{summary.lines / summary.seconds:.0f} lines/s, "
+               f"{summary.tokens / summary.seconds:.0f} tokens/s")
+        item.pending.discard(key[1])
+        if not item.pending and item.status == "pending":
+            _finish(item)
+    summary.seconds = time.monotonic() - started
+    return summary

@@ -1,0 +1,55 @@
+"""``offline-nlp corpus --cluster`` on a local Ray cluster (2 CPUs) started by the test.
+
+One test on purpose: starting Ray takes seconds. It checks what the Ray path must get
+right beyond local mode: exact output in order from actors, and finishing a job that a
+killed local run left half done (the same block files, whichever runner wrote them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from corpus.common import expected, expected_records, expected_text, make_lines, write_inputs
+from offline_nlp.cli import main
+from offline_nlp.corpus.job import EXIT_AFTER_BLOCKS
+
+ray = pytest.importorskip("ray", reason="needs offline-nlp[cluster]")
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+@pytest.fixture
+def local_ray(installed_home, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(installed_home.packages))
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")  # a throwaway cluster, no token file
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_ray_actors_finish_a_killed_job_with_exact_output(local_ray, tmp_path, capsys) -> None:
+    text, records = write_inputs(tmp_path / "in")
+    import pyarrow as pa
+
+    lines = make_lines(7, seed=4)
+    pq.write_table(pa.table({"text": lines, "n": list(range(7))}), tmp_path / "in" / "t.parquet")
+    out = tmp_path / "out"
+    args = ["corpus", "--from", "en", "--to", "xz", str(tmp_path / "in"), "-o", str(out),
+            "--block-lines", "4"]
+    killed = subprocess.run([sys.executable, "-m", "offline_nlp", *args, "--workers", "1"],
+                            env={**os.environ, EXIT_AFTER_BLOCKS: "3"}, capture_output=True,
+                            text=True)
+    assert killed.returncode == 75, killed.stderr
+    assert main([*args, "--cluster", "auto", "--workers", "2", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["mode"] == "ray (auto)" and summary["workers"] == 2
+    assert summary["blocks"] == 18 and summary["blocks_resumed"] == 3
+    assert (out / "lines.txt").read_bytes() == expected_text(text)
+    assert [json.loads(line) for line in (out / "sub" / "records.jsonl").read_text(
+        "utf-8").splitlines()] == expected_records(records)
+    assert pq.read_table(out / "t.parquet").to_pydict() == {
+        "text": [expected(line) for line in lines], "n": list(range(7))}
