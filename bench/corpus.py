@@ -1,4 +1,5 @@
-"""Deterministic multi-paragraph English-like text for benchmarks."""
+"""Deterministic multi-paragraph English-like text for benchmarks; run as a script, the
+corpus benchmark (see BENCH_DOC below)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,123 @@ def make_document(sentences: int, seed: int = 0) -> str:
         paragraphs.append(" ".join(corpus[i:i + n]))
         i += n
     return "\n\n".join(paragraphs)
+
+
+# -- the corpus benchmark: `python bench/corpus.py` -------------------------------------
+# The functions above are imported by the other benchmarks as `from corpus import ...`;
+# run as a script, this file measures `offline-nlp corpus`.
+
+BENCH_DOC = """Corpus speed: `offline-nlp corpus` (1 and 2 local workers, Ray with 2 actors) vs
+the engine translating the same lines in one call (what `offline-nlp translate` does).
+
+Same Transformer-base model with random int8 weights as bench/translate.py, same lines,
+same decoding (beam 2, at most --length tokens a sentence); the corpus rows include
+starting the workers and loading the model in each, which is what a user waits for.
+Compare the ratios, not the seconds: machines are shared and noisy.
+
+    .venv/bin/python bench/corpus.py --lines 2000
+
+The last line is ``corpus_local/engine=R1 corpus_ray/engine=R2`` (lines/s ratios;
+corpus_local is the default local set-up).
+"""
+
+
+def _corpus_run(lines_file, spec, workers, runner, block_lines):  # type: ignore[no-untyped-def]
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from offline_nlp.corpus import plan_files, run_corpus
+
+    with tempfile.TemporaryDirectory() as out:
+        files, _ = plan_files([lines_file], Path(out), "text")
+        start = time.perf_counter()
+        run_corpus(files, spec, runner, workers, block_lines=block_lines)
+        seconds = time.perf_counter() - start
+        return seconds, (Path(out) / lines_file.name).read_text("utf-8").split("\n")[:-1]
+
+
+def bench_main() -> None:
+    import argparse
+    import os
+    import sys
+    import tempfile
+    import time
+    from dataclasses import replace
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import translate as bench_translate
+
+    from offline_nlp.corpus import WorkerSpec, default_workers, run_local
+    from offline_nlp.corpus.workers import usable_cores
+    from offline_nlp.engine import EngineConfig, TranslationOptions
+
+    parser = argparse.ArgumentParser(description=BENCH_DOC.split("\n")[0])
+    parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument("--length", type=int, default=30, help="most tokens a sentence")
+    parser.add_argument("--block-lines", type=int, default=250)
+    parser.add_argument("--no-ray", action="store_true")
+    args = parser.parse_args()
+    package = bench_translate.model_package()
+    lines = make_corpus(args.lines, seed=11)
+    options = TranslationOptions(beam_size=2, length_ratio=0.0, length_extra=args.length,
+                                 use_cache=False)
+    config = EngineConfig()
+    engine = bench_translate.single_package_engine(package, config)
+    engine.translate_texts(["Warm up."], "en", "xx", options)
+    start = time.perf_counter()
+    reference = [t.text for t in engine.translate_texts(lines, "en", "xx", options)]
+    rows = [(f"engine, one call ({'x'.join(map(str, config.threads()))} threads)",
+             time.perf_counter() - start, reference)]
+    with tempfile.TemporaryDirectory() as tmp:
+        lines_file = Path(tmp) / "lines.txt"
+        lines_file.write_text("\n".join(lines) + "\n", "utf-8")
+        spec = WorkerSpec((package,), "en", "xx", options, config)
+        default = default_workers()
+        for workers, threads in ((1, 2), (2, 1)):
+            one = replace(spec, config=replace(config, cpu_threads=threads, parallel_jobs=1))
+            label = f"corpus local {workers}x{threads}" + (" (default)" if (workers, threads)
+                                                             == default else "")
+            rows.append((label, *_corpus_run(lines_file, one, workers, run_local,
+                                             args.block_lines)))
+        if not args.no_ray:
+            rows.append(("corpus ray 2x1 (local cluster)",
+                         *_ray_run(lines_file, spec, args.block_lines)))
+    logical, physical = usable_cores()
+    print(f"model: Transformer-base, random int8 weights; {len(lines)} lines; beam 2; at most "
+          f"{args.length} tokens a sentence; {logical} usable cores ({physical} physical), "
+          f"{os.cpu_count()} in the machine; load {os.getloadavg()[0]:.1f}")
+    print(f"| {'contender':40} | {'seconds':>8} | {'lines/s':>8} | output |")
+    print(f"|{'-' * 42}|{'-' * 10}|{'-' * 10}|--------|")
+    for name, seconds, output in rows:
+        same = "same" if output == reference else "DIFFERS"
+        print(f"| {name:40} | {seconds:8.2f} | {len(lines) / seconds:8.1f} | {same:6} |")
+    engine_seconds = rows[0][1]
+    local = next(r for r in rows if "(default)" in r[0])
+    ray_row = next((r for r in rows if r[0].startswith("corpus ray")), None)
+    ray_ratio = engine_seconds / ray_row[1] if ray_row else float("nan")
+    print(f"corpus_local/engine={engine_seconds / local[1]:.2f} "
+          f"corpus_ray/engine={ray_ratio:.2f}")
+
+
+def _ray_run(lines_file, spec, block_lines):  # type: ignore[no-untyped-def]
+    import os
+    from dataclasses import replace
+
+    import ray
+
+    from offline_nlp.corpus.cluster import connect
+
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        spec = replace(spec, config=replace(spec.config, cpu_threads=1, parallel_jobs=1))
+        runner, _workers, spec = connect("auto", spec)
+        return _corpus_run(lines_file, spec, 2, runner, block_lines)
+    finally:
+        ray.shutdown()
+
+
+if __name__ == "__main__":
+    bench_main()

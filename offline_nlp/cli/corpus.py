@@ -6,6 +6,7 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
+from offline_nlp.cli.arguments import MAX_BEAM, bounded
 from offline_nlp.cli.output import ProgressBar, emit_json, info
 from offline_nlp.cli.translate import decoding_options
 from offline_nlp.context import AppContext
@@ -15,6 +16,7 @@ from offline_nlp.errors import OfflineNLPError
 __all__ = ["register"]
 
 SHOWN_FAILURES = 20  # on stderr; --json lists them all
+MAX_WORKERS = 4096  # a bound on what a typo can ask for, far above any cluster here
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,10 +33,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     cmd.add_argument("-o", "--output", type=Path, required=True, metavar="OUTPUT_DIR")
     cmd.add_argument("--field", default="text",
                      help="JSON Lines field or Parquet column to translate (default: text)")
-    cmd.add_argument("--workers", type=int, metavar="N",
+    cmd.add_argument("--workers", type=bounded(int, 1, MAX_WORKERS), metavar="N",
                      help="worker processes, or Ray actors (default: one per physical core, "
                           "or one per CPU of the cluster)")
-    cmd.add_argument("--threads", type=int, metavar="N",
+    cmd.add_argument("--threads", type=bounded(int, 1, 256), metavar="N",
                      help="CTranslate2 threads per worker (default: 1, or the SMT siblings)")
     cmd.add_argument("--cluster", metavar="auto|ray://HOST:PORT",
                      help="run the blocks on Ray: 'auto' joins the cluster this machine is "
@@ -42,11 +44,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     cmd.add_argument("--shared-packages", action="store_true",
                      help="with --cluster: every node reads the packages folder at the same "
                           "path (a shared file system) instead of receiving a copy")
-    cmd.add_argument("--block-lines", type=int, default=1000, metavar="N",
+    cmd.add_argument("--block-lines", type=bounded(int, 1, 1_000_000), default=1000,
+                     metavar="N",
                      help="lines per block, the unit of work and of resuming (default 1000)")
     cmd.add_argument("--preset", choices=sorted(PRESETS),
                      help="speed/quality trade-off (default from settings: balanced)")
-    cmd.add_argument("--beam", type=int, metavar="N", help="beam size (1 = greedy)")
+    cmd.add_argument("--beam", type=bounded(int, 1, MAX_BEAM), metavar="N",
+                     help=f"beam size, 1 (greedy) to {MAX_BEAM}")
     cmd.add_argument("--overwrite", action="store_true",
                      help="replace existing outputs, and restart jobs whose input changed")
     cmd.add_argument("--json", action="store_true", help="print a JSON summary")
@@ -59,8 +63,6 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
 
     if args.source == "auto":
         raise OfflineNLPError("corpus needs --from LANG; 'auto' is for translate")
-    if args.block_lines < 1 or (args.workers is not None and args.workers < 1):
-        raise OfflineNLPError("--block-lines and --workers must be at least 1")
     route = context.engine.route(args.source, args.target)  # fail before reading anything
     files, skipped = plan_files(args.inputs, args.output, args.field)
     for path, reason in skipped:
