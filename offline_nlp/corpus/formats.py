@@ -11,7 +11,7 @@ stream: memory stays at one block whatever the file's size.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -80,11 +80,12 @@ def _split_ending(raw: bytes) -> tuple[bytes, bytes]:
     return raw, b""
 
 
-def _line_blocks(path: Path, block_lines: int, parse: object) -> Iterator[BlockInput]:
+def _line_blocks(path: Path, block_lines: int,
+                 parse: Callable[[bytes], str | None]) -> Iterator[BlockInput]:
     block = BlockInput()
     for number, raw in enumerate(_lines(path), 1):
         try:
-            block.texts.append(parse(_split_ending(raw)[0]))  # type: ignore[operator]
+            block.texts.append(parse(_split_ending(raw)[0]))
         except ValueError as exc:
             block.texts.append(None)
             block.failures.append((number, str(exc)))
@@ -93,6 +94,18 @@ def _line_blocks(path: Path, block_lines: int, parse: object) -> Iterator[BlockI
             block = BlockInput()
     if block.texts:
         yield block
+
+
+def _write_lines(path: Path, out: IO[bytes], translations: Iterator[str | None],
+                 render: Callable[[bytes, str], bytes]) -> None:
+    """Each source line again, rendered with its translation; kept lines byte for byte."""
+    for raw in _lines(path):
+        translation = next(translations)
+        if translation is None:
+            out.write(raw)
+            continue
+        body, ending = _split_ending(raw)
+        out.write(render(body, translation) + ending)
 
 
 def _decode(body: bytes) -> str:
@@ -119,14 +132,11 @@ class TextFormat:
         return text if text.strip() else None
 
     def write(self, path: Path, out: IO[bytes], translations: Iterator[str | None]) -> None:
-        for raw in _lines(path):
-            translation = next(translations)
-            if translation is None:
-                out.write(raw)
-                continue
-            body, ending = _split_ending(raw)
-            bom = self.BOM.encode() if body.startswith(self.BOM.encode()) else b""
-            out.write(bom + translation.encode("utf-8") + ending)
+        _write_lines(path, out, translations, self._render)
+
+    def _render(self, body: bytes, translation: str) -> bytes:
+        bom = self.BOM.encode() if body.startswith(self.BOM.encode()) else b""
+        return bom + translation.encode("utf-8")
 
 
 class JsonLinesFormat:
@@ -163,15 +173,12 @@ class JsonLinesFormat:
         return None if record is None else record[self.field]  # type: ignore[return-value]
 
     def write(self, path: Path, out: IO[bytes], translations: Iterator[str | None]) -> None:
-        for raw in _lines(path):
-            translation = next(translations)
-            if translation is None:
-                out.write(raw)
-                continue
-            body, ending = _split_ending(raw)
-            record = self._record(body)
-            record[self.field] = translation  # type: ignore[index]
-            out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + ending)
+        _write_lines(path, out, translations, self._render)
+
+    def _render(self, body: bytes, translation: str) -> bytes:
+        record = self._record(body)
+        record[self.field] = translation  # type: ignore[index]
+        return json.dumps(record, ensure_ascii=False).encode("utf-8")
 
 
 def _pyarrow() -> object:
