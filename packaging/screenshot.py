@@ -12,6 +12,7 @@ is empty. Works under Xvfb and with the offscreen platform:
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import json
 import os
 import random
@@ -57,22 +58,6 @@ def sample_index(fixture_packages: list[Path]) -> list[dict[str, object]]:
     return entries
 
 
-def dark_palette():  # type: ignore[no-untyped-def]
-    """A dark palette like a desktop's dark theme (Xvfb has no platform theme to ask)."""
-    from PySide6.QtGui import QColor, QPalette
-
-    role = QPalette.ColorRole
-    palette = QPalette()
-    for name, colour in (("Window", "#2b2b2b"), ("WindowText", "#e6e6e6"), ("Base", "#1e1e1e"),
-                         ("AlternateBase", "#262626"), ("Text", "#e6e6e6"), ("Button", "#353535"),
-                         ("ButtonText", "#e6e6e6"), ("Highlight", "#3d7bd9"),
-                         ("HighlightedText", "#ffffff"), ("ToolTipBase", "#353535"),
-                         ("ToolTipText", "#e6e6e6"), ("PlaceholderText", "#8a8a8a"),
-                         ("Link", "#7fb2ff"), ("Mid", "#444444"), ("Dark", "#1a1a1a")):
-        palette.setColor(getattr(role, name), QColor(colour))
-    return palette
-
-
 def wait_until(app, predicate: Callable[[], bool], timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -98,7 +83,14 @@ def prepare_home(home: Path, packages: list[Path], with_index: bool) -> None:
     for package in packages:
         manager.install_file(package)
     if with_index:
-        paths.index_cache.write_text(json.dumps(sample_index(packages)), encoding="utf-8")
+        index_cache(paths).write_text(json.dumps(sample_index(packages)), encoding="utf-8")
+
+
+def index_cache(paths):  # type: ignore[no-untyped-def]
+    """Where the app looks for its cached copy of the index (one per index URL)."""
+    from offline_nlp.packages.index import cache_file_for, index_url
+
+    return cache_file_for(paths.cache, index_url())
 
 
 def english(seed: int, count: int) -> str:
@@ -106,6 +98,26 @@ def english(seed: int, count: int) -> str:
 
     rng = random.Random(seed)
     return " ".join(synthetic.random_sentence(rng, "en", 6, 14) for _ in range(count))
+
+
+def highlight_a_word(text, app) -> None:  # type: ignore[no-untyped-def]
+    """Select a word of the source as a user would: its translation lights up too."""
+    import re
+
+    from PySide6.QtGui import QTextCursor
+
+    wait_until(app, lambda: not text._debounce.isActive() and not text.requests.is_busy())
+    source = text.source_edit.toPlainText()
+    aligned = {span.source_start for span in text.translation_alignment()}
+    words = [m for m in re.finditer(r"[A-Za-z]{4,}", source) if m.start() in aligned]
+    word = words[len(words) // 2]
+    cursor = text.source_edit.textCursor()
+    cursor.setPosition(word.start())
+    cursor.setPosition(word.end(), QTextCursor.MoveMode.KeepAnchor)
+    text.source_edit.setFocus()
+    text.source_edit.setTextCursor(cursor)
+    settle(app)
+    print(f"highlighted {text.highlighter.highlighted}")
 
 
 def shoot(window, app, out: Path, name: str) -> Path:  # type: ignore[no-untyped-def]
@@ -121,19 +133,20 @@ def render(out: Path, packages: list[Path], scratch: Path, dark: bool = False) -
     from offline_nlp.context import AppContext
     from offline_nlp.gui.app import create_application
     from offline_nlp.gui.mainwindow import MainWindow
+    from offline_nlp.gui.theme import apply_theme
     from offline_nlp.paths import AppPaths
 
     app = create_application()
     SUFFIX[0] = "-dark" if dark else ""
-    if dark:   # what a desktop in dark mode gives the app; shows no colour is hard-coded
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
+    theme = "dark" if dark else "system"    # the app's own themes (View → Theme)
+    apply_theme(theme)
     # Welcome page: nothing installed, a package list from the (cached) index.
     welcome_home = scratch / "welcome"
     prepare_home(welcome_home, [], with_index=False)
-    AppPaths.under(welcome_home).index_cache.write_text(
+    index_cache(AppPaths.under(welcome_home)).write_text(
         json.dumps(sample_index([])), encoding="utf-8")
     ctx = AppContext.create(AppPaths.under(welcome_home), use_cache=False)
+    ctx.settings = replace(ctx.settings, theme=theme)   # the window applies its setting
     window = MainWindow(ctx)
     window.resize(*SIZE)
     window.show()
@@ -146,6 +159,7 @@ def render(out: Path, packages: list[Path], scratch: Path, dark: bool = False) -
     home = scratch / "home"
     prepare_home(home, packages, with_index=True)
     ctx = AppContext.create(AppPaths.under(home), use_cache=False)
+    ctx.settings = replace(ctx.settings, theme=theme)
     window = MainWindow(ctx)
     window.resize(*SIZE)
     window.show()
@@ -163,6 +177,8 @@ def render(out: Path, packages: list[Path], scratch: Path, dark: bool = False) -
                    and text.target_edit.toPlainText() != "")
     window.tabs.setCurrentWidget(text)
     shoot(window, app, out, "text")
+    highlight_a_word(text, app)
+    shoot(window, app, out, "alignment")
 
     documents = window.documents_tab
     documents.pair.set_pair(*document_pair)

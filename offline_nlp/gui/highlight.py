@@ -13,7 +13,9 @@ from offline_nlp.engine.types import Span
 
 __all__ = ["AlignmentHighlighter", "word_range"]
 
-_WORD = re.compile(r"\w", re.UNICODE)
+# A letter of a space-separated script: a token marks its whole word. Han, kana and
+# hangul are left out: their text has no spaces, so "the whole word" would be a clause.
+_WORD = re.compile(r"[^\W\u2e80-\u9fff\uac00-\ud7ff\uf900-\ufaff]")
 
 
 def word_range(text: str, start: int, end: int) -> tuple[int, int]:
@@ -45,6 +47,7 @@ class AlignmentHighlighter(QObject):
         self._spans: tuple[Span, ...] = ()
         self._texts = ("", "")
         self.highlighted: tuple[str, str] = ("", "")
+        self._pinned = False     # marked from a selection: the mouse passing by keeps it
         self._viewports: dict[QObject, QPlainTextEdit] = {}
         for edit in (source, target):
             viewport = edit.viewport()
@@ -63,9 +66,13 @@ class AlignmentHighlighter(QObject):
         self.clear()
 
     def clear(self) -> None:
+        self._pinned = False
         self.highlighted = ("", "")
         self._source.setExtraSelections([])
         self._target.setExtraSelections([])
+
+    def spans(self) -> tuple[Span, ...]:
+        return self._spans
 
     def is_current(self) -> bool:
         return bool(self._spans) and self._texts == (self._source.toPlainText(),
@@ -122,7 +129,7 @@ class AlignmentHighlighter(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         edit = self._viewports.get(watched)
-        if edit is not None:
+        if edit is not None and not self._pinned:
             if event.type() == QEvent.Type.MouseMove and not edit.textCursor().hasSelection():
                 self._hover(edit, event)  # type: ignore[arg-type]
             elif event.type() == QEvent.Type.Leave and not edit.textCursor().hasSelection():
@@ -145,6 +152,9 @@ class AlignmentHighlighter(QObject):
         cursor = edit.textCursor()
         if cursor.hasSelection():
             self.highlight(edit is self._target, cursor.selectionStart(), cursor.selectionEnd())
+            self._pinned = any(self.highlighted)
+        elif self._pinned:
+            self.clear()
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

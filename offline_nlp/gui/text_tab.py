@@ -403,6 +403,10 @@ class TextTab(QWidget):
             self.history.clear()
             self._show_history()
 
+    def translation_alignment(self) -> tuple:
+        """The word alignment of the translation on screen (empty when stale)."""
+        return self.highlighter.spans() if self.highlighter.is_current() else ()
+
     # -- alternatives ---------------------------------------------------------------------
 
     @Slot(int, QPoint)
