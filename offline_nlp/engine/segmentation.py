@@ -61,7 +61,12 @@ _CJK_RANGES = ("\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaf
 # (他叫Mr. Wang: the word is "Mr").
 _STOPS = r"\s" + re.escape(_OPENERS + "—–/") + _CJK_RANGES
 _WORD_STOP = re.compile(r"[" + _STOPS + r"]")
-_WORD_AT_END = re.compile(r"(?<![^" + _STOPS + r"])[^" + _STOPS + r"]{1,32}\Z")
+# Longest word looked at before a period: abbreviations are short.
+_MAX_WORD = 32
+# The word that ends where a search ends; the look-behind starts it only at a word's
+# beginning, so a search in a window of _MAX_WORD characters costs _MAX_WORD steps.
+_WORD_AT_END = re.compile(rf"(?<![^{_STOPS}])[^{_STOPS}]{{1,{_MAX_WORD}}}\Z")
+_CJK_CHAR = re.compile(r"[" + _CJK_RANGES + r"]")
 _NEXT_CHAR = re.compile(r"[" + re.escape(_OPENERS) + r"]{0,8}(\S)")
 _WORD_CHAR = re.compile(r"\w")
 _NEXT_WORD = re.compile(r"\w+")
@@ -70,8 +75,6 @@ _MARKER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*[.)]|\(\d{1,3}\)|[a-z][.)]|[A-Z]\
                      r"|[ivx]{1,4}[.)]|\([ivx]{1,4}\)|[IVX]{2,4}\.)(?:\s+|$)")
 # Korean particles that follow a closed quote: "가자!" 하고 말했다.
 _KOREAN_QUOTATIVES = ("하고", "하며", "하면서", "하는", "라고", "라며", "라는", "이라고", "이라며", "고 ")
-# Longest word looked at before a period (as in _WORD_AT_END): abbreviations are short.
-_MAX_WORD = 32
 
 
 @dataclass(frozen=True)
@@ -284,17 +287,7 @@ def _is_ordinal_context(line: str, at: int, kind: str, nouns: frozenset[str]) ->
 
 
 def _is_cjk(char: str) -> bool:
-    """Han, Kana, Hangul and full-width forms: scripts where a sentence may start unspaced."""
-    code = ord(char)
-    return (
-        0x1100 <= code <= 0x11FF  # Hangul Jamo
-        or 0x2E80 <= code <= 0x9FFF  # CJK radicals, punctuation, Kana, Hangul Jamo, Han
-        or 0xA960 <= code <= 0xA97F
-        or 0xAC00 <= code <= 0xD7FF  # Hangul syllables
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF00 <= code <= 0xFFEF  # full-width and half-width forms
-        or 0x20000 <= code <= 0x3FFFF
-    )
+    return _CJK_CHAR.match(char) is not None
 
 
 def _is_latin_or_digit(char: str) -> bool:
