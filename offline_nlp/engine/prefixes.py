@@ -21,7 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Prefixes", "prefixes_for"]
+__all__ = ["SPACED_ABBREVIATIONS", "Prefixes", "prefixes_for"]
+
+# Abbreviations of two letters written with a space, which never end a sentence, in any
+# language: after "z. B." comes the example. (Not "u. a." or "т. д.": they may end one.)
+SPACED_ABBREVIATIONS = frozenset(
+    ["z. B", "d. h", "e. g", "i. e", "u. U", "v. a", "o. ä", "s. o", "s. u", "z. T", "m. E",
+     "т. е", "т. к", "т. н"])
 
 
 @dataclass(frozen=True)

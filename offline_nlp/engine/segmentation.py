@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from offline_nlp.engine.prefixes import Prefixes, prefixes_for
+from offline_nlp.engine.prefixes import SPACED_ABBREVIATIONS, Prefixes, prefixes_for
 
 __all__ = ["Piece", "join_sentences", "split_text"]
 
@@ -69,6 +69,7 @@ _WORD_AT_END = re.compile(rf"(?<![^{_STOPS}])[^{_STOPS}]{{1,{_MAX_WORD}}}\Z")
 _CJK_CHAR = re.compile(r"[" + _CJK_RANGES + r"]")
 _NEXT_CHAR = re.compile(r"[" + re.escape(_OPENERS) + r"]{0,8}(\S)")
 _WORD_CHAR = re.compile(r"\w")
+_LETTER_DOT = re.compile(r"[^\W\d_]\.")
 _NEXT_WORD = re.compile(r"\w+")
 # List markers kept out of the translation: "1. ", "1.2. ", "2) ", "(3) ", "a. ", "iv) ".
 _MARKER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*[.)]|\(\d{1,3}\)|[a-z][.)]|[A-Z]\)|\([a-zA-Z]\)"
@@ -246,7 +247,10 @@ def _period_ends(line: str, dot: int, kind: str, next_at: int, prefixes: Prefixe
     if len(word) == 1 and word.isalpha():
         if word.isupper() and (word not in prefixes.words or _after_name(line, dot - 1)):
             return False  # an initial: "J. R. R. Tolkien", "Albert I. Jones"
-        return kind not in ("lower", "digit")
+        # "z. B.", "d. h.", "e. g.": letters of one abbreviation, in any language (but
+        # "и т. д. Потом" ends: the last letter goes on only in a known pair).
+        return (kind not in ("lower", "digit") and not _LETTER_DOT.match(line, next_at)
+                and line[max(0, dot - 4):dot] not in SPACED_ABBREVIATIONS)
     if kind == "digit" and (prefixes.is_numeric(word) or prefixes.is_continued(word)):
         return False
     # "etc. and", "p.m. today", "U.S. and" go on; anything else ends the sentence.

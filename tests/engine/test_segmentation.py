@@ -53,6 +53,15 @@ def test_language_prefixes_keep_the_sentence_whole(language: str, text: str) -> 
     assert sentences(text, language) == [text]
 
 
+@pytest.mark.parametrize("text", [
+    "Er kaufte z. B. Äpfel, d. h. Obst.",
+    "We use e. g. Python, i. e. a language.",
+    "Das gilt u. a. für Kinder, v. a. im Winter.",
+])
+def test_spaced_letter_abbreviations_stay_whole_without_a_language(text: str) -> None:
+    assert sentences(text) == [text]
+
+
 @pytest.mark.parametrize("language, text, expected", [
     ("de", "Das Ergebnis war 42. Das ist gut.", ["Das Ergebnis war 42.", "Das ist gut."]),
     ("de", "Er kaufte Äpfel usw. Dann ging er.", ["Er kaufte Äpfel usw.", "Dann ging er."]),
