@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_TOKENS = 150
 #: The guard leaves units shorter than this (in words) alone: their ratio varies too much.
 MIN_GUARDED_WORDS = 6
+#: Units up to this size (in words) show what a complete translation's length ratio is.
+ORDINARY_WORDS = 25
 #: Pieces are never cut smaller than this many tokens when retrying.
 MIN_PIECE_TOKENS = 6
 _RETRY_DEPTH = 4
@@ -116,7 +118,8 @@ class Guard:
     known: Callable[[str], bool] = lambda char: True  # noqa: ARG005
     align: bool = False
     _counts: dict[str, int] = field(default_factory=dict)
-    _normal: float = 1.0  # the job's usual output/source token ratio
+    _normal: float = 1.0  # the usual output/source ratio, in words
+    _measured: bool = False  # _normal comes from the job's ordinary sentences
 
     def plan(self, sentences: Sequence[str]) -> dict[str, _Plan]:
         """Each sentence's parts, long units already cut to the limit."""
@@ -217,8 +220,12 @@ class Guard:
         """Units whose output looks truncated, looping or cut at the decoding limit."""
         outs = [results[u].hypotheses[0] for u in units]
         ratios = {u: _size(out) / max(_size(u), 1.0) for u, out in zip(units, outs)}
-        self._normal = _median([r for u, r in ratios.items()
-                                if _size(u) >= MIN_GUARDED_WORDS]) or 1.0
+        # The usual ratio, from the job's ordinary sentences: long ones may all be cut
+        # short by the same model, and their median would call that normal.
+        measured = _median([r for u, r in ratios.items()
+                            if MIN_GUARDED_WORDS <= _size(u) <= ORDINARY_WORDS])
+        self._measured = measured is not None
+        self._normal = measured or 1.0
         out_tokens = self.target_tokens.encode(outs) if outs else []
         suspects = {u for u, out, tokens in zip(units, outs, out_tokens)
                     if self._suspect(u, out, len(tokens))}
@@ -234,18 +241,23 @@ class Guard:
         if out_tokens >= ceiling - 1:
             return True  # ran into max_decoding_length: cut there, or looping
         words = _size(unit)
-        if words >= MIN_GUARDED_WORDS and _size(out) < _short_share(words) * self._normal * words:
+        share = _short_share(words, self._measured)
+        if words >= MIN_GUARDED_WORDS and _size(out) < share * self._normal * words:
             return True
         # A phrase said three times that the source does not say three times: a loop.
         return _loops(out) and not _loops(unit)
 
     def _retry(self, suspects: set[str], results: dict[str, UnitResult]) -> None:
-        """Alone with a wider beam, then in pieces half, a quarter... the size."""
+        """Alone with a wider beam and in halves, then in quarters, eighths...
+
+        Each round's candidates are judged together: the one closest to the usual length
+        ratio wins, and a unit that no longer looks suspect is settled.
+        """
         if not suspects:
             return
         wider = replace(self.options, beam_size=max(4, self.options.beam_size * 2),
                         use_cache=False)
-        self._adopt(suspects, results, self.translate(sorted(suspects), wider))
+        alone = self.translate(sorted(suspects), wider)
         for depth in range(1, _RETRY_DEPTH + 1):
             if not suspects:
                 break
@@ -257,25 +269,28 @@ class Guard:
                     cuts[unit] = parts
             pieces = list(dict.fromkeys(
                 p.text for parts in cuts.values() for p in parts if p.kind == "unit"))
-            if not pieces:
+            done = self.translate(pieces, self.options) if pieces else {}
+            candidates = {u: [self._compose(parts, done)] for u, parts in cuts.items()}
+            for unit, result in alone.items():
+                candidates.setdefault(unit, []).append(result)
+            alone = {}
+            if not candidates:
                 break
-            done = self.translate(pieces, self.options)
-            self._adopt(suspects, results,
-                        {u: self._compose(parts, done) for u, parts in cuts.items()})
+            self._adopt(suspects, results, candidates)
         for unit in suspects:
             log.info("a sentence may be incomplete in the translation: %.60s…", unit)
 
     def _adopt(self, suspects: set[str], results: dict[str, UnitResult],
-               candidates: dict[str, UnitResult]) -> None:
-        """Take a candidate that passes the checks, or one closer to the usual ratio."""
-        for unit, candidate in candidates.items():
-            new, old = candidate.hypotheses[0], results[unit].hypotheses[0]
-            new_tokens = len(self.target_tokens.encode([new])[0])
-            if not self._suspect(unit, new, new_tokens):
-                results[unit] = candidate
+               candidates: dict[str, list[UnitResult]]) -> None:
+        """Take the candidate closest to the usual ratio if it is closer than before."""
+        for unit, options in candidates.items():
+            best = min(options, key=lambda c: self._distance(unit, c.hypotheses[0]))
+            if self._distance(unit, best.hypotheses[0]) < self._distance(
+                    unit, results[unit].hypotheses[0]):
+                results[unit] = best
+            out = results[unit].hypotheses[0]
+            if not self._suspect(unit, out, len(self.target_tokens.encode([out])[0])):
                 suspects.discard(unit)
-            elif self._distance(unit, new) < self._distance(unit, old):
-                results[unit] = candidate
 
     def _distance(self, unit: str, out: str) -> float:
         ratio = (_size(out) + 0.5) / max(_size(unit), 1.0)
@@ -447,14 +462,16 @@ def _loops(text: str) -> bool:
     return False
 
 
-def _short_share(words: float) -> float:
+def _short_share(words: float, measured: bool) -> float:
     """Below this share of the usual output/source ratio an output is suspect.
 
-    Half for short sentences, whose ratio varies most, rising to 0.55 from 30 words,
-    where a complete translation varies much less (a word-for-word translation into a
-    CJK script is at 0.6).
+    Half for short sentences, whose ratio varies most. Long ones vary much less, so the
+    share rises to 0.75 from 40 words when the usual ratio was measured on the job's own
+    ordinary sentences, and only to 0.55 when it is a guess (a word-for-word translation
+    into a CJK script is at 0.6 of the guess).
     """
-    return 0.5 + 0.05 * min(1.0, max(0.0, (words - 10) / 20))
+    ramp = min(1.0, max(0.0, (words - 10) / 30))
+    return 0.5 + (0.25 if measured else 0.05) * ramp
 
 
 def _median(values: list[float]) -> float | None:

@@ -4,9 +4,11 @@ A translation model turns ``https://example.org`` into invented words, drops ``�
 translates ``{name}``. These spans are cut out of the sentence and the pieces between
 them are translated on their own (``Hello {name}, welcome`` → ``Hello`` + ``{name}`` +
 ``, welcome``); the span stays where it was. ``bench/integrity.py`` compares this with
-placeholder tokens the model should copy: on the fixture models pieces kept every span
-and translated every word around them, placeholders did not (see its table), and with
-real models a placeholder is one more word the model may move, translate or drop.
+placeholder tokens the model should copy: on the fixture models pieces and number
+placeholders (which these models copy, as they copy every number) were right on 96 of
+96 sentences per pair, tag placeholders (``<x1>``) on none. Pieces won the tie because
+they keep the span by construction: a real model may move, translate or drop a
+placeholder, and a number placeholder cannot be told from the text's own numbers.
 
 Full-width Latin letters and digits (``ＡＢＣ１２３``) are NFKC-normalised on the way in
 when the model's vocabulary lacks them (:func:`fold_full_width`), since the model would

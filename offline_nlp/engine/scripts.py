@@ -75,6 +75,8 @@ def script_of(char: str) -> str | None:
 
 def scripts_of(text: str) -> set[str]:
     """Every script with at least one letter in ``text``."""
+    if text.isascii():  # most sentences: no need to look at each character
+        return {"Latin"} if any(c.isalpha() for c in text) else set()
     found: set[str] = set()
     for char in text:
         if char.isalpha():

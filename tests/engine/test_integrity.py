@@ -277,3 +277,13 @@ def test_the_summary_line_counts_kept_and_suspect_sentences(
                  "--overwrite", str(src)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data[0]["kept"] == 1 and data[0]["suspect"] == 1
+
+
+def test_formatting_can_follow_words_around_a_span_and_the_span_itself(
+        fixture_engine: Engine) -> None:
+    source = "The teacher went to https://example.org/a and the dog is happy."
+    result = fixture_engine.translate_texts([source], "en", "xz", align=True)[0]
+    mapped = {source[s.source_start:s.source_end]: result.text[s.target_start:s.target_end]
+              for s in result.alignment}
+    assert mapped["https://example.org/a"] == "https://example.org/a"
+    assert mapped["dog"] == synthetic.translate_sentence("dog", "en", "xz")
