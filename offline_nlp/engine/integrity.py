@@ -282,15 +282,19 @@ class Guard:
 
     def _adopt(self, suspects: set[str], results: dict[str, UnitResult],
                candidates: dict[str, list[UnitResult]]) -> None:
-        """Take the candidate closest to the usual ratio if it is closer than before."""
+        """Settle a unit on its best candidate that passes the checks; failing that, take
+        the one closest to the usual ratio if it is closer than what the unit has."""
         for unit, options in candidates.items():
-            best = min(options, key=lambda c: self._distance(unit, c.hypotheses[0]))
-            if self._distance(unit, best.hypotheses[0]) < self._distance(
-                    unit, results[unit].hypotheses[0]):
+            judged = [(self._suspect(unit, c.hypotheses[0],
+                                     len(self.target_tokens.encode([c.hypotheses[0]])[0])),
+                       self._distance(unit, c.hypotheses[0]), index, c)
+                      for index, c in enumerate(options)]
+            still, distance, _, best = min(judged)
+            if not still:
                 results[unit] = best
-            out = results[unit].hypotheses[0]
-            if not self._suspect(unit, out, len(self.target_tokens.encode([out])[0])):
                 suspects.discard(unit)
+            elif distance < self._distance(unit, results[unit].hypotheses[0]):
+                results[unit] = best
 
     def _distance(self, unit: str, out: str) -> float:
         ratio = (_size(out) + 0.5) / max(_size(unit), 1.0)

@@ -135,6 +135,20 @@ def test_an_output_that_runs_into_the_decoding_limit_is_cut_and_retried(
 
 # -- 5. the coverage guard ---------------------------------------------------------------
 
+def test_an_output_that_repeats_itself_is_replaced_by_one_that_does_not(
+        fixture_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def loop_of_the_right_length(source: list[str], hypothesis: list[str]) -> list[str]:
+        return (hypothesis[:4] * len(hypothesis))[:len(hypothesis)] if len(source) > 12 \
+            else hypothesis
+
+    broken_model(monkeypatch, fixture_engine, ("en", "xl"), loop_of_the_right_length)
+    text = long_sentence(5, 30)
+    result = fixture_engine.translate_texts([text], "en", "xl",
+                                            TranslationOptions(use_cache=False))[0]
+    assert result.text == synthetic.translate_text(text, "en", "xl")
+    assert result.suspect == ()
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_a_truncated_output_is_translated_again_in_pieces(fixture_engine: Engine,
                                                           seed: int) -> None:
