@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 
 from offline_nlp.cli.arguments import bounded, read_stdin, text_argument
 from offline_nlp.cli.output import ProgressBar, emit_json, info
-from offline_nlp.cli.translate import AUTO, SAMPLE_CHARS, canonical_codes, detect_source
+from offline_nlp.cli.translate import (
+    AUTO,
+    SAMPLE_CHARS,
+    canonical_codes,
+    check_inputs_exist,
+    detect_source,
+)
 from offline_nlp.context import AppContext
 from offline_nlp.errors import DocumentParseError, OutputExistsError, UnsupportedFormatError
 from offline_nlp.progress import atomic_write, cannot_write
@@ -109,6 +115,7 @@ def _inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
         return [("text", text_argument(args.text))]
     if not args.inputs:
         return [("stdin", read_stdin())]
+    check_inputs_exist(args.inputs)
     for path in args.inputs:
         if path.is_dir():
             raise UnsupportedFormatError(f"{path} is a folder; give the documents in it")

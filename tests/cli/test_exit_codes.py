@@ -56,6 +56,8 @@ def test_a_missing_input_file_is_an_error_not_a_skip(installed, tmp_path: Path, 
 def test_a_sentence_where_a_file_goes_points_to_text(installed, capsys) -> None:
     assert main(["translate", "--from", "en", "--to", "xl", "The dog went home."]) == 1
     assert "--text" in one_line(capsys.readouterr().err)
+    assert main(["summarize", "--extractive", "The dog went home."]) == 1
+    assert "--text" in one_line(capsys.readouterr().err)
 
 
 def test_dash_output_prints_a_files_translation(installed, tmp_path: Path, capsys,
