@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from build_summarizer import CODE, MAX_INPUT_TOKENS, PREFIX, held_out, make_long_document, verified_examples
+from build_summarizer import CODE, MAX_INPUT_TOKENS, PREFIX, held_out, make_long_document
 
 from offline_nlp.engine import Engine
 from offline_nlp.engine.extractive import summary_sentences
@@ -18,7 +18,9 @@ from offline_nlp.packages import PackageManager
 from offline_nlp.paths import AppPaths
 from offline_nlp.progress import Progress
 
-EXAMPLES = verified_examples()  # the fixture is ~80% exact: see build_summarizer.verify
+# The fixture is exact on every held-out example, on every CPU ISA and thread count
+# (tests/fixtures/README.md): any example will do, none is hand-picked.
+EXAMPLES = held_out(300)
 
 
 class CountingTranslator:
@@ -28,7 +30,7 @@ class CountingTranslator:
         self.real, self.calls = real, []  # type: ignore[var-annotated]
 
     def translate_batch(self, batch: list[list[str]], **kwargs: Any) -> Any:
-        self.calls.append((len(batch), kwargs))
+        self.calls.append((len(batch), kwargs, batch))
         return self.real.translate_batch(batch, **kwargs)
 
 
@@ -56,14 +58,6 @@ def test_held_out_inputs_are_summarised_exactly(summarizer: Summarizer) -> None:
     assert sum(s.chunks == 1 for s in summaries) >= 0.95 * len(EXAMPLES)  # a few exceed the window
 
 
-def test_through_the_engine_the_model_is_as_exact_as_measured(summarizer: Summarizer) -> None:
-    """Prefix, tokenizer, window and decoding as the model was trained: ~80% exact."""
-    examples = held_out(200)
-    summaries = summarizer.summarize_texts([text for text, _ in examples], language="en")
-    exact = sum(s.text == target for s, (_, target) in zip(summaries, examples))
-    assert exact >= 0.75 * len(examples)
-
-
 @pytest.mark.parametrize("beam", [1, 4])
 def test_exact_with_greedy_and_wide_beams(summary_engine: Engine, beam: int) -> None:
     texts, targets = zip(*EXAMPLES[:60])
@@ -87,8 +81,7 @@ def test_a_small_ratio_caps_the_summary_length(summarizer: Summarizer) -> None:
     assert target.startswith(summary) and summary != target
 
 
-def test_long_documents_are_map_reduced_to_the_marked_sentence(summarizer: Summarizer) -> None:
-    # Seeds on which the ~80%-exact fixture is right in every chunk (found by trying seeds); a broken map-reduce cannot produce the marked sentence.
+def test_long_documents_are_map_reduced_to_the_first_sentence(summarizer: Summarizer) -> None:
     rng = random.Random(22)
     docs = [make_long_document(rng, paragraphs=10) for _ in range(3)]
     summaries = summarizer.summarize_texts([d for d, _ in docs], language="en")
@@ -106,6 +99,11 @@ def test_all_chunks_of_all_texts_go_in_one_batched_call(fresh_summarizer: Summar
     assert chunks > 6
     first, second = translator.calls  # map: every chunk; reduce: one per long document
     assert first[0] == chunks and second[0] == 3
+    # The reduce pass reads each chunk's summary (its first sentence), in order.
+    model = fresh_summarizer.engine.models.get(fresh_summarizer.find("en").package)
+    leads = [" ".join(summary_sentences(c)[0] for c in fresh_summarizer.chunks(d, CODE))
+             for d, _ in docs]
+    assert second[2] == model.tokenizer.encode([PREFIX + lead for lead in leads])
     assert first[1]["asynchronous"] and first[1]["max_input_length"] == MAX_INPUT_TOKENS
     assert [s.text for s in summaries] == [t for _, t in docs] + [EXAMPLES[0][1], EXAMPLES[1][1]]
 
@@ -114,8 +112,6 @@ def test_no_text_gives_an_empty_summary_without_a_model_call(fresh_summarizer: S
     translator = spy(fresh_summarizer)
     empty = fresh_summarizer.summarize(" \n\n ", language="en")
     assert empty == Summary("", "abstractive", CODE, 0, 0, "en") and translator.calls == []
-    # (Texts without the marker should give "" too, but the fixture model never learnt
-    # that: it is one of the ~20% it gets wrong, so it is not asserted here.)
 
 
 def test_without_a_package_for_the_language_it_falls_back_to_extraction(
@@ -172,8 +168,8 @@ def test_cancel_before_and_during_the_batch(summarizer: Summarizer) -> None:
 
 
 def test_summarise_then_translate(summarizer: Summarizer) -> None:
-    # The marker word is not in the synthetic dictionary, so the translation is the
-    # engine's own of the summary: the test is that the two steps compose.
+    # The test is that the two steps compose: the summary translated as the engine
+    # translates it on its own.
     doc, target = make_long_document(random.Random(25), paragraphs=8)
     [summary] = summarizer.summarize_and_translate([doc], "en", "xl")
     assert summary.text == summarizer.engine.translate(target, "en", "xl")
