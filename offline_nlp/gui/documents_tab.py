@@ -691,6 +691,6 @@ def _size(path: Path) -> int:
 def _integrity(result: DocumentResult) -> str:
     """What the integrity checks found, when they found something (issue 9)."""
     kept, suspect = getattr(result, "kept", 0), getattr(result, "suspect", 0)
-    parts = [f"{kept} kept as written" if kept else "",
-             f"{suspect} to check" if suspect else ""]
+    parts = [f"{kept} sentence{'s' if kept != 1 else ''} kept as written" if kept else "",
+             f"{suspect} may be incomplete" if suspect else ""]
     return ", ".join(p for p in parts if p)

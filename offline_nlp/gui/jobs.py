@@ -196,13 +196,15 @@ class LatestOnly(QObject):
     def is_busy(self) -> bool:
         return self._running is not None or self._waiting is not None
 
-    def submit(self, work: Work) -> int:
-        """Ask for ``work``; returns its request id."""
+    def submit(self, work: Work, stop_running: bool = True) -> int:
+        """Ask for ``work``; returns its request id. ``stop_running=False`` lets the
+        running request finish first (its work is part of the new one's)."""
         self._latest += 1
         if self._running is None:
             self._start(self._latest, work)
         else:
-            self._running[1].cancel()      # stale: stop at its next batch
+            if stop_running:
+                self._running[1].cancel()      # stale: stop at its next batch
             self._waiting = (self._latest, work)
         return self._latest
 

@@ -54,37 +54,49 @@ class LiveResult:
 
 class SentenceMemory:
     """Sentence translations of this session (bounded, least recently used dropped)
-    and the alternatives the user chose. Lives on the GUI thread; jobs get copies."""
+    and the alternatives the user chose.
+
+    Shared by the Text tab's jobs like a cache: a job reads it when it starts (so a
+    request that waited behind another sees what that one translated) and adds what the
+    engine returned; a lock makes each read and write whole, and reads are copies.
+    """
 
     def __init__(self, limit: int = 5000) -> None:
         self.limit = limit
         self._done: OrderedDict[Key, Translation] = OrderedDict()
-        self.chosen: dict[Key, str] = {}
+        self._chosen: dict[Key, str] = {}
+        self._lock = threading.Lock()
 
-    def snapshot(self, source: str, target: str, sentences: list[str]) -> dict[Key, Translation]:
-        """What a job needs: the known translations of these sentences."""
+    def snapshot(self, source: str, target: str,
+                 sentences: list[str]) -> tuple[dict[Key, Translation], dict[Key, str]]:
+        """What a job needs: known translations of these sentences, and the choices."""
         found = {}
-        for sentence in sentences:
-            key = (source, target, sentence)
-            if key in self._done:
-                self._done.move_to_end(key)
-                found[key] = self._done[key]
-        return found
+        with self._lock:
+            for sentence in sentences:
+                key = (source, target, sentence)
+                if key in self._done:
+                    self._done.move_to_end(key)
+                    found[key] = self._done[key]
+            return found, dict(self._chosen)
 
     def add(self, new: dict[Key, Translation]) -> None:
-        self._done.update(new)
-        while len(self._done) > self.limit:
-            self._done.popitem(last=False)
+        with self._lock:
+            self._done.update(new)
+            while len(self._done) > self.limit:
+                self._done.popitem(last=False)
 
     def get(self, key: Key) -> Translation | None:
-        return self._done.get(key)
+        with self._lock:
+            return self._done.get(key)
+
+    def chosen(self, key: Key) -> str | None:
+        with self._lock:
+            return self._chosen.get(key)
 
     def choose(self, key: Key, text: str) -> None:
-        """Keep ``text`` as the translation of this sentence from now on."""
-        self.chosen[key] = text
-
-    def clear(self) -> None:
-        self._done.clear()
+        """Keep ``text`` for this sentence from now on."""
+        with self._lock:
+            self._chosen[key] = text
 
 
 def sentences_of(layout: list[Piece]) -> list[str]:
@@ -107,18 +119,24 @@ def _ends_sentence(text: str) -> bool:
 
 
 def translate_changed(engine: Translates, text: str, source: str, target: str,
-                      options: TranslationOptions, known: dict[Key, Translation],
-                      chosen: dict[Key, str], cancel: threading.Event | None = None,
+                      options: TranslationOptions, memory: SentenceMemory,
+                      cancel: threading.Event | None = None,
                       on_progress: ProgressCallback | None = None) -> LiveResult:
-    """Translate ``text`` sending only the sentences ``known`` lacks (runs on a pool thread)."""
+    """Translate ``text`` sending only the sentences ``memory`` lacks (on a pool thread).
+
+    What the engine returns goes into ``memory`` at once, also when a newer request makes
+    this result stale: the sentences are still right, and the next request reuses them.
+    """
     layout = split_text(text)
     sentences = sentences_of(layout)
+    known, chosen = memory.snapshot(source, target, sentences)
     missing = [s for s in dict.fromkeys(sentences) if (source, target, s) not in known]
     new: dict[Key, Translation] = {}
     if missing:
         results = engine.translate_texts(missing, source, target, options, align=True,
                                          on_progress=on_progress, cancel=cancel)
         new = {(source, target, s): r for s, r in zip(missing, results, strict=True)}
+        memory.add(new)
     every = {**known, **new}
     parts = [every[(source, target, s)] for s in sentences]
     texts = [chosen.get((source, target, s), part.text) for s, part in zip(sentences, parts,

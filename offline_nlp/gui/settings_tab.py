@@ -86,9 +86,12 @@ class SettingsTab(QWidget):
         form.addRow("Packages folder", folder_row)
         form.addRow("Favourite languages", self.favourites)
         form.addRow("Appearance", self.theme)
-        self.serve = QCheckBox("Let the browser extension and other apps use offline-nlp "
-                               "(http://127.0.0.1:5000, this computer only)")
+        self.serve = QCheckBox("Let the browser extension and other apps use offline-nlp")
+        serve_note = QLabel("At http://127.0.0.1:5000, reachable from this computer only.")
+        serve_note.setWordWrap(True)   # the whole sentence on one line was cut off
+        serve_note.setIndent(24)
         form.addRow("", self.serve)
+        form.addRow("", serve_note)
 
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)

@@ -80,6 +80,7 @@ class TextTab(QWidget):
         self.places: tuple = ()                 # where each sentence of the shown result is
         self._shown = ("", "")                  # the source and translation they belong to
         self._sent_prefix = ""                  # finished sentences already sent
+        self._submitted: tuple[str, ...] = ()   # the last request's text and pair
         self.alternatives_menu: QMenu | None = None
         self._build()
         self.highlighter = AlignmentHighlighter(self.source_edit, self.target_edit, self)
@@ -247,20 +248,24 @@ class TextTab(QWidget):
             self._show_missing(source, target)
             return
         self.state_label.setText("Translating…")
-        self.requests.submit(self._make_work(text, source, target, complete))
+        # A longer text whose start is being translated lets that request finish: the
+        # sentences it is translating are part of this one (kept in the memory).
+        extends = bool(self._submitted) and text.startswith(self._submitted[0]) \
+            and self._submitted[1:] == (source, target)
+        self._submitted = (text, source, target)
+        self.requests.submit(self._make_work(text, source, target, complete),
+                             stop_running=not extends)
 
     def _make_work(self, text: str, source: str, target: str,  # type: ignore[no-untyped-def]
                    complete: bool = True):
         """The job for one request: it closes over copies, never over widgets."""
         engine = self._context.engine
         options = self._context.settings.translation_options()
-        known = self.memory.snapshot(source, target, [p.text for p in split_text(text)
-                                                      if p.is_sentence])
-        chosen = dict(self.memory.chosen)
+        memory = self.memory
 
         def work(on_progress: ProgressCallback, cancel: threading.Event) -> TextResult:
             started = time.perf_counter()
-            live = translate_changed(engine, text, source, target, options, known, chosen,
+            live = translate_changed(engine, text, source, target, options, memory,
                                      cancel, on_progress)
             return TextResult(text, live, source, target, time.perf_counter() - started,
                               complete)
@@ -336,7 +341,6 @@ class TextTab(QWidget):
 
     @Slot(int, object)
     def _on_succeeded(self, _request: int, result: TextResult) -> None:
-        self.memory.add(result.live.new)
         self.places = result.live.places
         self._shown = (result.source_text, result.translation.text)
         self._show_translation(result.translation.text)
@@ -435,7 +439,7 @@ class TextTab(QWidget):
     def _show_alternatives(self, source: str, target: str, sentence: str,
                            result: Translation, where: QPoint) -> None:
         key = (source, target, sentence)
-        current = self.memory.chosen.get(key)
+        current = self.memory.chosen(key)
         menu = QMenu(self)
         menu.setAccessibleName("Other translations of this sentence")
         options = list(dict.fromkeys((result.text, *result.alternatives)))

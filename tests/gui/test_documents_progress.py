@@ -55,7 +55,7 @@ def test_each_row_has_its_own_progress_and_a_damaged_file_fails_at_once(
     assert "left" in tab.overall_label.text()                 # the batch's time left
     engine.gate.set()
     qtbot.waitUntil(lambda: statuses(tab) == ["done", "failed", "done"])
-    assert "2 translated, 1 failed" in tab.overall_label.text()
+    qtbot.waitUntil(lambda: "2 translated, 1 failed" in tab.overall_label.text())
 
 
 def test_cancelling_the_running_file_redoes_nothing(
@@ -117,3 +117,23 @@ def test_the_window_title_names_the_running_job(
     qtbot.waitUntil(lambda: "report.txt" in window.windowTitle())
     engine.gate.set()
     qtbot.waitUntil(lambda: window.windowTitle() == "Offline NLP")
+
+
+def test_a_row_says_how_many_sentences_were_kept_or_need_a_check(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    engine, tab = window.context.engine, window.documents_tab
+    translate = engine.translate_texts
+
+    def flagged(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        results = translate(texts, *args, **kwargs)
+        return [replace(r, kept=("中文",), suspect=("Short?",)) if "Mixed" in t else r
+                for t, r in zip(texts, results)]
+    monkeypatch.setattr(engine, "translate_texts", flagged)
+    tab.add_paths([write(tmp_path / "mixed.txt", "Mixed text.\n"),
+                   write(tmp_path / "plain.txt", "Plain text.\n")])
+    qtbot.waitUntil(lambda: statuses(tab) == ["done", "done"])
+    assert tab.table.item(0, 1).text() == "Done: 1 sentence kept as written, 1 may be incomplete"
+    assert tab.table.item(1, 1).text() == "Done"

@@ -119,3 +119,18 @@ def test_alignment_from_the_fixture_model_marks_the_word_that_translates(
     source_words, target_words = tab.highlighter.highlight(False, start, start + 5)
     assert source_words == "house"
     assert target_words == synthetic.translate_text("house", "en", "xl")
+
+
+def test_a_superseded_request_still_saves_its_sentences(
+        qtbot: QtBot, window: MainWindow) -> None:
+    import threading
+
+    tab, engine = window.text_tab, window.context.engine
+    engine.gate = threading.Event()
+    engine.gated = lambda texts: texts == ["Done."]
+    qtbot.keyClicks(tab.source_edit, "Done. still typing")
+    qtbot.waitUntil(lambda: engine.calls == [["Done."]])
+    tab.translate_now()                  # the whole text, waiting behind "Done."
+    engine.gate.set()
+    qtbot.waitUntil(lambda: tab.target_edit.toPlainText() == "DONE. STILL TYPING")
+    assert engine.calls == [["Done."], ["still typing"]]   # "Done." was not sent twice
