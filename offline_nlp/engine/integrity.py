@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_TOKENS = 150
 #: The guard leaves units shorter than this (in words) alone: their ratio varies too much.
 MIN_GUARDED_WORDS = 6
+#: The usual output/source ratio (in words) is never taken to be lower than this.
+NORMAL_FLOOR = 0.5
 #: Units up to this size (in words) show what a complete translation's length ratio is.
 ORDINARY_WORDS = 25
 #: Pieces are never cut smaller than this many tokens when retrying.
@@ -142,7 +144,10 @@ class Guard:
             p.text for plan in plans.values() for p in plan.parts if p.kind == "unit"))
         results = first(units) if units else {}
         suspects = self._check(units, results)
-        self._retry(suspects, results)
+        retried = self._worth_retrying(units, suspects)
+        tried = set(retried)
+        self._retry(retried, results)  # leaves in ``retried`` what is still suspect
+        suspects -= tried - retried
         outcomes = {}
         for sentence, plan in plans.items():
             outcome = Outcome(self._compose(plan.parts, results), kept=plan.kept)
@@ -225,7 +230,9 @@ class Guard:
         measured = _median([r for u, r in ratios.items()
                             if MIN_GUARDED_WORDS <= _size(u) <= ORDINARY_WORDS])
         self._measured = measured is not None
-        self._normal = measured or 1.0
+        # No language pair says half as much as its source (the lowest seen, word for
+        # word into a CJK script, is 0.6): a lower median means the model fails everywhere.
+        self._normal = max(NORMAL_FLOOR, measured) if measured is not None else 1.0
         out_tokens = self.target_tokens.encode(outs) if outs else []
         suspects = {u for u, out, tokens in zip(units, outs, out_tokens)
                     if self._suspect(u, out, len(tokens))}
@@ -246,6 +253,25 @@ class Guard:
             return True
         # A phrase said three times that the source does not say three times: a loop.
         return _loops(out) and not _loops(unit)
+
+    def _worth_retrying(self, units: list[str], suspects: set[str]) -> set[str]:
+        """The suspects to translate again: all of them, unless the model is the problem.
+
+        When many ordinary sentences (6-25 words, which any model handles) or nearly all
+        sentences look wrong, the model does not suit the text (a damaged package, a
+        wrong pair): translating everything up to five times more would only hide that,
+        so nothing is retried and everything is reported.
+        """
+        ordinary = [u for u in units if MIN_GUARDED_WORDS <= _size(u) <= ORDINARY_WORDS]
+        guarded = [u for u in units if _size(u) >= MIN_GUARDED_WORDS]
+        for group, share in ((ordinary, 1 / 4), (guarded, 3 / 4)):
+            failing = sum(u in suspects for u in group)
+            if len(group) >= 8 and failing > share * len(group):
+                log.warning("%d of %d sentences look incomplete or repeat themselves: the "
+                            "model may not suit this text; they are reported, not translated "
+                            "again", failing, len(group))
+                return set()
+        return set(suspects)
 
     def _retry(self, suspects: set[str], results: dict[str, UnitResult]) -> None:
         """Alone with a wider beam and in halves, then in quarters, eighths...

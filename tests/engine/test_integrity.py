@@ -173,6 +173,23 @@ def test_what_stays_incomplete_is_reported(fixture_engine: Engine,
     assert result.text.startswith(synthetic.translate_sentence("Go", "en", "xl") + " Rivido")
 
 
+def test_a_model_that_fails_on_ordinary_sentences_is_reported_not_retried(
+        fixture_engine: Engine, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    def drop_the_end(source: list[str], hypothesis: list[str]) -> list[str]:
+        return hypothesis[:max(1, len(hypothesis) // 6)]
+
+    seen = broken_model(monkeypatch, fixture_engine, ("en", "xl"), drop_the_end)
+    rng = random.Random(8)
+    sentences = [synthetic.random_sentence(rng, "en", 8, 15) for _ in range(10)]
+    with caplog.at_level(logging.WARNING, logger="offline_nlp.engine"):
+        result = fixture_engine.translate_texts([" ".join(sentences)], "en", "xl",
+                                                TranslationOptions(use_cache=False))[0]
+    assert len(result.suspect) == 10  # every one reported
+    assert len(seen) == 10  # and none translated five times more
+    assert "the model may not suit this text" in caplog.text
+
+
 # -- 3. protected spans ------------------------------------------------------------------
 
 SPANS = ["https://example.org/a?b=1", "a@b.org", "😊", "👍🏽", "{name}", "%s", "%(count)d",
