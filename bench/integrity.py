@@ -234,12 +234,12 @@ def timed(spent: dict[str, float]) -> Iterator[None]:
 
 
 def cost(sentences: int, beam: int) -> dict[str, float]:
-    from translate import make_engine, model_package
+    from translate import model_package, single_package_engine
 
     fixed_length.install(30)
     package = model_package()
-    text = make_document(sentences, seed=7)
-    engine = make_engine(package, EngineConfig())
+    text = make_document(sentences, seed=7)  # bench/translate.py's document
+    engine = single_package_engine(package, EngineConfig())
     options = TranslationOptions(beam_size=beam, length_penalty=0.2, use_cache=False)
     engine.translate("Warm up.", "en", "xx", options)
     spent: dict[str, float] = {}
