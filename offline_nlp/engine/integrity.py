@@ -234,25 +234,33 @@ class Guard:
         # word into a CJK script, is 0.6): a lower median means the model fails everywhere.
         self._normal = max(NORMAL_FLOOR, measured) if measured is not None else 1.0
         out_tokens = self.target_tokens.encode(outs) if outs else []
-        suspects = {u for u, out, tokens in zip(units, outs, out_tokens)
-                    if self._suspect(u, out, len(tokens))}
-        for unit in suspects:
-            log.info("the translation of a sentence of %d tokens looks incomplete or repeats "
-                     "itself (%.0f%% of the usual length); translating it again",
-                     self._counts[unit], 100 * ratios[unit] / self._normal)
+        suspects = set()
+        for unit, out, tokens in zip(units, outs, out_tokens):
+            why = self._why(unit, out, len(tokens))
+            if why:
+                suspects.add(unit)
+                log.info("the translation of a sentence of %d tokens %s; translating it "
+                         "again alone, then in pieces", self._counts[unit], why)
         return suspects
 
     def _suspect(self, unit: str, out: str, out_tokens: int) -> bool:
+        return bool(self._why(unit, out, out_tokens))
+
+    def _why(self, unit: str, out: str, out_tokens: int) -> str:
+        """Why ``out`` looks like an incomplete translation of ``unit`` ("" if it does not)."""
         tokens = self._counts[unit]
         ceiling = min(1024, int(tokens * self.options.length_ratio) + self.options.length_extra)
         if out_tokens >= ceiling - 1:
-            return True  # ran into max_decoding_length: cut there, or looping
+            return f"ran into the decoding limit of {ceiling} tokens"
         words = _size(unit)
         share = _short_share(words, self._measured)
         if words >= MIN_GUARDED_WORDS and _size(out) < share * self._normal * words:
-            return True
+            ratio = _size(out) / words / self._normal
+            return f"is {ratio:.0%} of the usual length"
         # A phrase said three times that the source does not say three times: a loop.
-        return _loops(out) and not _loops(unit)
+        if _loops(out) and not _loops(unit):
+            return "repeats itself"
+        return ""
 
     def _worth_retrying(self, units: list[str], suspects: set[str]) -> set[str]:
         """The suspects to translate again: all of them, unless the model is the problem.
