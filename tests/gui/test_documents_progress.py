@@ -11,18 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from offline_nlp.errors import Cancelled
 from offline_nlp.gui.mainwindow import MainWindow
+from tests.gui.test_documents_tab import statuses, write
 
 pytestmark = pytest.mark.gui
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def statuses(tab) -> list[str]:  # type: ignore[no-untyped-def]
-    return [item.status for item in tab.files]
 
 
 def hold(engine, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,25 +6,21 @@ path: key event, sentence detection, the interactive pool, the engine, the queue
 and the pane update. Each sentence is new (no memory hit); the model is loaded first.
 The target is under 150 ms. Offscreen by default, so it runs anywhere:
 
-    .venv/bin/python bench/typing.py [--sentences 30] [--words 6]
+    .venv/bin/python bench/typing_speed.py [--sentences 30] [--words 6]
 """
 
 from __future__ import annotations
 
+# Not "bench/typing.py": a file of that name in bench/ shadows the standard library's
+# typing module for every script run from this folder.
+import argparse
 import os
+import random
+import statistics
 import sys
-
-# This file is named like the standard library's ``typing`` (the name the issue asked
-# for): take its folder off the path before anything imports ``typing``.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
-
-import argparse  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import tempfile
+import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
