@@ -330,6 +330,12 @@ class Guard:
             elif distance < self._distance(unit, results[unit].hypotheses[0]):
                 results[unit] = best
 
+    def _lower_case_word(self, word: str) -> bool:
+        """Whether the output vocabulary has ``word`` as a lower-case word of its own."""
+        has_piece = getattr(self.target_tokens, "has_piece", None)
+        return word.lower() != word and has_piece is not None and has_piece(
+            "\u2581" + word.lower())
+
     def _distance(self, unit: str, out: str) -> float:
         ratio = (_size(out) + 0.5) / max(_size(unit), 1.0)
         return abs(math.log(ratio / self._normal))
@@ -366,7 +372,7 @@ class Guard:
                 result = results[part.text]
                 text = result.hypotheses[min(rank, len(result.hypotheses) - 1)]
                 if out:
-                    text = _continued(part.text, out, text)
+                    text = _continued(part.text, out, text, self._lower_case_word)
             else:
                 text = part.text
             if out and text:
@@ -404,11 +410,19 @@ def _joint(left: str, gap: str, right: str, beside_kept: bool) -> str:
     return " "
 
 
-def _continued(source: str, before: str, text: str) -> str:
+def _continued(source: str, before: str, text: str, lower_case_word: Callable[[str], bool]
+               ) -> str:
     """A piece cut from the middle of a sentence, without the capital a model gives
-    every sentence start (only where the source piece starts in lower case)."""
-    if (source[:1].islower() and text[:1].isupper() and text[1:2].islower()
-            and before.rstrip()[-1:] not in ".!?。！？"):
+    every sentence start: where the source piece starts in lower case, or, from a
+    script without case (Chinese), where the word is a lower-case word of the output
+    language (``Stand`` → ``stand``, but ``Beijing`` and German ``Haus`` stay)."""
+    if not (text[:1].isupper() and text[1:2].islower()) or \
+            before.rstrip()[-1:] in ".!?。！？":
+        return text
+    first = source[:1]
+    caseless = not first.isupper() and not first.islower()
+    word = re.match(r"\w+", text)
+    if first.islower() or (caseless and word is not None and lower_case_word(word.group())):
         return text[0].lower() + text[1:]
     return text
 

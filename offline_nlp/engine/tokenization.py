@@ -44,6 +44,10 @@ class SentencePieceTokenizer:
         """Whether ``text`` encodes without unknown pieces (after the model's normaliser)."""
         return self._sp.unk_id() not in self._sp.encode(text)
 
+    def has_piece(self, piece: str) -> bool:
+        """Whether the vocabulary has ``piece`` as one piece (``▁word``: a whole word)."""
+        return self._sp.piece_to_id(piece) != self._sp.unk_id()
+
 
 class Tokenizer(Protocol):
     """What the engine needs of a tokenizer: text to model tokens and back."""

@@ -112,9 +112,8 @@ def test_pieces_of_a_cjk_sentence_are_joined_with_spaces_in_english(
     source = synthetic.translate_text(english, "en", "xz")
     out = fixture_engine.translate_texts(
         [source], "xz", "en", TranslationOptions(max_sentence_tokens=30))[0].text
-    # Every word, in order, one space apart (a piece of a caseless source may start
-    # with a capital the model gives every sentence start).
-    assert out.lower() == synthetic.translate_text(source, "xz", "en").lower()
+    # one space apart, and no capital in mid-sentence where a piece begins
+    assert out == synthetic.translate_text(source, "xz", "en")
 
 
 def test_an_output_that_runs_into_the_decoding_limit_is_cut_and_retried(
@@ -318,3 +317,14 @@ def test_formatting_can_follow_words_around_a_span_and_the_span_itself(
               for s in result.alignment}
     assert mapped["https://example.org/a"] == "https://example.org/a"
     assert mapped["dog"] == synthetic.translate_sentence("dog", "en", "xz")
+
+
+def test_a_name_at_the_start_of_a_piece_keeps_its_capital() -> None:
+    from offline_nlp.engine.integrity import _continued
+
+    common = {"stand", "we"}.__contains__
+    assert _continued("站", "Xyz,", "Stand here", lambda w: common(w.lower())) == "stand here"
+    assert _continued("北京", "Xyz,", "Beijing is big", lambda w: common(w.lower())) == \
+        "Beijing is big"
+    assert _continued("we go", "Xyz.", "We go", lambda w: True) == "We go"  # a new sentence
+    assert _continued("and go", "Xyz,", "And go", lambda w: False) == "and go"  # cased source
