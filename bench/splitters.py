@@ -23,19 +23,15 @@ growth exponent (slope of log time over log size; 1.0 is linear), and its time o
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# bench/typing.py is named like the standard library's typing: keep this folder off the
-# path until typing is imported.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-
 import argparse
 import math
 import re
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
 
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))

@@ -421,7 +421,9 @@ def _batch_cap(tokens: list[list[str]], max_tokens: int, replicas: int) -> int:
     others idle: 10 sentences took 0.54 s on 2 replicas where splitting them took 0.30 s
     (issue 15). Below ``_MIN_SPLIT_TOKENS`` a split costs more than it saves.
     """
-    total = sum(len(t) + 1 for t in tokens)
+    # Padded, as batches are counted: the longest sentence times the count. On the
+    # unpadded sum, length-sorted batches come out one more than there are replicas.
+    total = (max((len(t) for t in tokens), default=0) + 1) * len(tokens)
     share = -(-total // max(1, replicas))
     return max(_MIN_SPLIT_TOKENS, min(max_tokens, share))
 
