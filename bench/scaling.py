@@ -28,9 +28,7 @@ from __future__ import annotations
 import os
 import sys
 
-# bench/ holds a typing.py: keep the folder off the path so the standard library's wins.
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
@@ -51,7 +49,7 @@ if str(ROOT) not in sys.path:
 
 
 def _bench_module(name: str):  # type: ignore[no-untyped-def]
-    """A sibling bench script, loaded by its path (its folder is not on sys.path)."""
+    """A sibling bench script, loaded by its path whatever the current sys.path."""
     spec = importlib.util.spec_from_file_location(f"bench_{name}", Path(HERE) / f"{name}.py")
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]

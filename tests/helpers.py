@@ -6,6 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from httpserver import Served
 
 TESTS = Path(__file__).parent
@@ -13,6 +14,15 @@ FIXTURES = TESTS / "fixtures"
 PACKAGES = FIXTURES / "packages"
 SHARED = TESTS.parent.parent / "shared"
 FIXTURE_PAIRS = ("en_xl", "xl_en", "en_xz", "xz_en")
+
+
+def shared_file(*parts: str) -> Path:
+    """A file from ``../shared``; the test skips, saying why, where that folder is absent
+    (a clone somewhere else): it is outside material, not the project's."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} not found (../shared is absent)")
+    return path
 
 
 def fixture_package(pair: str) -> Path:

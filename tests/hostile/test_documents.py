@@ -7,12 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import SHARED
+from helpers import shared_file
 from hostile_kit import World, one_line_error
 
 from offline_nlp.paths import AppPaths
 
-EPUB = SHARED / "documents" / "epub" / "test01.epub"
 
 
 def damage(source: Path, target: Path, member: str, how: str) -> Path:
@@ -47,10 +46,11 @@ def installed(world: World, installed_home: AppPaths, monkeypatch: pytest.Monkey
 def test_a_corrupt_epub_is_one_short_line(installed: World, capsys) -> None:
     world = installed
     member = "META-INF/container.xml"
-    with zipfile.ZipFile(EPUB) as archive:
+    epub = shared_file("documents", "epub", "test01.epub")
+    with zipfile.ZipFile(epub) as archive:
         assert archive.getinfo(member).compress_type == zipfile.ZIP_DEFLATED
     for how in ("name", "data", "method"):
-        book = damage(EPUB, world.root / f"book-{how}.epub", member, how)
+        book = damage(epub, world.root / f"book-{how}.epub", member, how)
         source = book.read_bytes()
         with world.unchanged_outside():
             code, _, err = world.cli(capsys, "translate", "--from", "en", "--to", "xl", str(book))

@@ -84,11 +84,11 @@ def test_installed_metadata_is_checked_when_read(world: World, capsys) -> None:
 def test_the_strict_schema_accepts_real_packages(world: World, capsys) -> None:
     """Every entry of the real Argos index (96 packages), its ipfs: links left out, a
     region code and a version written as a number are all accepted."""
-    from helpers import SHARED
+    from helpers import shared_file
 
     from offline_nlp.packages.index import parse_index
 
-    raw = (SHARED / "argos-index" / "index.json").read_bytes()
+    raw = shared_file("argos-index", "index.json").read_bytes()
     packages = parse_index(raw, "argos")
     assert len(packages) == len(json.loads(raw)) == 96
     assert all(link.startswith("https://") for p in packages for link in p.links)
