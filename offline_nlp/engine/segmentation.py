@@ -321,22 +321,28 @@ def join_sentences(pieces: list[Piece], translations: list[str]) -> str:
     breaks and list markers are kept as they are.
     """
     out: list[str] = []
-    it = iter(translations)
+    outputs = list(translations)
+    done = 0  # sentences placed so far: outputs[done] is the next one
     for index, piece in enumerate(pieces):
+        following = outputs[done] if done < len(outputs) else ""
         if piece.is_sentence:
             if out and index > 0 and pieces[index - 1].is_sentence:
-                out.append(_gap("", out[-1]))
-            out.append(next(it))
+                out.append(_gap("", out[-1], following))
+            out.append(following)
+            done += 1
         elif (index == 0 or index == len(pieces) - 1 or not piece.text.isspace()
               or any(c in _BREAKS for c in piece.text)):
             out.append(piece.text)
         else:
-            out.append(_gap(piece.text, out[-1] if out else ""))
+            out.append(_gap(piece.text, out[-1] if out else "", following))
     return "".join(out)
 
 
-def _gap(separator: str, previous: str) -> str:
-    ends_wide = bool(previous) and _is_wide(previous[-1])
-    if ends_wide:
+def _gap(separator: str, previous: str, following: str) -> str:
+    """No space only between two sentences written without spaces (``。`` then ``乙``);
+    a kept Chinese sentence in an English text keeps the space before the next one."""
+    if previous and following and _is_wide(previous[-1]) and _is_wide(following[0]):
+        return ""
+    if previous and _is_wide(previous[-1]) and not separator:
         return ""
     return separator or " "

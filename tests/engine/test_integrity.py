@@ -234,9 +234,20 @@ def test_a_chinese_paragraph_in_an_english_text_is_kept(fixture_engine: Engine) 
 def test_a_japanese_or_korean_sentence_inside_english_is_kept(fixture_engine: Engine) -> None:
     text = "The water is good. やめて！ 감사합니다."
     result = fixture_engine.translate_texts([text], "en", "xz")[0]
+    # No space after the CJK output before the kept Japanese; Korean, written with
+    # spaces, keeps the source's.
     assert result.text == synthetic.translate_text("The water is good.", "en", "xz") + \
-        "やめて！감사합니다."
+        "やめて！ 감사합니다."
     assert result.kept == ("やめて！", "감사합니다.")
+
+
+def test_a_kept_chinese_sentence_keeps_the_space_before_the_next_english_one(
+        fixture_engine: Engine) -> None:
+    result = fixture_engine.translate_texts(["We go home. 你好，世界。 The water is good."],
+                                            "en", "xl")[0]
+    assert result.text == " ".join([synthetic.translate_text("We go home.", "en", "xl"),
+                                    "你好，世界。",
+                                    synthetic.translate_text("The water is good.", "en", "xl")])
 
 
 def test_latin_text_inside_a_cjk_source_is_kept(fixture_engine: Engine) -> None:
