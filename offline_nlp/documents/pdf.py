@@ -28,6 +28,7 @@ An encrypted PDF (unless it opens with an empty password) or one without a text 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -119,16 +120,21 @@ def _rules(layout, page_top: float) -> list[tuple[float, float, float]]:
     return sorted(rules)
 
 
+_MAX_RULES_BETWEEN = 64
+
+
 def _ruled_apart(a: _Line, b: _Line, rules: list[tuple[float, float, float]]) -> bool:
     """True when a drawn rule runs between line ``a`` and line ``b`` below it."""
     left, right = max(a.x0, b.x0), min(a.x1, b.x1)
     i = bisect.bisect_left(rules, (a.top + a.height / 2,))
-    while i < len(rules) and rules[i][0] <= b.top + b.height / 2:
-        y, x0, x1 = rules[i]
+    for y, x0, x1 in itertools.islice(rules, i, i + _MAX_RULES_BETWEEN):
+        if y > b.top + b.height / 2:
+            return False
         if x0 <= right and x1 >= left:
             return True
-        i += 1
-    return False
+    # more rules than that between two lines (a hatched drawing): they are apart, and
+    # a hostile page with thousands of rules stays linear
+    return i + _MAX_RULES_BETWEEN < len(rules)
 
 
 def _page_lines(page) -> list[_Line]:
