@@ -264,6 +264,16 @@ def _place_object(offset: int, source: str, target: str, alignment: Sequence[Spa
         return 0
     if offset >= len(source) or not source[offset:].strip():
         return len(target)
+    pos = _aligned_place(offset, source, target, alignment)
+    if pos in (0, len(target)) and _WORD.search(source[:offset]) and _WORD.search(source[offset:]):
+        # words on both sides in the source, none on one side here: the attention of
+        # one token went astray (it can, with the batch's other sentences); keep the
+        # object's relative place instead of moving it over every word
+        return _proportional(offset, len(source), target)
+    return pos
+
+
+def _aligned_place(offset: int, source: str, target: str, alignment: Sequence[Span]) -> int:
     real = [a for a in alignment if a.target_end > a.target_start]
     if not source[offset - 1].isspace():
         # glued to the end of the previous word: go right after its translation

@@ -61,7 +61,8 @@ def _footer_with_page_field(docx) -> bytes:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    d = docx.Document()  # the footer alone: one sentence per batch keeps alignment stable
+    d = docx.Document()
+    d.add_paragraph("The children play in the garden.")  # in one batch with the footer
     footer = d.sections[0].footer.paragraphs[0]
     runs = (
         '<w:r><w:t xml:space="preserve">Day </w:t></w:r>'

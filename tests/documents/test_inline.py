@@ -175,3 +175,22 @@ def test_never_drops_or_duplicates(seed: int, reverse: bool) -> None:
     assert "".join(p.text for p in pieces) == target
     n_obj = sum(1 for s in spans if s.is_object)
     assert sorted(p.key for p in pieces if p.is_object) == list(range(n_obj))
+
+
+def test_an_object_between_words_does_not_jump_to_the_start_on_a_stray_alignment() -> None:
+    from offline_nlp.documents.base import InlineSpan
+    from offline_nlp.documents.inline import distribute
+    from offline_nlp.engine.types import Span
+
+    # "Day <field/> of the week." as the fixture model aligned it inside a batch: the
+    # first target word attends to "of", nothing to "Day"
+    source, target = "Day  of the week.", "Robu zesesi rivido rukise."
+    spans = (InlineSpan(0, 4, 0), InlineSpan(4, 4, 0, True), InlineSpan(4, 17, 0))
+    alignment = (
+        Span(5, 7, 0, 4), Span(5, 7, 5, 11), Span(8, 11, 12, 18), Span(12, 16, 19, 25),
+        Span(16, 17, 25, 26),
+    )
+    pieces = distribute(source, spans, target, alignment)
+    assert [(p.text, p.is_object) for p in pieces] == [
+        ("Robu ", False), ("", True), (" zesesi rivido rukise.", False)
+    ]
