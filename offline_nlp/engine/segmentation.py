@@ -339,9 +339,10 @@ def join_sentences(pieces: list[Piece], translations: list[str]) -> str:
 
 
 def _gap(separator: str, previous: str, following: str) -> str:
-    """No space only between two sentences written without spaces (``。`` then ``乙``);
-    a kept Chinese sentence in an English text keeps the space before the next one."""
-    if previous and following and _is_wide(previous[-1]) and _is_wide(following[0]):
+    """No space between two sentences written without spaces (``。`` then ``乙``, or
+    ``。`` then ``642.95元``); a kept Chinese sentence in an English text keeps the space
+    before the next, English, one."""
+    if previous and _is_wide(previous[-1]) and any(_is_wide(c) for c in following):
         return ""
     if previous and _is_wide(previous[-1]) and not separator:
         return ""
