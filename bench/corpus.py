@@ -57,7 +57,7 @@ same decoding (beam 2, at most --length tokens a sentence); the corpus rows incl
 starting the workers and loading the model in each, which is what a user waits for.
 Compare the ratios, not the seconds: machines are shared and noisy.
 
-    .venv/bin/python bench/corpus.py --lines 2000
+    .venv/bin/python -P bench/corpus.py --lines 2000
 
 The last line is ``corpus_local/engine=R1 corpus_ray/engine=R2`` (lines/s ratios;
 corpus_local is the default local set-up).
@@ -88,7 +88,11 @@ def bench_main() -> None:
     from dataclasses import replace
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parent))
+    # bench/typing.py would shadow the standard library's typing once bench/ leads
+    # sys.path: import the real one first, and run this with `python -P`.
+    import typing  # noqa: F401
+
+    sys.path.append(str(Path(__file__).parent))
     import translate as bench_translate
 
     from offline_nlp.corpus import WorkerSpec, default_workers, run_local

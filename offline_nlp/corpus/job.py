@@ -130,7 +130,7 @@ def _prepare(item: CorpusFile, job: dict[str, Any], block_lines: int, overwrite:
             f"pass --overwrite to start it again")
     item.lines = item.format.count(item.source)
     item.blocks = -(-item.lines // block_lines)
-    if not same:
+    if not same or manifest.get("complete"):  # new, changed, or its output was deleted
         item.state.start(item.identity)
     item.pending = set(range(item.blocks)) - item.state.done_blocks()
 

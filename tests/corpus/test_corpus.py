@@ -72,6 +72,10 @@ def test_a_killed_job_resumes_without_redoing_finished_blocks(installed, tmp_pat
         "utf-8").splitlines()] == expected_records(records)
     assert main(args) == 0  # run once more: nothing left to do
     assert "0 files translated, 2 done earlier" in capsys.readouterr().err
+    (out / "lines.txt").unlink()  # an output deleted after the job is made again
+    assert main(args) == 0
+    assert "1 files translated, 1 done earlier" in capsys.readouterr().err
+    assert (out / "lines.txt").read_bytes() == expected_text(text)
 
 
 def test_broken_records_are_reported_kept_and_the_rest_translated(installed, tmp_path,
