@@ -53,11 +53,11 @@ BENCH_DOC = """Corpus speed: `offline-nlp corpus` (1 and 2 local workers, Ray wi
 the engine translating the same lines in one call (what `offline-nlp translate` does).
 
 Same Transformer-base model with random int8 weights as bench/translate.py, same lines,
-same decoding (beam 2, at most --length tokens a sentence); the corpus rows include
+same decoding (beam 2, exactly --length tokens a sentence); the corpus rows include
 starting the workers and loading the model in each, which is what a user waits for.
 Compare the ratios, not the seconds: machines are shared and noisy.
 
-    .venv/bin/python -P bench/corpus.py --lines 2000
+    .venv/bin/python -P bench/corpus.py --lines 400
 
 The last line is ``corpus_local/engine=R1 corpus_ray/engine=R2`` (lines/s ratios;
 corpus_local is the default local set-up).
@@ -81,6 +81,7 @@ def _corpus_run(lines_file, spec, workers, runner, block_lines):  # type: ignore
 
 def bench_main() -> None:
     import argparse
+    import functools
     import os
     import sys
     import tempfile
@@ -93,22 +94,28 @@ def bench_main() -> None:
     import typing  # noqa: F401
 
     sys.path.append(str(Path(__file__).parent))
+    import fixed_length
     import translate as bench_translate
+
+    # translate.py put bench/ first on sys.path; worker processes copy sys.path, and
+    # there bench/typing.py would shadow the standard library's.
+    bench = str(Path(__file__).parent)
+    sys.path[:] = [p for p in sys.path if p != bench] + [bench]
 
     from offline_nlp.corpus import WorkerSpec, default_workers, run_local
     from offline_nlp.corpus.workers import usable_cores
     from offline_nlp.engine import EngineConfig, TranslationOptions
 
     parser = argparse.ArgumentParser(description=BENCH_DOC.split("\n")[0])
-    parser.add_argument("--lines", type=int, default=2000)
-    parser.add_argument("--length", type=int, default=30, help="most tokens a sentence")
-    parser.add_argument("--block-lines", type=int, default=250)
+    parser.add_argument("--lines", type=int, default=400)
+    parser.add_argument("--length", type=int, default=30, help="tokens decoded a sentence")
+    parser.add_argument("--block-lines", type=int, default=50)
     parser.add_argument("--no-ray", action="store_true")
     args = parser.parse_args()
     package = bench_translate.model_package()
     lines = make_corpus(args.lines, seed=11)
-    options = TranslationOptions(beam_size=2, length_ratio=0.0, length_extra=args.length,
-                                 use_cache=False)
+    fixed_length.install(args.length)  # here, and in each worker through spec.setup
+    options = TranslationOptions(beam_size=2, use_cache=False)
     config = EngineConfig()
     engine = bench_translate.single_package_engine(package, config)
     engine.translate_texts(["Warm up."], "en", "xx", options)
@@ -119,7 +126,8 @@ def bench_main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         lines_file = Path(tmp) / "lines.txt"
         lines_file.write_text("\n".join(lines) + "\n", "utf-8")
-        spec = WorkerSpec((package,), "en", "xx", options, config)
+        spec = WorkerSpec((package,), "en", "xx", options, config,
+                          functools.partial(fixed_length.install, args.length))
         default = default_workers()
         for workers, threads in ((1, 2), (2, 1)):
             one = replace(spec, config=replace(config, cpu_threads=threads, parallel_jobs=1))
@@ -131,7 +139,7 @@ def bench_main() -> None:
             rows.append(("corpus ray 2x1 (local cluster)",
                          *_ray_run(lines_file, spec, args.block_lines)))
     logical, physical = usable_cores()
-    print(f"model: Transformer-base, random int8 weights; {len(lines)} lines; beam 2; at most "
+    print(f"model: Transformer-base, random int8 weights; {len(lines)} lines; beam 2; "
           f"{args.length} tokens a sentence; {logical} usable cores ({physical} physical), "
           f"{os.cpu_count()} in the machine; load {os.getloadavg()[0]:.1f}")
     print(f"| {'contender':40} | {'seconds':>8} | {'lines/s':>8} | output |")
@@ -155,6 +163,9 @@ def _ray_run(lines_file, spec, block_lines):  # type: ignore[no-untyped-def]
 
     from offline_nlp.corpus.cluster import connect
 
+    import fixed_length
+
+    ray.cloudpickle.register_pickle_by_value(fixed_length)  # Ray workers lack bench/
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -36,6 +36,9 @@ class WorkerSpec:
     target: str
     options: TranslationOptions
     config: EngineConfig
+    # Run once in each worker before its engine is built (picklable; bench/corpus.py
+    # fixes the decoding length with it, as bench/translate.py does in its process).
+    setup: Callable[[], object] | None = None
 
     def with_packages(self, packages: tuple[Path, ...]) -> WorkerSpec:
         return replace(self, packages=packages)
@@ -56,6 +59,8 @@ class BlockTranslator:
 
     def __init__(self, spec: WorkerSpec) -> None:
         self.spec = spec
+        if spec.setup is not None:
+            spec.setup()
         packages = [InstalledPackage.load(path) for path in spec.packages]
         self.engine = Engine(_Packages(packages), spec.config)
 
