@@ -3,6 +3,7 @@ corpus benchmark (see BENCH_DOC below)."""
 
 from __future__ import annotations
 
+import os
 import random
 
 _WORDS = """the of and to in is was for on that with as by at from it this be are an or
@@ -57,11 +58,28 @@ same decoding (beam 2, exactly --length tokens a sentence); the corpus rows incl
 starting the workers and loading the model in each, which is what a user waits for.
 Compare the ratios, not the seconds: machines are shared and noisy.
 
-    .venv/bin/python -P bench/corpus.py --lines 400
+    .venv/bin/python bench/corpus.py --lines 400
 
 The last line is ``corpus_local/engine=R1 corpus_ray/engine=R2`` (lines/s ratios;
 corpus_local is the default local set-up).
 """
+
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+
+
+def _worker_setup(length: int) -> None:
+    """As bench/translate.py does: decode exactly ``length`` tokens, and count rather than
+    make the coverage guard's retries of the random model's garbage."""
+    import sys
+
+    if BENCH not in sys.path:
+        sys.path.append(BENCH)  # Ray workers run this by value, without bench/ on the path
+    import fixed_length
+    import translate
+
+    fixed_length.install(length)
+    translate.retries_off()
 
 
 def _corpus_run(lines_file, spec, workers, runner, block_lines):  # type: ignore[no-untyped-def]
@@ -89,18 +107,8 @@ def bench_main() -> None:
     from dataclasses import replace
     from pathlib import Path
 
-    # bench/typing.py would shadow the standard library's typing once bench/ leads
-    # sys.path: import the real one first, and run this with `python -P`.
-    import typing  # noqa: F401
-
-    sys.path.append(str(Path(__file__).parent))
-    import fixed_length
+    sys.path.append(BENCH)
     import translate as bench_translate
-
-    # translate.py put bench/ first on sys.path; worker processes copy sys.path, and
-    # there bench/typing.py would shadow the standard library's.
-    bench = str(Path(__file__).parent)
-    sys.path[:] = [p for p in sys.path if p != bench] + [bench]
 
     from offline_nlp.corpus import WorkerSpec, default_workers, run_local
     from offline_nlp.corpus.workers import usable_cores
@@ -114,7 +122,7 @@ def bench_main() -> None:
     args = parser.parse_args()
     package = bench_translate.model_package()
     lines = make_corpus(args.lines, seed=11)
-    fixed_length.install(args.length)  # here, and in each worker through spec.setup
+    _worker_setup(args.length)  # here, and in each worker through spec.setup
     options = TranslationOptions(beam_size=2, use_cache=False)
     config = EngineConfig()
     engine = bench_translate.single_package_engine(package, config)
@@ -127,7 +135,7 @@ def bench_main() -> None:
         lines_file = Path(tmp) / "lines.txt"
         lines_file.write_text("\n".join(lines) + "\n", "utf-8")
         spec = WorkerSpec((package,), "en", "xx", options, config,
-                          functools.partial(fixed_length.install, args.length))
+                          functools.partial(_worker_setup, args.length))
         default = default_workers()
         for workers, threads in ((1, 2), (2, 1)):
             one = replace(spec, config=replace(config, cpu_threads=threads, parallel_jobs=1))
@@ -142,11 +150,15 @@ def bench_main() -> None:
     print(f"model: Transformer-base, random int8 weights; {len(lines)} lines; beam 2; "
           f"{args.length} tokens a sentence; {logical} usable cores ({physical} physical), "
           f"{os.cpu_count()} in the machine; load {os.getloadavg()[0]:.1f}")
-    print(f"| {'contender':40} | {'seconds':>8} | {'lines/s':>8} | output |")
-    print(f"|{'-' * 42}|{'-' * 10}|{'-' * 10}|--------|")
+    print(f"| {'contender':40} | {'seconds':>8} | {'lines/s':>8} | lines as the engine's |")
+    print(f"|{'-' * 42}|{'-' * 10}|{'-' * 10}|{'-' * 23}|")
     for name, seconds, output in rows:
-        same = "same" if output == reference else "DIFFERS"
-        print(f"| {name:40} | {seconds:8.2f} | {len(lines) / seconds:8.1f} | {same:6} |")
+        same = sum(a == b for a, b in zip(output, reference))
+        print(f"| {name:40} | {seconds:8.2f} | {len(lines) / seconds:8.1f} | "
+              f"{f'{same}/{len(lines)}':>21} |")
+    # Exact identity is the tests' job, on the trained fixture models: on random weights
+    # other batch compositions (blocks vs one call) flip int8 near-ties, as bench/translate.py
+    # notes, so the last column is a measure here, not a check.
     engine_seconds = rows[0][1]
     local = next(r for r in rows if "(default)" in r[0])
     ray_row = next((r for r in rows if r[0].startswith("corpus ray")), None)
@@ -163,9 +175,6 @@ def _ray_run(lines_file, spec, block_lines):  # type: ignore[no-untyped-def]
 
     from offline_nlp.corpus.cluster import connect
 
-    import fixed_length
-
-    ray.cloudpickle.register_pickle_by_value(fixed_length)  # Ray workers lack bench/
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
