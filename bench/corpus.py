@@ -176,7 +176,7 @@ def _ray_run(lines_file, spec, block_lines):  # type: ignore[no-untyped-def]
     from offline_nlp.corpus.cluster import connect
 
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         spec = replace(spec, config=replace(spec.config, cpu_threads=1, parallel_jobs=1))
         runner, _workers, spec = connect("auto", spec)

@@ -15,7 +15,6 @@ import sys
 import pytest
 
 from corpus.common import expected, expected_records, expected_text, make_lines, write_inputs
-from offline_nlp.cli import main
 from offline_nlp.corpus.job import EXIT_AFTER_BLOCKS
 
 ray = pytest.importorskip("ray", reason="needs offline-nlp[cluster]")
@@ -26,12 +25,13 @@ pq = pytest.importorskip("pyarrow.parquet")
 def local_ray(installed_home, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(installed_home.packages))
     monkeypatch.setenv("RAY_AUTH_MODE", "disabled")  # a throwaway cluster, no token file
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
+    # "local": a new cluster even where one started by `ray start` runs on this machine.
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray.get_runtime_context().gcs_address
     ray.shutdown()
 
 
-def test_ray_actors_finish_a_killed_job_with_exact_output(local_ray, tmp_path, capsys) -> None:
+def test_ray_actors_finish_a_killed_job_with_exact_output(local_ray, tmp_path) -> None:
     text, records = write_inputs(tmp_path / "in")
     import pyarrow as pa
 
@@ -44,8 +44,12 @@ def test_ray_actors_finish_a_killed_job_with_exact_output(local_ray, tmp_path, c
                             env={**os.environ, EXIT_AFTER_BLOCKS: "3"}, capture_output=True,
                             text=True)
     assert killed.returncode == 75, killed.stderr
-    assert main([*args, "--cluster", "auto", "--workers", "2", "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out)
+    # A second process joining the running cluster, as `--cluster auto` does on a node.
+    joined = subprocess.run([sys.executable, "-m", "offline_nlp", *args, "--cluster", "auto",
+                             "--workers", "2", "--json"], env={**os.environ,
+                            "RAY_ADDRESS": local_ray}, capture_output=True, text=True)
+    assert joined.returncode == 0, joined.stderr
+    summary = json.loads(joined.stdout)
     assert summary["mode"] == "ray (auto)" and summary["workers"] == 2
     assert summary["blocks"] == 18 and summary["blocks_resumed"] == 3
     assert (out / "lines.txt").read_bytes() == expected_text(text)
