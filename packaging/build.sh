@@ -20,7 +20,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
 fi
-"$VENV/bin/python" -m pip install --quiet "$PYINSTALLER_SPEC" ".[gui,documents]"
+"$VENV/bin/python" -m pip install --quiet "$PYINSTALLER_SPEC" ".[gui,documents,server]"
 installed=$(date +%s)
 
 "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \

@@ -36,7 +36,7 @@ version="$("$EXE" --version 2>&1)" || fail "--version exited $?"
 [ "$version" = "$expected_version" ] || fail "--version printed '$version', expected '$expected_version'"
 ok "--version: $version"
 
-for cmd in translate packages doctor gui; do
+for cmd in translate packages doctor gui serve; do
     "$EXE" "$cmd" --help >/dev/null || fail "'$cmd --help' failed"
 done
 ok "subcommand help"
@@ -65,6 +65,28 @@ if [ "$src" = en ]; then
     grep -q "($src, " auto.err || fail "--from auto did not report $src: $(cat auto.err)"
     ok "--from auto: $(cat auto.err)"
 fi
+
+# The local server (browser extension, LibreTranslate clients) answers from the bundle.
+port="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$EXE" serve --port "$port" > serve.log 2>&1 &
+serve_pid=$!
+served="$("$PYTHON" - "$port" "$src" "$tgt" "$TEXT" <<'PY'
+import json, sys, time, urllib.request
+port, source, target, text = sys.argv[1:]
+request = urllib.request.Request(
+    f"http://127.0.0.1:{port}/translate", headers={"Content-Type": "application/json"},
+    data=json.dumps({"q": text, "source": source, "target": target}).encode())
+for _ in range(100):  # the server starts in the background: wait until it listens
+    try:
+        print(json.load(urllib.request.urlopen(request, timeout=30))["translatedText"])
+        break
+    except OSError:
+        time.sleep(0.2)
+PY
+)"
+kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null || true
+[ "$served" = "$out" ] || fail "serve answered '$served', expected '$out': $(tail -3 serve.log)"
+ok "serve: /translate → $served"
 
 # Portable mode: a 'portable' marker next to the executable moves the data beside it.
 touch "$BUNDLE/portable"
