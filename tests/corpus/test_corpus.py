@@ -13,6 +13,7 @@ import pytest
 from corpus.common import expected, expected_records, expected_text, make_lines, write_inputs
 from offline_nlp.cli import main
 from offline_nlp.corpus.job import EXIT_AFTER_BLOCKS
+from offline_nlp.corpus.workers import WORKER_EXIT_AT_BLOCK
 
 
 @pytest.fixture
@@ -76,6 +77,20 @@ def test_a_killed_job_resumes_without_redoing_finished_blocks(installed, tmp_pat
     assert main(args) == 0
     assert "1 files translated, 1 done earlier" in capsys.readouterr().err
     assert (out / "lines.txt").read_bytes() == expected_text(text)
+
+
+def test_a_killed_worker_stops_the_job_in_one_line_and_a_rerun_finishes(
+        installed, tmp_path, capsys, monkeypatch) -> None:
+    text, _records = write_inputs(tmp_path / "in")
+    args = (text, "-o", tmp_path / "out", "--block-lines", 4, "--workers", 2)
+    monkeypatch.setenv(WORKER_EXIT_AT_BLOCK, "2")
+    assert corpus(*args) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a worker process died" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "lines.txt").exists()
+    monkeypatch.delenv(WORKER_EXIT_AT_BLOCK)
+    assert corpus(*args) == 0
+    assert (tmp_path / "out" / "lines.txt").read_bytes() == expected_text(text)
 
 
 def test_broken_records_are_reported_kept_and_the_rest_translated(installed, tmp_path,
