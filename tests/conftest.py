@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 
-from helpers import FIXTURE_PAIRS, fixture_package  # noqa: E402
+from helpers import FIXTURE_PAIRS, fixture_package, make_archive  # noqa: E402
 from httpserver import Served, serve  # noqa: E402
 
 from offline_nlp.context import AppContext  # noqa: E402
@@ -73,3 +73,12 @@ def index_server() -> Iterator[tuple[Served, str]]:
     served = Served()
     with serve(served) as base:
         yield served, base
+
+
+@pytest.fixture
+def fake_en_xl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An installed en→xl package whose model is never loaded (detection fails first)."""
+    paths = AppPaths.under(tmp_path / "home").ensure()
+    PackageManager(paths).install_file(make_archive(tmp_path / "en_xl.argosmodel"))
+    monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(paths.packages))
+    return paths.packages

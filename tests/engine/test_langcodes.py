@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 import synthetic
-from helpers import make_archive
 
 from offline_nlp.cli import main
 from offline_nlp.engine import Engine
 from offline_nlp.engine.langcodes import normalize_code
 from offline_nlp.langdetect import detect_among, detect_paragraphs
-from offline_nlp.packages import PackageManager
 from offline_nlp.paths import AppPaths
 
 TEXT = "The water is good. Where is the house?"
@@ -56,15 +54,6 @@ def test_the_command_line_takes_any_spelling(installed: AppPaths, tmp_path: Path
     src.write_text(TEXT + "\n", encoding="utf-8")
     assert main(["translate", "--from", "en_US", "--to", "XL", str(src)]) == 0
     assert (tmp_path / "notes.xl.txt").is_file()  # named by the package's code
-
-
-@pytest.fixture
-def fake_en_xl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An installed en→xl package whose model is never loaded (detection fails first)."""
-    paths = AppPaths.under(tmp_path / "home").ensure()
-    PackageManager(paths).install_file(make_archive(tmp_path / "en_xl.argosmodel"))
-    monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(paths.packages))
-    return paths.packages
 
 
 @pytest.mark.parametrize("text", ["OK", "asdf jkl", "Mr. Smith"])

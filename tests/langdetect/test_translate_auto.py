@@ -6,11 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import make_archive
 
 from offline_nlp.cli import main
-from offline_nlp.packages import PackageManager
-from offline_nlp.paths import AppPaths
 
 TEXT = "The water is good. Where is the house?"
 
@@ -19,15 +16,6 @@ TEXT = "The water is good. Where is the house?"
 def installed(installed_home, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(installed_home.packages))
     return installed_home
-
-
-@pytest.fixture
-def fake_en_xl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An installed en→xl package whose model is never loaded (detection fails first)."""
-    paths = AppPaths.under(tmp_path / "home").ensure()
-    PackageManager(paths).install_file(make_archive(tmp_path / "en_xl.argosmodel"))
-    monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(paths.packages))
-    return paths.packages
 
 
 def test_auto_detects_english_and_translates(installed, capsys) -> None:  # type: ignore[no-untyped-def]
