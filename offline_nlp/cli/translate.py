@@ -163,7 +163,7 @@ def _translate_found(args: argparse.Namespace, context: AppContext,
                      options: TranslationOptions) -> int:
     from offline_nlp.documents.pipeline import collect_inputs, output_path, translate_documents
 
-    supported, skipped = collect_inputs(args.inputs, recursive=True)
+    supported, skipped = collect_inputs(args.inputs, recursive=True, skip_own_outputs=True)
     for path, reason in skipped:
         info(f"skipped {path}: {reason}")
     jobs = distinct_outputs(

@@ -13,8 +13,16 @@ from lxml import etree
 from offline_nlp.documents.base import Document, Segment, Sink, open_sink, parse_error
 from offline_nlp.documents.xmlruns import XmlUnit, apply, parse_xml, serialize_xml, unit_segment
 from offline_nlp.engine.types import Translation
+from offline_nlp.ziplimits import ZipLimits, zip_refusal
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+# Zip bombs: a 1 MB document must not take gigabytes. Parts are parsed whole, so one XML
+# part is bounded on its own; other members (pictures, fonts, video) are copied in
+# blocks. Real XML parts compress 10-30-fold; a thousandfold one is a bomb.
+DOCUMENT_LIMITS = ZipLimits(total=4 * 1024**3, ratio=200, ratio_floor=4 * 1024**2,
+                            entries=20_000)
+MAX_PART = 256 * 1024**2
+_COPY_BLOCK = 1 << 20
 # What reading a damaged member raises: zlib and unknown compression methods included.
 _DAMAGE = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError)
 
@@ -37,17 +45,28 @@ def open_zip(path: Path, kind: str) -> zipfile.ZipFile:
         )
     try:
         zf = zipfile.ZipFile(path)
-        zf.infolist()
+        infos = zf.infolist()
     except _DAMAGE as exc:
         raise parse_error(path, f"damaged {kind} file ({_why(exc)})") from None
+    refusal = zip_refusal(infos, DOCUMENT_LIMITS, f"a {kind} file")
+    if refusal is not None:
+        zf.close()
+        raise parse_error(path, refusal)
     return zf
 
 
 def read_member(zf: zipfile.ZipFile, name: str, path: Path, kind: str) -> bytes:
+    """One part, read whole (it is parsed whole): bounded by :data:`MAX_PART`."""
     try:
-        return zf.read(name)
+        info = zf.getinfo(name)
     except KeyError:
         raise parse_error(path, f"not a {kind} file (no {name[:80]} inside)") from None
+    if info.file_size > MAX_PART:
+        raise parse_error(path, f"{name[:80]} unpacks to {info.file_size / 1024**2:.0f} MiB, "
+                                f"more than the {MAX_PART // 1024**2} MiB one part of a {kind} "
+                                "file may take; refusing it")
+    try:
+        return zf.read(info)
     except _DAMAGE as exc:
         raise parse_error(path, f"damaged {kind} file ({name[:80]}: {_why(exc)})") from None
 
@@ -79,23 +98,33 @@ def content_types(zf: zipfile.ZipFile, path: Path, kind: str) -> dict[str, str]:
 
 def write_zip(src: Path, dst: Sink, replaced: dict[str, bytes], path: Path, kind: str) -> None:
     """Copy ``src`` member by member (same order, dates, compression), replacing some."""
-    with zipfile.ZipFile(src) as zin, open_sink(dst) as raw, zipfile.ZipFile(raw, "w") as zout:
+    with open_zip(src, kind) as zin, open_sink(dst) as raw, zipfile.ZipFile(raw, "w") as zout:
         for info in zin.infolist():
-            data = replaced.get(info.filename)
-            if data is None:
-                try:
-                    data = zin.read(info)
-                except _DAMAGE as exc:
-                    raise parse_error(
-                        path, f"damaged {kind} file ({info.filename[:80]}: {_why(exc)})"
-                    ) from None
             new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             new.compress_type = info.compress_type
             new.external_attr = info.external_attr
             new.create_system = info.create_system
             new.comment = info.comment
             new.extra = info.extra
-            zout.writestr(new, data)
+            data = replaced.get(info.filename)
+            if data is not None:
+                zout.writestr(new, data)
+                continue
+            try:
+                _copy_member(zin, info, zout, new)
+            except _DAMAGE as exc:
+                raise parse_error(
+                    path, f"damaged {kind} file ({info.filename[:80]}: {_why(exc)})"
+                ) from None
+
+
+def _copy_member(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile,
+                 new: zipfile.ZipInfo) -> None:
+    """Copy one member in blocks: a picture or a video is never held whole in memory."""
+    new.file_size = info.file_size
+    with zin.open(info) as src, zout.open(new, "w", force_zip64=info.file_size > 2**31) as out:
+        while block := src.read(_COPY_BLOCK):
+            out.write(block)
 
 
 class XmlPackageDocument(Document):

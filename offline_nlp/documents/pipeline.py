@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from offline_nlp.documents.base import Document
+from offline_nlp.documents.outputs import is_own_output, source_of
 from offline_nlp.documents.registry import is_supported, open_document
 from offline_nlp.engine.segmentation import split_text
 from offline_nlp.engine.types import Translation, TranslationOptions
@@ -33,6 +34,7 @@ __all__ = [
     "DocumentResult",
     "TextTranslator",
     "collect_inputs",
+    "is_own_output",
     "output_path",
     "translate_document",
     "translate_documents",
@@ -110,11 +112,14 @@ def output_path(
 
 def collect_inputs(
     paths: Iterable[str | Path], recursive: bool = True,
-    accept: Callable[[Path], bool] = is_supported,
+    accept: Callable[[Path], bool] = is_supported, skip_own_outputs: bool = False,
 ) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]]]:
     """Files to translate as ``(path, root)`` and files skipped as ``(path, reason)``.
 
     ``accept`` says which files are wanted (by default: documents this package reads).
+    ``skip_own_outputs``: a folder's files that are translations this tool wrote
+    (``a.xl.txt`` beside ``a.txt``, see :func:`~offline_nlp.documents.outputs.is_own_output`)
+    are skipped, so a rerun never translates its own outputs; named files are kept.
 
     A folder contributes its supported files (recursively by default; hidden files and
     folders are ignored) with itself as root, so outputs can keep the folder tree; a file
@@ -141,6 +146,11 @@ def collect_inputs(
             for f in sorted(found):
                 rel = f.relative_to(path)
                 if any(part.startswith(".") for part in rel.parts) or not f.is_file():
+                    continue
+                made_from = source_of(f) if skip_own_outputs else None
+                if made_from is not None and f.resolve() not in seen:
+                    seen.add(f.resolve())
+                    skipped.append((f, f"a translation of {made_from.name} made by this tool"))
                     continue
                 add(f, path)
         elif path.is_file():

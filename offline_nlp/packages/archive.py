@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from offline_nlp.errors import InvalidPackageError
 from offline_nlp.packages.metadata import PackageInfo
+from offline_nlp.ziplimits import ZipLimits, zip_refusal
 
 __all__ = ["inspect_archive", "unpack_archive"]
 
@@ -20,6 +21,8 @@ MAX_RATIO = 100
 _RATIO_FLOOR = 1024**2  # small text files (vocabularies, JSON) may compress very well
 MAX_ENTRIES = 10_000  # an Argos package holds a dozen files; a million empty ones is an attack
 MAX_METADATA = 1024**2
+PACKAGE_LIMITS = ZipLimits(total=MAX_UNPACKED, ratio=MAX_RATIO, ratio_floor=_RATIO_FLOOR,
+                           entries=MAX_ENTRIES)
 
 
 def _open(path: Path) -> zipfile.ZipFile:
@@ -74,19 +77,9 @@ def inspect_archive(path: Path) -> tuple[PackageInfo, str]:
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], archive: str) -> None:
-    if len(infos) > MAX_ENTRIES:
-        raise InvalidPackageError(
-            f"{archive} holds {len(infos)} files, more than the {MAX_ENTRIES} a package may have")
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNPACKED:
-        raise InvalidPackageError(
-            f"{archive} unpacks to {total / 1024**3:.1f} GiB, more than the "
-            f"{MAX_UNPACKED // 1024**3} GiB a package may take; refusing it")
-    for info in infos:
-        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise InvalidPackageError(
-                f"{archive} looks like a zip bomb: {info.filename!r} grows "
-                f"{info.file_size // max(info.compress_size, 1)}-fold when unpacked; refusing it")
+    refusal = zip_refusal(infos, PACKAGE_LIMITS, "a package")
+    if refusal is not None:
+        raise InvalidPackageError(f"{archive} {refusal}")
 
 
 def _top_folder(entries: list[PurePosixPath], archive: str) -> str:

@@ -9,6 +9,8 @@ import pytest
 from hostile_kit import World
 from hostileserver import Hostile, serve
 
+from offline_nlp.paths import AppPaths
+
 
 @pytest.fixture
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
@@ -18,6 +20,13 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     (root / "bystander" / "notes.txt").write_text("keep me\n")
     monkeypatch.setenv("OFFLINE_NLP_HOME", str(home))
     yield World(root, home)
+
+
+@pytest.fixture
+def installed(world: World, installed_home: AppPaths, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The world, with the fixture packages (en→xl among them) installed."""
+    monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(installed_home.packages))
+    return world
 
 
 @pytest.fixture

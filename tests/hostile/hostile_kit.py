@@ -54,12 +54,14 @@ class World:
         return self.home / "cache" / "downloads"
 
     @contextmanager
-    def unchanged_outside(self) -> Iterator[None]:
-        """Fails unless only the packages folder, the cache and the config changed."""
+    def unchanged_outside(self, *allowed: str) -> Iterator[None]:
+        """Fails unless only the packages folder, the cache, the config and ``allowed``
+        (folders relative to ``root``) changed."""
         before = snapshot(self.root)
         yield
         after = snapshot(self.root)
-        outside = changed(before, after, ("home/data/packages", "home/cache", "home/config"))
+        outside = changed(before, after,
+                          ("home/data/packages", "home/cache", "home/config", *allowed))
         outside = [k for k in outside if k not in ("home", "home/data")]  # made on first use
         assert outside == [], f"changed outside the intended folders: {outside}"
 
