@@ -39,6 +39,7 @@ __all__ = [
     "detect",
     "detect_among",
     "detect_paragraphs",
+    "looks_japanese",
     "rank",
     "to_argos_code",
 ]
@@ -58,6 +59,22 @@ _STAND_INS = {"pt": ("pb",), "pb": ("pt",), "zh": ("zt", "ja"), "zt": ("zh", "ja
 MIN_CONFIDENCE = 0.1
 _KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+# Shinjitai: the simplified forms Japanese adopted in 1946, which differ from both the
+# Simplified and the Traditional Chinese form (営 for 营/營, 駅 for 站/驛), and kokuji,
+# characters made in Japan (働, 込). Chinese text does not use them, so kanji-only text
+# with them (営業中, 駅前広場; the detector says Chinese) is Japanese. Characters that
+# are also ordinary Chinese (会 国 学 写 浜 芸 弁) are left out.
+_JAPANESE_ONLY = frozenset(
+    "営駅広気発円売読続図価県楽薬単戦関鉄転伝帰権桜歳検険験児実様経継絵総緑従悪覚観"
+    "歓団対訳両満労栄覧蔵徳沢拡齢塩乗剰穏隠恵粋摂斎渋巻闘騒駆択鶏臓"
+    "働畑込峠枠匂"
+)
+# Chinese grammar words Japanese never writes: a Chinese sentence naming 大阪駅 stays
+# Chinese (我在大阪駅等你).
+_CHINESE_ONLY = frozenset("这們们吗嗎呢么麼你您她没沒说說")
+# 々 repeats the kanji before it (人々, 時々, 様々): Japanese writing; Chinese repeats
+# the character itself.
+_ITERATION = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]\u3005")
 
 # Common characters whose Traditional and Simplified forms differ (Traditional first).
 # Characters that exist unchanged in the other script with another meaning (后, 里, 云,
@@ -171,7 +188,12 @@ def _clean(text: str) -> str:
 
 
 def rank(text: str) -> list[Detection]:
-    """Likely languages of ``text``, most likely first (Argos codes, merged duplicates)."""
+    """Likely languages of ``text``, most likely first (Argos codes, merged duplicates).
+
+    Han text that the detector calls Chinese comes first as Japanese when it holds
+    characters only Japanese writes (:func:`looks_japanese`); Chinese stays next, so a
+    caller without Japanese installed still gets Chinese.
+    """
     text = _clean(text)
     if not _LETTER.search(text):
         return []
@@ -182,7 +204,25 @@ def rank(text: str) -> list[Detection]:
         argos = to_argos_code(code, text)
         merged[argos] = merged.get(argos, 0.0) + score
     ranked = sorted(merged.items(), key=lambda item: item[1], reverse=True)
+    if ranked and ranked[0][0] in ("zh", "zt") and looks_japanese(text):
+        top = ranked[0][1]
+        ranked = [("ja", top)] + [(code, score) for code, score in ranked if code != "ja"]
     return [Detection(code, min(1.0, score)) for code, score in ranked]
+
+
+def looks_japanese(text: str) -> bool:
+    """Han text that is Japanese: it has Kana, or characters only Japanese uses.
+
+    One such character in twenty Han characters is enough: kanji-only Japanese is
+    short (signs, headings, names), while a Chinese text would need to quote a Japanese
+    name in nearly every sentence to pass.
+    """
+    if _KANA.search(text):
+        return True
+    han = len(_HAN.findall(text))
+    japanese = sum(char in _JAPANESE_ONLY for char in text) + len(_ITERATION.findall(text))
+    chinese = sum(char in _CHINESE_ONLY for char in text)
+    return japanese > chinese and japanese * 20 >= han
 
 
 def detect(text: str) -> Detection:
@@ -208,7 +248,8 @@ def detect_among(text: str, candidates: Iterable[str], *, tolerance: float = 0.2
     stands in for ``pb`` and ``zh`` for ``zt`` (and back) when only one is a candidate.
 
     Kanji-only text is Chinese to the detector; it becomes ``ja`` where Japanese but
-    no Chinese is a candidate, or where the text has Kana somewhere.
+    no Chinese is a candidate, or where it looks Japanese (:func:`looks_japanese`: Kana,
+    or kanji only Japanese uses) and Japanese is a candidate.
 
     Returns ``None`` when no candidate is plausible, or when even the most likely
     language has less than ``min_confidence`` (see :data:`MIN_CONFIDENCE`).
@@ -218,8 +259,6 @@ def detect_among(text: str, candidates: Iterable[str], *, tolerance: float = 0.2
     if not ranked or not wanted or ranked[0].confidence < min_confidence:
         return None
     top = ranked[0].confidence
-    if ranked[0].language in ("zh", "zt") and "ja" in wanted and _KANA.search(text):
-        return Detection("ja", top)
     for found in ranked:
         if found.confidence < tolerance * top:
             break

@@ -109,3 +109,22 @@ def test_core_imports_without_the_detector_and_says_what_to_install() -> None:
             "    print(e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "needs the py3langid package" in out.stdout and "pip install py3langid" in out.stdout
+
+
+@pytest.mark.parametrize("text", ["営業中", "駅前広場", "東京駅", "人々", "時々雨", "図書館"])
+def test_kanji_only_japanese_is_japanese(text: str) -> None:
+    # Characters only Japanese writes (営 駅 広 図, 々 after a kanji); the detector alone
+    # calls all of these Chinese.
+    assert detect(text).language == "ja"
+    assert detect_among(text, ["en", "zh", "ja"]).language == "ja"  # type: ignore[union-attr]
+
+
+def test_kanji_only_japanese_falls_back_to_the_chinese_installed() -> None:
+    found = detect_among("駅前広場", ["en", "zh"])
+    assert found is not None and found.language == "zh"
+
+
+@pytest.mark.parametrize("text", ["营业中", "车站广场", "我在大阪駅等你", "日本", "委员会将于下个月底发布报告。"])
+def test_chinese_stays_chinese(text: str) -> None:
+    assert detect(text).language in ("zh", "zt")
+    assert detect_among(text, ["en", "zh", "ja"]).language == "zh"  # type: ignore[union-attr]
