@@ -161,7 +161,12 @@ def check_inputs_exist(paths: list[Path]) -> None:
 
 def _translate_found(args: argparse.Namespace, context: AppContext,
                      options: TranslationOptions) -> int:
-    from offline_nlp.documents.pipeline import collect_inputs, output_path, translate_documents
+    from offline_nlp.documents.pipeline import (
+        collect_inputs,
+        distinct_outputs,
+        output_path,
+        translate_documents,
+    )
 
     supported, skipped = collect_inputs(args.inputs, recursive=True, skip_own_outputs=True)
     for path, reason in skipped:
@@ -178,25 +183,6 @@ def _translate_found(args: argparse.Namespace, context: AppContext,
         overwrite=args.overwrite, skip_existing=args.skip_existing, on_progress=bar)
     bar.close()
     return _summarise(args, results, skipped)
-
-
-def distinct_outputs(jobs: list[tuple[Path, Path]], target: str) -> list[tuple[Path, Path]]:
-    """Give each input its own output: ``s1/n.txt`` and ``s2/n.txt`` into one folder, or
-    ``r.pdf`` beside ``r.docx``, would otherwise write ``n.xl.txt`` twice, the second
-    over the first; the second becomes ``n (2).xl.txt``."""
-    taken: set[str] = set()
-    out = []
-    for src, dst in jobs:
-        tail = f".{target}{dst.suffix}"
-        stem = dst.name[:-len(tail)] if dst.name.endswith(tail) else dst.stem
-        tail = dst.name[len(stem):]
-        candidate, number = dst, 1
-        while os.path.normcase(os.path.abspath(candidate)) in taken:
-            number += 1
-            candidate = dst.with_name(f"{stem} ({number}){tail}")
-        taken.add(os.path.normcase(os.path.abspath(candidate)))
-        out.append((src, candidate))
-    return out
 
 
 def detect_source(context: AppContext, text: str, target: str, label: str) -> Detection:

@@ -34,6 +34,7 @@ __all__ = [
     "DocumentResult",
     "TextTranslator",
     "collect_inputs",
+    "distinct_outputs",
     "is_own_output",
     "output_path",
     "translate_document",
@@ -108,6 +109,32 @@ def output_path(
         except ValueError:
             relative = Path()
     return Path(out_dir) / relative / f"{src.stem}.{target_code}{suffix}"
+
+
+def distinct_outputs(jobs: Iterable[tuple[Path, Path]], target: str,
+                     taken: dict[str, str] | None = None) -> list[tuple[Path, Path]]:
+    """Give each input its own output: ``s1/n.txt`` and ``s2/n.txt`` into one folder, or
+    ``r.pdf`` beside ``r.docx``, would otherwise write ``n.xl.txt`` twice, the second
+    over the first; the second becomes ``n (2).xl.txt``.
+
+    ``taken`` maps outputs already given out to their sources and is updated, so a queue
+    filled in chunks (the desktop app) names like one call; the same source asked again
+    gets its own earlier name back.
+    """
+    taken = {} if taken is None else taken
+    out = []
+    for src, dst in jobs:
+        tail = f".{target}{dst.suffix}"
+        stem = dst.name[:-len(tail)] if dst.name.endswith(tail) else dst.stem
+        tail = dst.name[len(stem):]
+        owner = os.path.normcase(os.path.abspath(src))
+        candidate, number = dst, 1
+        while taken.get(key := os.path.normcase(os.path.abspath(candidate)), owner) != owner:
+            number += 1
+            candidate = dst.with_name(f"{stem} ({number}){tail}")
+        taken[key] = owner
+        out.append((src, candidate))
+    return out
 
 
 def collect_inputs(

@@ -4,7 +4,13 @@ progress and state; folders are scanned in the background too.
 One file is one job on the ``engine`` pool, started when the previous one ends: each
 row moves on its own, a damaged file fails at once while the next one starts,
 cancelling a file never redoes the others, and settings saved meanwhile apply from the
-next file on. The overall bar and the time left are weighted by file size.
+next file on. A row's language pair and output name are fixed when it is queued; two
+inputs never share an output (``report (2).xl.txt``, as the CLI names them). The overall
+bar counts files, the time left comes from the sentences translated per second so far.
+
+No slot here opens a modal dialog: a dialog's nested event loop would deliver more scan
+chunks and job signals into the same slots. The question about existing translations is
+asked once per batch from a timer, after the folder scans end.
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter, QShortcut
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -44,13 +50,14 @@ from PySide6.QtWidgets import (
 from offline_nlp.documents.pipeline import (
     DocumentResult,
     collect_inputs,
+    distinct_outputs,
     output_path,
     translate_documents,
 )
 from offline_nlp.documents.registry import is_supported, supported_extensions
 from offline_nlp.gui.dialogs.errors import error_text, show_error
 from offline_nlp.gui.jobs import JobController, JobRunnable
-from offline_nlp.gui.widgets import Banner, DropZone, LanguagePair, language_name
+from offline_nlp.gui.widgets import Banner, DropZone, LanguagePair, documents_folder, language_name
 from offline_nlp.progress import Progress, ProgressCallback, check_cancel
 
 if TYPE_CHECKING:
@@ -58,10 +65,12 @@ if TYPE_CHECKING:
 
 __all__ = ["DocumentsTab", "QueuedFile", "ScanResult", "format_eta", "scan_folder"]
 
-COLUMNS = ("File", "Status", "Progress", "Output", "")
+COLUMNS = ("File", "Status", "Progress", "Output", "Languages", "")
 FINISHED = ("done", "failed", "cancelled", "skipped")
-CANCEL_COLUMN = 4
 PROGRESS_COLUMN = 2
+PAIR_COLUMN = 4
+CANCEL_COLUMN = 5
+FAILED_COLOUR = QColor("#d32f2f")
 # Found files are added to the table in chunks of this many, between scan reports.
 _ROWS_PER_CHUNK = 200
 
@@ -69,7 +78,8 @@ _ROWS_PER_CHUNK = 200
 @dataclass
 class QueuedFile:
     """One row of the queue; ``status`` is queued, reading, translating, cancelling or one
-    of FINISHED. ``progress`` is this file's own percentage."""
+    of FINISHED. ``progress`` is this file's own percentage; ``sentences`` its sentence
+    count once read. ``from_lang``/``to_lang`` are fixed when it is queued."""
 
     source: Path
     root: Path
@@ -79,9 +89,13 @@ class QueuedFile:
     message: str = ""
     size: int = 1
     replace: bool | None = None      # replace an existing translation (None: not asked)
+    exists: bool = False             # its output existed when it was queued
     cancel_requested: bool = False
     row: int = -1
-    in_run: bool = field(default=False, repr=False)
+    from_lang: str = ""
+    to_lang: str = ""
+    sentences: int = 0
+    in_run: bool = field(default=False, repr=False)   # part of the batch under way
 
 
 @dataclass(frozen=True)
@@ -163,6 +177,11 @@ class DocumentsTab(QWidget):
         self._scanned = 0
         self._run_started = 0.0
         self._paused = False     # the engine failed: wait for new packages or settings
+        self._taken: dict[str, str] = {}    # outputs given out -> their sources
+        self._replace_answer: bool | None = None   # this batch's answer, once asked
+        self._asking = False               # the question is on screen
+        self._question_due = False         # a timer will ask it
+        self._starting = False             # _start_next is running (never re-entered)
         self._build()
 
     # -- layout -------------------------------------------------------------------------
@@ -241,10 +260,12 @@ class DocumentsTab(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
-        table.setColumnWidth(1, 320)
-        table.setColumnWidth(2, 160)
-        table.setColumnWidth(4, 32)
+        header.setSectionResizeMode(PAIR_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CANCEL_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        table.setColumnWidth(1, 220)
+        table.setColumnWidth(2, 110)
+        table.setColumnWidth(CANCEL_COLUMN, 32)
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(table))
@@ -278,20 +299,22 @@ class DocumentsTab(QWidget):
     @Slot()
     def choose_files(self) -> None:
         patterns = " ".join(f"*{ext}" for ext in supported_extensions())
-        names, _ = QFileDialog.getOpenFileNames(self, "Add documents", "",
+        names, _ = QFileDialog.getOpenFileNames(self, "Add documents", documents_folder(),
                                                 f"Documents ({patterns});;All files (*)")
         if names:
             self.add_paths([Path(n) for n in names])
 
     @Slot()
     def choose_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Add a folder of documents")
+        name = QFileDialog.getExistingDirectory(self, "Add a folder of documents",
+                                                documents_folder())
         if name:
             self.add_paths([Path(name)])
 
     @Slot()
     def choose_output_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Save translations in")
+        name = QFileDialog.getExistingDirectory(self, "Save translations in",
+                                                self.output_edit.text() or documents_folder())
         if name:
             self.set_output_folder(Path(name))
 
@@ -311,8 +334,9 @@ class DocumentsTab(QWidget):
     @Slot()
     def cancel_all(self) -> None:
         """Stop everything: the folder scans, the queue and the running file."""
-        for job in list(self._scans):
+        for job, found in self._scans.items():
             job.cancel()
+            found.clear()         # what it found but did not list yet is dropped too
         self.table.setUpdatesEnabled(False)
         try:
             for item in self.files:
@@ -323,6 +347,7 @@ class DocumentsTab(QWidget):
         if self._current is not None:
             self.cancel_file(self._current)
         self._update_buttons()
+        self._start_next()        # with nothing running, this ends the batch and says so
 
     def cancel_file(self, item: QueuedFile) -> None:
         """Cancel one file; the others go on (a queued one is simply never started)."""
@@ -351,6 +376,7 @@ class DocumentsTab(QWidget):
             for row in reversed(range(len(self.files))):
                 if self.files[row].status in FINISHED:
                     self.table.removeRow(row)
+                    self._release_output(self.files[row])
             self.files = keep
             for row, item in enumerate(self.files):
                 item.row = row
@@ -367,14 +393,83 @@ class DocumentsTab(QWidget):
     # -- adding -----------------------------------------------------------------------------
 
     def _queue(self, found: list[tuple[Path, Path, int]]) -> None:
+        """Add rows with the pair chosen now and outputs of their own; never asks."""
+        source, target = self.pair.pair()
         items = []
-        for source, root, size in found:
-            key = source.absolute()
+        for path, root, size in found:
+            key = path.absolute()
             if key not in self._active:
                 self._active.add(key)
-                items.append(QueuedFile(source, root, size=max(1, size)))
+                items.append(QueuedFile(path, root, size=max(1, size), from_lang=source,
+                                        to_lang=target, in_run=True))
+        self._name_outputs(items)
         self._add_rows(items)
-        self._ask_replace(items)
+        self._note_existing(items)
+
+    def _name_outputs(self, items: list[QueuedFile]) -> None:
+        """Each row its own output, named as the CLI names them (``report (2).xl.txt``)."""
+        by_target: dict[str, list[QueuedFile]] = {}
+        for item in items:
+            by_target.setdefault(item.to_lang, []).append(item)
+        out_dir = self.output_folder()
+        for target, group in by_target.items():
+            planned = [(item.source, output_path(item.source, out_dir or item.source.parent,
+                                                 target, item.root if out_dir else None))
+                       for item in group]
+            for item, (_, output) in zip(group, distinct_outputs(planned, target, self._taken)):
+                item.output = output
+
+    def _release_output(self, item: QueuedFile) -> None:
+        if item.output is not None:
+            self._taken.pop(os.path.normcase(os.path.abspath(item.output)), None)
+
+    def _note_existing(self, items: list[QueuedFile]) -> None:
+        """Rows whose translation exists wait for the batch's one answer."""
+        waiting = False
+        for item in items:
+            item.exists = item.output is not None and item.output.exists()
+            if item.exists and item.replace is None:
+                item.replace = self._replace_answer
+                waiting = waiting or item.replace is None
+        if waiting:
+            self._ask_later()
+
+    def _ask_later(self) -> None:
+        if not self._question_due and not self._asking:
+            self._question_due = True
+            QTimer.singleShot(0, self._ask_replace)
+
+    @Slot()
+    def _ask_replace(self) -> None:
+        """Ask once per batch, after its folder scans end, whether to replace the existing
+        translations. Runs from a timer, never from a scan or job slot; while the dialog
+        is open, rows found meanwhile wait and get the same answer."""
+        self._question_due = False
+        if self._asking or self._scans:
+            return                   # the scan's end asks again
+        existing = [f for f in self.files if self._waits_for_answer(f)]
+        if not existing:
+            return
+        if self._replace_answer is None:
+            names = "\n".join(f.output.name for f in existing[:8] if f.output)
+            more = f"\n… and {len(existing) - 8} more" if len(existing) > 8 else ""
+            self._asking = True
+            try:
+                answer = QMessageBox.question(
+                    self, "Replace translations?",
+                    f"These translations already exist:\n\n{names}{more}\n\nReplace them? "
+                    "(No keeps them and skips those files.)")
+            finally:
+                self._asking = False
+            self._replace_answer = answer == QMessageBox.StandardButton.Yes
+        for item in self.files:
+            if self._waits_for_answer(item):
+                item.replace = self._replace_answer
+        self._start_next()
+
+    @staticmethod
+    def _waits_for_answer(item: QueuedFile) -> bool:
+        return item.status == "queued" and item.exists and item.replace is None
 
     def _add_rows(self, items: list[QueuedFile]) -> None:
         if not items:
@@ -397,6 +492,9 @@ class DocumentsTab(QWidget):
         self.table.setItem(item.row, 0, name)
         for column in (1, 2, 3):
             self.table.setItem(item.row, column, QTableWidgetItem())
+        pair = QTableWidgetItem(f"{item.from_lang} → {item.to_lang}")
+        pair.setToolTip("The language pair of this file, fixed when it was added")
+        self.table.setItem(item.row, PAIR_COLUMN, pair)
         cancel = QTableWidgetItem("✕")
         cancel.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         cancel.setToolTip("Cancel this file (Delete)")
@@ -418,8 +516,12 @@ class DocumentsTab(QWidget):
         self._update_buttons()
 
     def _take_found(self) -> None:
-        """Move what the scans found so far into the queue (in chunks: the GUI stays live)."""
-        for found in self._scans.values():
+        """Move what the scans found so far into the queue (in chunks: the GUI stays live).
+        A cancelled scan adds nothing more, even from reports queued before the cancel."""
+        for job, found in self._scans.items():
+            if job.is_cancelled:
+                found.clear()
+                continue
             chunk = []
             while found and len(chunk) < _ROWS_PER_CHUNK:
                 chunk.append(found.popleft())
@@ -441,34 +543,10 @@ class DocumentsTab(QWidget):
             self._take_found()
         self._scans.pop(job, None)
         self._update_buttons()
+        if not self._scans:
+            self._ask_later()
         self._start_next()
         self._update_overall()
-
-    def _ask_replace(self, items: list[QueuedFile]) -> None:
-        """Ask once, for every file whose translation already exists, whether to replace it."""
-        if not items or not self.pair.is_available():
-            return
-        existing = []
-        for item in items:
-            output = self._output_for(item)
-            if item.replace is None and output.exists():
-                existing.append((item, output))
-        if not existing:
-            return
-        names = "\n".join(output.name for _, output in existing[:8])
-        more = f"\n… and {len(existing) - 8} more" if len(existing) > 8 else ""
-        answer = QMessageBox.question(
-            self, "Replace translations?",
-            f"These translations already exist:\n\n{names}{more}\n\nReplace them? "
-            "(No keeps them and skips those files.)")
-        replace = answer == QMessageBox.StandardButton.Yes
-        for item, _ in existing:
-            item.replace = replace
-
-    def _output_for(self, item: QueuedFile) -> Path:
-        out_dir = self.output_folder()
-        return output_path(item.source, out_dir or item.source.parent, self.pair.pair()[1],
-                           item.root if out_dir else None)
 
     # -- the queue ------------------------------------------------------------------------
 
@@ -487,6 +565,7 @@ class DocumentsTab(QWidget):
             return
         cell.setText(label)
         cell.setToolTip(item.message)
+        self._mark_failed(cell, status == "failed")
         output = self.table.item(row, 3)
         shown = item.output if item.output and status == "done" else None
         output.setText(shown.name if shown else "")
@@ -498,49 +577,75 @@ class DocumentsTab(QWidget):
         cancel = self.table.item(row, CANCEL_COLUMN)
         cancel.setText("" if status in FINISHED or status == "cancelling" else "✕")
 
+    def _mark_failed(self, cell: QTableWidgetItem, failed: bool) -> None:
+        """A failed row stands out: red text and an error icon (the message is the tip)."""
+        if failed:
+            cell.setForeground(QBrush(FAILED_COLOUR))
+            cell.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical))
+        elif cell.data(Qt.ItemDataRole.ForegroundRole) is not None:
+            cell.setData(Qt.ItemDataRole.ForegroundRole, None)
+            cell.setData(Qt.ItemDataRole.DecorationRole, None)
+
     def _count_queued(self) -> int:
         return sum(f.status == "queued" for f in self.files)
 
     def _start_next(self) -> None:
-        """Start the next queued file, if none is running and the pair is installed."""
-        if self._job is not None:
+        """Start the next queued file whose pair is installed and that waits for no
+        answer, if none is running. Never re-entered, never opens a dialog."""
+        if self._job is not None or self._starting:
             return
-        item = next((f for f in self.files if f.status == "queued"), None)
-        if item is None:
+        self._starting = True
+        try:
+            self._start_one()
+        finally:
+            self._starting = False
+
+    def _start_one(self) -> None:
+        queued = [f for f in self.files if f.status == "queued"]
+        if not queued:
             self._end_run()
             return
-        source, target = self.pair.pair()
-        if not self.pair.is_available():
-            if self.pair.has_languages():
-                self._on_pair_changed(source, target)
-            else:
-                self.banner.show_message("Documents wait in the queue: no translation package is "
-                                         "installed yet.")
+        item = next((f for f in queued if not self._waits_for_answer(f)
+                     and self.pair.has_pair(f.from_lang, f.to_lang)), None)
+        if item is None:
+            self._say_why_waiting(queued)
             return
         self.banner.hide()
         if not self._run_started:
             self._run_started = time.perf_counter()
-        item.output = self._output_for(item)
-        if item.replace is None and item.output.exists():
-            self._ask_replace([f for f in self.files if f.status == "queued"])
         item.message = ""
-        item.in_run = True
         self._current = item
         self._set_status(item, "reading", 0)
         self._job = self._controller.submit(
-            "engine", self._make_work(item, source, target),
+            "engine", self._make_work(item),
             f"Translating {item.source.name}", progress=self._on_progress,
             succeeded=self._on_succeeded, failed=self._on_failed,
             cancelled=self._on_cancelled, finished=self._on_finished)
         self._update_buttons()
         self._update_overall()
 
-    def _make_work(self, item: QueuedFile, source: str, target: str):  # type: ignore[no-untyped-def]
+    def _say_why_waiting(self, queued: list[QueuedFile]) -> None:
+        if not self.pair.has_languages():
+            self.banner.show_message("Documents wait in the queue: no translation package is "
+                                     "installed yet.")
+            return
+        missing = next((f for f in queued if not self.pair.has_pair(f.from_lang, f.to_lang)),
+                       None)
+        if missing is not None:
+            names = self.pair.languages()
+            self.banner.show_message(
+                f"No installed package translates {language_name(missing.from_lang, names)} → "
+                f"{language_name(missing.to_lang, names)}; queued documents wait until one is "
+                "installed or you choose another pair.")
+
+    def _make_work(self, item: QueuedFile):  # type: ignore[no-untyped-def]
         """One file's job; it closes over copies, never over widgets."""
         engine = self._context.engine
         options = self._context.settings.translation_options()
         bilingual = self.bilingual.isChecked()
+        assert item.output is not None
         job = [(item.source, item.output)]
+        source, target = item.from_lang, item.to_lang
         replace = bool(item.replace)
 
         def work(on_progress: ProgressCallback, cancel: threading.Event) -> DocumentResult:
@@ -551,43 +656,40 @@ class DocumentsTab(QWidget):
 
     def _end_run(self) -> None:
         self._update_buttons()
-        if not self._run_started:
+        self._replace_answer = None      # the next batch is asked again
+        if not self._run_started and not any(f.in_run for f in self.files):
             return
-        seconds = time.perf_counter() - self._run_started
+        seconds = time.perf_counter() - self._run_started if self._run_started else 0.0
         run = [f for f in self.files if f.in_run]
         for item in run:
             item.in_run = False
         self._run_started = 0.0
         self._update_overall(run)
         if not self._scans:
-            self.translated.emit(seconds)
+            if seconds:
+                self.translated.emit(seconds)
             self.queue_idle.emit()
 
     def _update_overall(self, run: list[QueuedFile] | None = None) -> None:
-        """The batch's share done, by size, and the time left at the pace so far."""
-        run = [f for f in self.files if f.in_run or f.status == "queued"] if run is None else run
-        counted = [f for f in run if f.status != "cancelled" or f.progress]
-        total = sum(f.size for f in counted)
-        if not total:
+        """The batch's share of files done, and the time left at the sentences per second
+        measured so far (file sizes say little: a 1 MB .docx may hold ten sentences)."""
+        run = [f for f in self.files if f.in_run] if run is None else run
+        if not run:
             return            # nothing in this batch: the last figures stay
-        done = sum(f.size * (100 if f.status in FINISHED else f.progress) / 100 for f in counted)
-        share = done / total
-        self.overall.setValue(round(100 * share))
         finished = sum(f.status in FINISHED for f in run)
+        current = self._current
+        running = current.progress / 100 if current is not None and current.in_run else 0.0
+        self.overall.setValue(min(100, round(100 * (finished + running) / len(run))))
         if self._current is None and not self._scans:
-            failed = sum(f.status == "failed" for f in run)
-            ok = sum(f.status == "done" for f in run)
-            cancelled = sum(f.status == "cancelled" for f in run)
-            self.overall_label.setText(
-                f"{ok} translated" + (f", {failed} failed" if failed else "")
-                + (f", {cancelled} cancelled" if cancelled else ""))
+            self.overall_label.setText(batch_summary(run))
             return
         text = f"Translating {min(finished + 1, len(run))} of {len(run)} files"
         if self._scans:
             text += f" · scanning, {self._scanned} found"
         elapsed = time.perf_counter() - self._run_started if self._run_started else 0.0
-        if share > 0 and elapsed > 0.5:
-            text += " · " + format_eta(elapsed * (1 - share) / share)
+        left = seconds_left(run, elapsed)
+        if left is not None and elapsed > 0.5:
+            text += " · " + format_eta(left)
         self.overall_label.setText(text)
 
     # -- job slots --------------------------------------------------------------------------
@@ -598,6 +700,8 @@ class DocumentsTab(QWidget):
         if item is None or item.status == "cancelling":
             return
         percent = round(100 * done / total) if total else 0
+        if total and not message.startswith(("reading ", "wrote ")):
+            item.sentences = total
         if message.startswith("reading "):
             self._set_status(item, "reading", 0)
         elif message.startswith("wrote "):
@@ -630,7 +734,8 @@ class DocumentsTab(QWidget):
             self._set_status(item, "failed")
         self.overall_label.setText("Translation stopped")
         self._paused = True
-        show_error(self, exc, "Document translation failed")
+        # told from the event loop, not from inside this slot (no nested loop here)
+        QTimer.singleShot(0, lambda: show_error(self, exc, "Document translation failed"))
 
     @Slot()
     def _on_cancelled(self) -> None:
@@ -651,14 +756,28 @@ class DocumentsTab(QWidget):
 
     @Slot(str, str)
     def _on_pair_changed(self, source: str, target: str) -> None:
+        """Rows keep the pair they were queued with; only rows that could never start
+        (their pair is not installed) take the newly chosen one."""
         if self.pair.is_available():
             self.banner.hide()
+            self._repin_waiting(source, target)
             self._start_next()
         elif self.pair.has_languages():
             names = self.pair.languages()
             self.banner.show_message(
                 f"No installed package translates {language_name(source, names)} → "
-                f"{language_name(target, names)}; queued documents wait until one is installed.")
+                f"{language_name(target, names)}; documents added now wait until one is "
+                "installed.")
+
+    def _repin_waiting(self, source: str, target: str) -> None:
+        stuck = [f for f in self.files if f.status == "queued"
+                 and not self.pair.has_pair(f.from_lang, f.to_lang)]
+        for item in stuck:
+            self._release_output(item)
+            item.from_lang, item.to_lang, item.replace = source, target, None
+            self.table.item(item.row, PAIR_COLUMN).setText(f"{source} → {target}")
+        self._name_outputs(stuck)
+        self._note_existing(stuck)
 
     @Slot(int, int)
     def _on_cell_clicked(self, row: int, column: int) -> None:
@@ -679,6 +798,41 @@ class DocumentsTab(QWidget):
             return
         target = item.output.parent if folder else item.output
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+
+def batch_summary(run: list[QueuedFile]) -> str:
+    """"3 translated, 1 failed, 417 cancelled": every row of the batch is counted."""
+    counts = {status: sum(f.status == status for f in run)
+              for status in ("done", "failed", "skipped", "cancelled")}
+    text = f"{counts['done']} translated"
+    for status, word in (("failed", "failed"), ("skipped", "skipped"),
+                         ("cancelled", "cancelled")):
+        if counts[status]:
+            text += f", {counts[status]} {word}"
+    return text
+
+
+def seconds_left(run: list[QueuedFile], elapsed: float) -> float | None:
+    """The batch's time left at its measured pace: seconds per sentence so far, times the
+    sentences left. A file not read yet counts as many sentences as the files read so far
+    had on average. None until a sentence was translated."""
+    done = 0.0
+    known: list[int] = []
+    for f in run:
+        if f.sentences:
+            known.append(f.sentences)
+            share = 1.0 if f.status in FINISHED else f.progress / 100
+            done += f.sentences * share
+    if done <= 0 or elapsed <= 0:
+        return None
+    mean = sum(known) / len(known)
+    left = 0.0
+    for f in run:
+        if f.status in FINISHED:
+            continue
+        total = f.sentences or mean
+        left += total * (1 - (f.progress / 100 if f.sentences else 0))
+    return elapsed / done * left
 
 
 def _size(path: Path) -> int:

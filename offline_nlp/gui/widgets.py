@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from offline_nlp.engine.types import Language
 
-__all__ = ["Banner", "DropZone", "EmptyState", "LanguagePair", "dropped_paths", "enlarge_font",
-           "language_name"]
+__all__ = ["Banner", "DropZone", "EmptyState", "LanguagePair", "documents_folder", "dropped_paths",
+           "enlarge_font", "language_name"]
 
 MISSING_SUFFIX = " — not installed"
 
@@ -48,6 +48,15 @@ def language_name(code: str, languages: Iterable[Language] = ()) -> str:
         if language.code == code:
             return language.name
     return COMMON_NAMES.get(code, code)
+
+
+def documents_folder() -> str:
+    """Where file dialogs open: the user's documents folder (not the process's working
+    directory, which for an app started from a menu is ``/`` or the bundle)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if folder and Path(folder).is_dir():
+        return folder
+    return str(Path.home())
 
 
 def enlarge_font(widget: QWidget, factor: float = 1.2) -> None:
@@ -120,6 +129,10 @@ class LanguagePair(QWidget):
 
     def is_available(self) -> bool:
         return self.pair() in self._pairs
+
+    def has_pair(self, source: str, target: str) -> bool:
+        """Whether an installed package translates ``source`` into ``target``."""
+        return (source, target) in self._pairs
 
     def has_languages(self) -> bool:
         return bool(self._pairs)

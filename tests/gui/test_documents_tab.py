@@ -86,7 +86,7 @@ def test_cancelling_one_file_keeps_translating_the_others(
     engine.gate = threading.Event()
     tab.add_paths([write(tmp_path / "a.txt", "Hello.\n"), write(tmp_path / "b.txt", "Bye.\n")])
     assert engine.started.wait(5)
-    tab._on_cell_clicked(0, 4)                         # its ✕
+    tab._on_cell_clicked(0, 5)                         # its ✕
     qtbot.waitUntil(lambda: len(engine.calls) == 2)    # b.txt starts; a.txt stopped
     engine.gate.set()
     qtbot.waitUntil(lambda: statuses(tab) == ["cancelled", "done"])
