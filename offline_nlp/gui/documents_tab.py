@@ -51,6 +51,7 @@ from offline_nlp.documents.pipeline import (
     DocumentResult,
     collect_inputs,
     distinct_outputs,
+    is_own_output,
     output_path,
     translate_documents,
 )
@@ -102,16 +103,20 @@ class QueuedFile:
 class ScanResult:
     found: int
     unsupported: int
+    own_outputs: int = 0
 
 
 def scan_folder(folder: Path, found: deque[tuple[Path, Path, int]],
                 on_progress: ProgressCallback, cancel: threading.Event) -> ScanResult:
     """Walk ``folder`` (hidden entries skipped, as ``collect_inputs`` does) and append its
     supported files as ``(path, folder, size)`` to ``found`` while going, so the GUI
-    can list them before the walk ends. Stops at the next entry once ``cancel`` is set."""
-    count = unsupported = 0
+    can list them before the walk ends. Translations this tool wrote (``memo.xl.txt``
+    beside ``memo.txt``) are not documents to translate again. Stops at the next entry
+    once ``cancel`` is set."""
+    count = unsupported = own = 0
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        names = set(files)
         for name in sorted(files):
             check_cancel(cancel)
             path = Path(root) / name
@@ -119,6 +124,9 @@ def scan_folder(folder: Path, found: deque[tuple[Path, Path, int]],
                 continue
             if not is_supported(path):
                 unsupported += 1
+                continue
+            if is_own_output(path, names=names):
+                own += 1
                 continue
             try:
                 size = path.stat().st_size
@@ -129,7 +137,7 @@ def scan_folder(folder: Path, found: deque[tuple[Path, Path, int]],
             if count % 50 == 0:
                 on_progress(Progress(count, 0, f"{count} files found"))
     on_progress(Progress(count, 0, f"{count} files found"))
-    return ScanResult(count, unsupported)
+    return ScanResult(count, unsupported, own)
 
 
 def format_eta(seconds: float) -> str:

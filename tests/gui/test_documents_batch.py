@@ -168,3 +168,18 @@ def test_a_failed_row_stands_out_with_its_full_message(
     assert failed.foreground().color() != fine.foreground().color()
     assert tab.files[0].message and failed.toolTip() == tab.files[0].message
     assert tab.table.item(0, docs.CANCEL_COLUMN).text() == ""
+
+
+def test_adding_a_folder_again_skips_the_earlier_translations(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    engine, tab = window.context.engine, window.documents_tab
+    folder = tmp_path / "memos"
+    write(folder / "memo.txt", "Memo.\n")
+    write(folder / "memo.xl.txt", "MEMO.\n")            # made by an earlier run
+    write(folder / "memo.de.txt", "Notiz.\n")           # a German one, also ours
+    write(folder / "notes.txt", "Notes.\n")
+    tab.add_paths([folder])
+    qtbot.waitUntil(lambda: not tab.is_scanning() and statuses(tab) == ["done", "done"])
+    assert sorted(f.source.name for f in tab.files) == ["memo.txt", "notes.txt"]
+    assert not (folder / "memo.xl.xl.txt").exists() and not (folder / "memo.de.xl.txt").exists()
+    assert sorted(texts[0] for texts in engine.calls) == ["Memo.", "Notes."]
