@@ -4,7 +4,9 @@ Long work in the core takes two optional keyword arguments, the same everywhere:
 
 * ``on_progress``: a callable that receives a :class:`Progress` now and then;
 * ``cancel``: a :class:`threading.Event`; once set, the work stops at its next check
-  (between batches) and raises :class:`~offline_nlp.errors.Cancelled`.
+  (between batches) and raises :class:`~offline_nlp.errors.Cancelled`. A
+  :class:`CancelFlag` also wakes a thread that waits for a model's result at once; a
+  plain Event is noticed within :data:`POLL_SECONDS`.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from typing import IO
 
 from offline_nlp.errors import Cancelled, OutputWriteError
 
-__all__ = ["Progress", "ProgressCallback", "atomic_write", "cannot_write", "check_cancel",
-           "report"]
+__all__ = ["CancelFlag", "Progress", "ProgressCallback", "atomic_write", "cannot_write",
+           "check_cancel", "on_cancel", "report"]
+
+#: How often a wait checks a cancel flag that cannot wake it (a plain threading.Event).
+POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,50 @@ def check_cancel(cancel: threading.Event | None) -> None:
     """Raise :class:`Cancelled` if the caller asked to stop."""
     if cancel is not None and cancel.is_set():
         raise Cancelled()
+
+
+class CancelFlag(threading.Event):
+    """A cancel flag whose :meth:`set` also wakes whoever waits on a model's result.
+
+    A plain Event can only be polled by such a waiter, which then notices a cancel late;
+    the waiter registers here with :func:`on_cancel` instead and sleeps until either its
+    result or the cancel arrives.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._wakers: list[Callable[[], None]] = []
+        self._wakers_lock = threading.Lock()
+
+    def set(self) -> None:
+        super().set()
+        with self._wakers_lock:
+            wakers = list(self._wakers)
+        for wake in wakers:
+            wake()
+
+    def add_waker(self, wake: Callable[[], None]) -> Callable[[], None]:
+        """Call ``wake`` when the flag is set (at once if it is); returns the remover."""
+        with self._wakers_lock:
+            self._wakers.append(wake)
+        if self.is_set():
+            wake()
+
+        def remove() -> None:
+            with self._wakers_lock, contextlib.suppress(ValueError):
+                self._wakers.remove(wake)
+        return remove
+
+
+def on_cancel(cancel: threading.Event | None,
+              wake: Callable[[], None]) -> Callable[[], None] | None:
+    """Have ``wake`` called when ``cancel`` is set, if it can tell (see CancelFlag).
+
+    Returns the function that unregisters ``wake``, or ``None`` when ``cancel`` must be
+    polled instead.
+    """
+    add = getattr(cancel, "add_waker", None)
+    return add(wake) if add is not None else None
 
 
 def _umask() -> int:

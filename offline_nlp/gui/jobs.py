@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from shiboken6 import isValid
 
 from offline_nlp.errors import Cancelled
-from offline_nlp.progress import Progress, ProgressCallback
+from offline_nlp.progress import CancelFlag, Progress, ProgressCallback
 
 __all__ = ["JobController", "JobRunnable", "JobSignals", "LatestOnly", "Work"]
 
@@ -52,7 +52,7 @@ class JobRunnable(QRunnable):
         self.name = name
         self.signals = JobSignals()
         self._work = work
-        self._cancel = threading.Event()
+        self._cancel = CancelFlag()  # wakes the engine at once when set
         self._last_report = 0.0
         self._last_message = ""
 

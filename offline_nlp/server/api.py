@@ -12,7 +12,6 @@ import asyncio
 import functools
 import json
 import logging
-import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +28,7 @@ from offline_nlp.errors import (
     LanguagePairUnavailableError,
     OfflineNLPError,
 )
+from offline_nlp.progress import CancelFlag
 from offline_nlp.server.batcher import Batcher
 from offline_nlp.server.files import FileStore, clean_name
 from offline_nlp.server.security import host_allowed, key_matches, origin_allowed
@@ -456,7 +456,7 @@ async def _translate_upload(state: State, upload: Path, folder: Path, source: st
     state.engine.route(source, target)
     (folder / "out").mkdir()
     output = output_path(upload, folder / "out", target)
-    cancel = threading.Event()
+    cancel = CancelFlag()
     try:
         result = await asyncio.to_thread(translate_document, upload, output, state.batcher,
                                          source, target, state.config.options, cancel=cancel)

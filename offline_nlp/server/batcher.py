@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from offline_nlp.engine.types import Translation, TranslationOptions
 from offline_nlp.errors import Cancelled
-from offline_nlp.progress import ProgressCallback
+from offline_nlp.progress import CancelFlag, ProgressCallback
 
 __all__ = ["Batcher", "TranslationRequest"]
 
@@ -47,7 +47,7 @@ class TranslationRequest:
     texts: list[str]
     key: Key
     future: Future[list[Translation]] = field(default_factory=Future)
-    cancelled: threading.Event = field(default_factory=threading.Event)
+    cancelled: CancelFlag = field(default_factory=CancelFlag)
 
     def cancel(self) -> None:
         """Stop translating this request's texts; its future raises :class:`Cancelled`."""
@@ -59,7 +59,12 @@ class TranslationRequest:
 
 
 class _ChunkCancel(threading.Event):
-    """The engine's cancel flag for one chunk: set once all its requests are cancelled."""
+    """The engine's cancel flag for one chunk: set once all its requests are cancelled.
+
+    It wakes the engine's wait for a model result as each request goes (see
+    :class:`~offline_nlp.progress.CancelFlag`), so neither a result nor a cancel waits
+    for a poll.
+    """
 
     def __init__(self, requests: list[TranslationRequest]) -> None:
         super().__init__()
@@ -68,8 +73,30 @@ class _ChunkCancel(threading.Event):
     def is_set(self) -> bool:
         return all(r.gone for r in self._requests)
 
+    def add_waker(self, wake: Callable[[], None]) -> Callable[[], None]:
+        """Call ``wake`` whenever one of the requests goes (the waiter checks is_set)."""
+        removers = [r.cancelled.add_waker(wake) for r in self._requests]
+        for request in self._requests:
+            request.future.add_done_callback(lambda _future: wake())
+
+        def remove() -> None:
+            for remover in removers:
+                remover()
+        return remove
+
     def wait(self, timeout: float | None = None) -> bool:
-        time.sleep(timeout or 0)  # polled by the engine between and during batches
+        woken = threading.Event()
+        remove = self.add_waker(woken.set)
+        try:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while not self.is_set():
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    break
+                woken.wait(left)
+                woken.clear()
+        finally:
+            remove()
         return self.is_set()
 
 

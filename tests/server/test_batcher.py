@@ -141,3 +141,40 @@ def test_the_documents_pipeline_can_run_through_the_queue(fixture_engine: Any,
         assert (tmp_path / "b.txt").read_text() == translate_text("We go home!", "en", "xz") + "\n"
     finally:
         batcher.close()
+
+
+def test_cancelling_a_request_wakes_the_engine_wait_without_polling(monkeypatch) -> None:
+    """The engine waits on a model batch; a request's cancel must wake it, not a poll."""
+    from offline_nlp.engine import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "POLL_SECONDS", 3600.0)  # a poll would hang
+    entered, gate = threading.Event(), threading.Event()
+
+    class Batch:
+        def done(self) -> bool:
+            return gate.is_set()
+
+        def result(self) -> str:
+            entered.set()
+            gate.wait(30)
+            return "late"
+
+    requests = [batcher_module.TranslationRequest(["a"], ("en", "xl", OPTIONS, False))
+                for _ in range(2)]
+    flag = batcher_module._ChunkCancel(requests)
+    outcome: list[Any] = []
+
+    def wait() -> None:
+        try:
+            outcome.append(engine_module.wait_all([Batch()], flag))
+        except Cancelled:
+            outcome.append("cancelled")
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    assert entered.wait(30)
+    requests[0].cancel()  # one of two owners gone: the chunk goes on
+    requests[1].future.cancel()
+    waiter.join(30)
+    gate.set()
+    assert outcome == ["cancelled"]
