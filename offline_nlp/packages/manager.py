@@ -76,6 +76,8 @@ class PackageManager:
         self.probe = probe
         self._lock = threading.RLock()
         self._listeners: list[Callable[[Path], None]] = []
+        # (stamp of the folders, what was found there): see snapshot().
+        self._catalogue: tuple[object, tuple[InstalledPackage, ...]] | None = None
         self._clean_if_idle()
 
     # -- the cross-process lock and what killed processes leave ----------------------
@@ -132,10 +134,48 @@ class PackageManager:
 
     def installed(self) -> list[InstalledPackage]:
         """Our packages, then argostranslate's (read-only), skipping broken folders."""
+        return list(self.snapshot())
+
+    def snapshot(self) -> tuple[InstalledPackage, ...]:
+        """The installed packages, read from the folders only when they changed.
+
+        The same tuple comes back until a package is installed, updated or removed, by
+        this process or another one, so callers may key what they derive from it on its
+        identity. Reading a hundred packages' metadata took 27 ms, on every request
+        (issue 25); checking whether anything changed is a few stat calls and one
+        small read.
+        """
+        stamp = self._stamp()
+        catalogue = self._catalogue
+        if catalogue is not None and catalogue[0] == stamp:
+            return catalogue[1]
         found = self._scan(self.paths.packages, read_only=False)
         for extra in self.paths.extra_package_dirs:
             found.extend(self._scan(extra, read_only=True))
-        return found
+        packages = tuple(found)
+        self._catalogue = (stamp, packages)
+        return packages
+
+    def _stamp(self) -> object:
+        """What changes whenever a package folder comes, goes or is replaced.
+
+        Every change made through a PackageManager renames a folder in the packages
+        folder (its mtime changes) and rewrites the manifest (its content changes, even
+        within one tick of a coarse file clock); argostranslate's folders have no
+        manifest, so their mtimes alone tell.
+        """
+        parts: list[object] = []
+        for folder in (self.paths.packages, *self.paths.extra_package_dirs):
+            try:
+                info = folder.stat()
+                parts.append((info.st_ino, info.st_mtime_ns))
+            except OSError:
+                parts.append(None)
+        try:
+            parts.append((self.paths.packages / MANIFEST).read_bytes())
+        except OSError:
+            parts.append(None)
+        return tuple(parts)
 
     @staticmethod
     def _scan(folder: Path, read_only: bool) -> list[InstalledPackage]:
@@ -343,6 +383,7 @@ class PackageManager:
 
     def _record(self, folder: str, entry: dict[str, Any] | None) -> None:
         """Read-modify-write of the manifest: callers hold :meth:`_locked`."""
+        self._catalogue = None
         manifest = self._manifest()
         if entry is None:
             manifest.pop(folder, None)

@@ -15,6 +15,7 @@ from offline_nlp.errors import (
     Cancelled,
     IndexUnavailableError,
     InvalidPackageError,
+    LanguagePairUnavailableError,
     PackageDownloadError,
     PackageNotFoundError,
 )
@@ -181,3 +182,45 @@ def test_the_real_argos_index_lists_filters_and_plans_pivots(app_paths, index_se
     assert [p.code for p in manager.plan_pair("ja", "ko")] == ["translate-ja_en", "translate-en_ko"]
     assert [p.code for p in manager.plan_pair("en", "zt")] == ["translate-en_zt"]
     assert manager.find_available("pb_en").to_code == "en"
+
+
+def test_routes_are_not_rebuilt_until_the_packages_change(app_paths, tmp_path, monkeypatch) -> None:
+    """Issue 25: every request re-read every package's metadata (27 ms for 93)."""
+    from offline_nlp.engine import Engine
+    from offline_nlp.packages import metadata
+
+    manager = PackageManager(app_paths)
+    for pair in ("en_xl", "xl_en", "en_xz"):
+        manager.install_file(make_archive(tmp_path / f"{pair}.zip", pair))
+    engine = Engine(manager)
+    assert engine.route("xl", "xz").pivot == "en"
+    loads = []
+    real_load = metadata.InstalledPackage.load.__func__
+    monkeypatch.setattr(metadata.InstalledPackage, "load", classmethod(
+        lambda cls, *args: loads.append(args) or real_load(cls, *args)))
+    for _ in range(3):
+        engine.route("xl", "xz")
+        engine.languages()
+    assert loads == [], "nothing changed, yet the packages were read again"
+    manager.remove("translate-en_xz")
+    with pytest.raises(LanguagePairUnavailableError):
+        engine.route("xl", "xz")
+
+
+def test_another_process_installing_or_removing_is_seen_at_once(app_paths, tmp_path) -> None:
+    """Another PackageManager on the same folder stands for another process."""
+    from offline_nlp.engine import Engine
+
+    ours, theirs = PackageManager(app_paths), PackageManager(app_paths)
+    ours.install_file(make_archive(tmp_path / "en_xl.zip", "en_xl"))
+    engine = Engine(ours)
+    with pytest.raises(LanguagePairUnavailableError):
+        engine.route("en", "xz")
+    theirs.install_file(make_archive(tmp_path / "en_xz.zip", "en_xz"))
+    assert engine.route("en", "xz").packages[0].info.code == "translate-en_xz"
+    theirs.install_file(make_archive(tmp_path / "en_xz-2.zip", "en_xz", "2.0"))
+    assert engine.route("en", "xz").packages[0].info.package_version == "2.0"
+    theirs.remove("translate-en_xz")
+    with pytest.raises(LanguagePairUnavailableError):
+        engine.route("en", "xz")
+    assert [p.info.code for p in ours.installed()] == ["translate-en_xl"]
