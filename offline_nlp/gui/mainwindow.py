@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Cancel running jobs and wait for the pools (also wired to ``aboutToQuit``)."""
         self.controller.shutdown()
-        self.local_server.stop()
+        self.local_server.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_state()

@@ -26,7 +26,7 @@ from offline_nlp.engine.types import PRESETS
 from offline_nlp.errors import OfflineNLPError
 from offline_nlp.gui.dialogs.errors import show_error
 from offline_nlp.gui.theme import THEMES
-from offline_nlp.gui.local_server import SETTING, wanted
+from offline_nlp.gui.local_server import PORT_SETTING, SETTING, port, wanted
 from offline_nlp.settings import Settings, save_settings
 
 if TYPE_CHECKING:
@@ -87,11 +87,18 @@ class SettingsTab(QWidget):
         form.addRow("Favourite languages", self.favourites)
         form.addRow("Appearance", self.theme)
         self.serve = QCheckBox("Let the browser extension and other apps use offline-nlp")
-        serve_note = QLabel("At http://127.0.0.1:5000, reachable from this computer only.")
-        serve_note.setWordWrap(True)   # the whole sentence on one line was cut off
-        serve_note.setIndent(24)
+        self.port = QSpinBox()
+        self.port.setRange(1024, 65535)
+        self.port.setAccessibleName("Port of the local server")
+        self.port.setToolTip("5000 is LibreTranslate's port, which the extension expects; on "
+                             "macOS AirPlay takes it: choose another and set it in the extension")
+        self.port.valueChanged.connect(self._show_port)
+        self.serve_note = QLabel()
+        self.serve_note.setWordWrap(True)   # the whole sentence on one line was cut off
+        self.serve_note.setIndent(24)
         form.addRow("", self.serve)
-        form.addRow("", serve_note)
+        form.addRow("Port", self.port)
+        form.addRow("", self.serve_note)
 
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)
@@ -127,6 +134,8 @@ class SettingsTab(QWidget):
         self.favourites.setText(" ".join(settings.favourite_languages))
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         self.serve.setChecked(wanted(settings))
+        self.port.setValue(port(settings))
+        self._show_port(self.port.value())
 
     def current(self) -> Settings:
         return replace(
@@ -140,7 +149,8 @@ class SettingsTab(QWidget):
             packages_dir=self.packages_dir.text().strip(),
             favourite_languages=tuple(self.favourites.text().replace(",", " ").split()),
             theme=self.theme.currentData(),
-            extra={**self._context.settings.extra, SETTING: self.serve.isChecked()},
+            extra={**self._context.settings.extra, SETTING: self.serve.isChecked(),
+                   PORT_SETTING: self.port.value()},
         )
 
     @Slot()
@@ -153,6 +163,11 @@ class SettingsTab(QWidget):
             return
         self._context.settings = settings
         self.saved.emit()
+
+    @Slot(int)
+    def _show_port(self, value: int) -> None:
+        self.serve_note.setText(f"At http://127.0.0.1:{value}, reachable from this computer "
+                                "only.")
 
     @Slot()
     def _on_browse(self) -> None:

@@ -24,6 +24,9 @@ __all__ = ["Server"]
 
 log = logging.getLogger(__name__)
 
+# Seconds a request in flight may take to finish once stop() is called.
+_GRACE_S = 0.5
+
 
 class Server:
     """``offline-nlp serve`` as an object: ``start()``, ``url``, ``stop()``.
@@ -70,8 +73,10 @@ class Server:
     async def _listen(self) -> None:
         # handler_cancellation: a client that goes away cancels its handler, which
         # cancels its sentences in the queue (aiohttp >= 3.9 no longer does by default)
+        # stop() gives requests in flight _GRACE_S, then cancels their handlers, which
+        # cancels their sentences (the engine stops between batches): never 60 s
         self._runner = web.AppRunner(build_app(self.state), handler_cancellation=True,
-                                     access_log=None)
+                                     access_log=None, shutdown_timeout=_GRACE_S)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port)
         await site.start()
@@ -79,7 +84,8 @@ class Server:
         log.info("listening on %s", self.url)
 
     def stop(self) -> None:
-        """Stop listening, cancel queued work, delete uploaded files."""
+        """Stop listening, cancel the requests in flight (after a short grace) and queued
+        work, delete uploaded files. Blocking: the desktop app calls it on a worker."""
         if self._thread is not None:
             asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=30)
             self._loop.call_soon_threadsafe(self._loop.stop)
