@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Render each tab of the desktop app at 1280×800 to PNG (docs/screenshots/).
 
+``--size 800x600`` renders at another window size, ``--scale 2`` at 200 % (with
+``--size 960x540``: a 1920×1080 screen at 200 %); the files are then named
+``text-800x600.png``, ``text-960x540@2x.png``.
+
 Uses a throwaway OFFLINE_NLP_HOME with the fixture packages installed (the synthetic
 languages of tests/fixtures), sample text and a few translated documents, so no tab
 is empty. Works under Xvfb and with the offscreen platform:
@@ -26,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SIZE = (1280, 800)
 SUFFIX = [""]   # "-dark" with --dark
+SIZE_NAME = [""]   # "-800x600" with --size, "@2x" with --scale
+ONLY: set[str] = set()
 
 # Shown as "Available" in the Packages tab and on the welcome page (sizes as in Argos's index).
 SAMPLE_INDEX = [
@@ -122,7 +128,9 @@ def highlight_a_word(text, app) -> None:  # type: ignore[no-untyped-def]
 
 def shoot(window, app, out: Path, name: str) -> Path:  # type: ignore[no-untyped-def]
     settle(app)
-    path = out / f"{name}{SUFFIX[0]}.png"
+    if ONLY and name not in ONLY:
+        return out / name
+    path = out / f"{name}{SIZE_NAME[0]}{SUFFIX[0]}.png"
     if not window.grab().save(str(path)):
         raise OSError(f"cannot write {path}")
     print(f"wrote {path}")
@@ -221,7 +229,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder of .argosmodel files to install (default: the fixtures)")
     parser.add_argument("--dark", action="store_true",
                         help="render with the dark colour scheme (files named *-dark.png)")
+    parser.add_argument("--size", default="",
+                        help="window size WxH in the app's units (default 1280x800)")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="Qt scale factor (2 is 200 %%); set before Qt starts")
+    parser.add_argument("--only", default="",
+                        help="comma-separated shot names to keep (default: all)")
     args = parser.parse_args(argv)
+    if args.size:
+        width, height = (int(n) for n in args.size.lower().split("x"))
+        SIZE_NAME[0] = f"-{width}x{height}"
+        globals()["SIZE"] = (width, height)
+    if args.scale != 1:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+        SIZE_NAME[0] += f"@{args.scale}x"
+    ONLY.update(name for name in args.only.split(",") if name)
     packages = sorted(args.packages.glob("*.argosmodel"))
     if not packages:
         print(f"no .argosmodel files in {args.packages}; build them with tests/fixtures/build.py",

@@ -500,7 +500,7 @@ class DocumentsTab(QWidget):
         self.table.setItem(item.row, 0, name)
         for column in (1, 2, 3):
             self.table.setItem(item.row, column, QTableWidgetItem())
-        pair = QTableWidgetItem(f"{item.from_lang} → {item.to_lang}")
+        pair = QTableWidgetItem(f"{item.from_lang} → {item.to_lang}" if item.from_lang else "")
         pair.setToolTip("The language pair of this file, fixed when it was added")
         self.table.setItem(item.row, PAIR_COLUMN, pair)
         cancel = QTableWidgetItem("✕")

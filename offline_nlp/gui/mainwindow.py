@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSize, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from offline_nlp.gui.documents_tab import DocumentsTab
 from offline_nlp.gui.jobs import JobController
@@ -27,7 +35,17 @@ if TYPE_CHECKING:
     from offline_nlp.engine import Engine
     from offline_nlp.engine.types import EngineConfig
 
-__all__ = ["MainWindow"]
+__all__ = ["MainWindow", "fitted_size"]
+
+#: The window's size on a screen with room for it.
+DEFAULT_SIZE = QSize(1100, 720)
+
+
+def fitted_size(available: QSize) -> QSize:
+    """The default size, at most 90 % of the screen's free area (800×600, or 1920×1080
+    at 200 %, which is 960×540 in the app's units)."""
+    return DEFAULT_SIZE.boundedTo(QSize(int(available.width() * 0.9),
+                                        int(available.height() * 0.9)))
 
 
 class MainWindow(QMainWindow):
@@ -43,7 +61,7 @@ class MainWindow(QMainWindow):
         apply_theme(context.settings.theme)
         self.setWindowTitle("Offline NLP")
         self.setAcceptDrops(True)
-        self.resize(1100, 720)
+        self.resize(fitted_size(self.screen().availableGeometry().size()))
         # Window state only; domain settings live in the settings file (settings.py).
         self.window_state = QSettings(str(context.paths.config / "window.ini"),
                                       QSettings.Format.IniFormat)
@@ -69,11 +87,12 @@ class MainWindow(QMainWindow):
 
         self.models_label = QLabel("No model loaded")
         self.time_label = QLabel("")
-        for label in (self.models_label, self.time_label):
-            label.setContentsMargins(8, 0, 8, 0)
-            self.statusBar().addPermanentWidget(label)
         self.local_server = LocalServer(context, self)
-        self.statusBar().addPermanentWidget(self.local_server.label)
+        for label in (self.models_label, self.time_label, self.local_server.label):
+            label.setContentsMargins(8, 0, 8, 0)
+            # a long list of loaded models must not widen the window past the screen
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            self.statusBar().addPermanentWidget(label, 1)
         self.local_server.apply(context.settings)
 
         self._connect()
@@ -131,6 +150,7 @@ class MainWindow(QMainWindow):
         geometry = state.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+            self._fit_to_screen()   # saved on a bigger screen, or at a smaller scale
         for splitter in self.findChildren(QSplitter):
             saved = state.value(f"splitters/{splitter.objectName()}")
             if splitter.objectName() and isinstance(saved, QByteArray):
@@ -140,6 +160,14 @@ class MainWindow(QMainWindow):
             if ">" in saved:
                 tab.pair.set_pair(*saved.split(">", 1))
         self.tabs.setCurrentIndex(int(state.value("tab", 0) or 0))
+
+    def _fit_to_screen(self) -> None:
+        available = self.screen().availableGeometry()
+        if self.width() > available.width() or self.height() > available.height():
+            self.resize(self.size().boundedTo(available.size()))
+        if not available.contains(self.frameGeometry()):
+            self.move(max(available.left(), min(self.x(), available.right() - self.width())),
+                      max(available.top(), min(self.y(), available.bottom() - self.height())))
 
     @Slot()
     def shutdown(self) -> None:

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -119,9 +121,18 @@ class SettingsTab(QWidget):
         column.addWidget(self.note)
         column.addLayout(buttons)
         column.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(holder, 1)
-        layout.addStretch(0)
+        # Scrolls rather than forcing its height on the window (800×600, 200 % scale).
+        page = QWidget()
+        row = QHBoxLayout(page)
+        row.addWidget(holder, 1)
+        row.addStretch(0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
     def load(self, settings: Settings) -> None:
         self.preset.setCurrentIndex(max(0, self.preset.findData(settings.preset)))
