@@ -21,16 +21,37 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "extension and LibreTranslate clients. Stop it with Ctrl-C.")
     cmd.add_argument("--host", default="127.0.0.1",
                      help="address to listen on (default: 127.0.0.1, this computer only)")
-    cmd.add_argument("--port", type=int, default=5000, help="port (default: 5000)")
+    cmd.add_argument("--port", type=_port, default=5000, help="port (default: 5000)")
     cmd.add_argument("--api-key", metavar="KEY", help="require this key in every request")
     cmd.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                      help="also let this web origin call the server (e.g. "
                           "https://example.org); browser extensions are always allowed")
-    cmd.add_argument("--char-limit", type=int, default=200_000, metavar="N",
+    cmd.add_argument("--char-limit", type=_positive, default=200_000, metavar="N",
                      help="characters per request (default: 200000)")
-    cmd.add_argument("--upload-limit-mb", type=int, default=50, metavar="MB",
+    cmd.add_argument("--upload-limit-mb", type=_positive, default=50, metavar="MB",
                      help="largest file /translate_file accepts (default: 50)")
     cmd.set_defaults(handler=run)
+
+
+def _port(text: str) -> int:
+    port = _integer(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1 to 65535 (0: any free)")
+    return port
+
+
+def _positive(text: str) -> int:
+    value = _integer(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{value} must be a positive number")
+    return value
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:

@@ -65,6 +65,9 @@ class ServerConfig:
     char_limit: int = 200_000
     upload_limit: int = 50 * 1024 * 1024
     options: TranslationOptions = field(default_factory=TranslationOptions)
+    #: seconds a connection may take to send a request's headers (and may stay idle
+    #: between requests): a client that sends half its headers is dropped, not kept
+    header_timeout: float = 15.0
 
 
 class ApiError(Exception):
@@ -94,8 +97,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 def build_app(state: State) -> web.Application:
     """The aiohttp application; the request body limit is the larger of the two limits."""
     limit = max(state.config.upload_limit, state.config.char_limit * 4 + 65536)
+    # _guard is outermost so that an error answered to an allowed origin carries CORS
+    # headers (the page can read why); _errors turns everything below it into a reply
     app = web.Application(client_max_size=limit,
-                          middlewares=[_errors, _guard])
+                          middlewares=[_guard, _errors])
     app[STATE] = state
     app.router.add_post("/translate", translate)
     app.router.add_get("/languages", languages)
@@ -103,6 +108,7 @@ def build_app(state: State) -> web.Application:
     app.router.add_post("/translate_file", translate_file)
     app.router.add_get("/download_file/{token}/{name}", download_file)
     app.router.add_get("/frontend/settings", frontend_settings)
+    app.router.add_post("/suggest", suggest)
     return app
 
 
@@ -126,8 +132,9 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await handler(request)
     except ApiError as exc:
         return _error(exc.status, str(exc))
-    except web.HTTPRequestEntityTooLarge as exc:
-        return _error(413, f"Request too large: the limit is {exc.max_size} bytes")
+    except web.HTTPRequestEntityTooLarge:
+        limit = request.app._client_max_size  # noqa: SLF001 - the one place aiohttp keeps it
+        return _error(413, f"Request too large: the limit is {limit} bytes")
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -155,14 +162,14 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Host check, then Origin check and CORS (see :mod:`.security`)."""
     state = request.app[STATE]
     if not host_allowed(request.headers.get("Host"), state.port):
-        raise ApiError(403, "Host header not allowed: use http://127.0.0.1:"
-                            f"{state.port} or http://localhost:{state.port}")
+        return _error(403, "Host header not allowed: use http://127.0.0.1:"
+                           f"{state.port} or http://localhost:{state.port}")
     origin = request.headers.get("Origin")
     if origin is None:
         return await handler(request)
     if not origin_allowed(origin, state.config.allowed_origins):
-        raise ApiError(403, f"Origin {origin} is not allowed to use offline-nlp; add it with "
-                            "'offline-nlp serve --allow-origin ORIGIN'")
+        return _error(403, f"Origin {origin} is not allowed to use offline-nlp; add it with "
+                           "'offline-nlp serve --allow-origin ORIGIN'")
     if request.method == "OPTIONS":
         response: web.StreamResponse = web.Response(status=204)
     else:
@@ -178,22 +185,38 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 # -- parameters -----------------------------------------------------------------------
 
 async def _params(request: web.Request) -> dict[str, Any]:
-    """JSON body or form fields, as LibreTranslate reads them."""
+    """The query string, then the JSON body or form fields over it, as LibreTranslate
+    reads them (``request.values``; deep-translator sends everything in the query)."""
+    params = _multi(request.query)
     if request.content_type == "application/json":
         try:
-            data = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = json.loads(await request.read())
+        except (ValueError, RecursionError):  # bad JSON, bad UTF-8, nesting 100k deep
             raise ApiError(400, "Invalid JSON format") from None
         if not isinstance(data, dict):
             raise ApiError(400, "Invalid JSON format")
-        return data
-    form = await request.post()
-    values = {key: form.getall(key) for key in form}
-    # a repeated q= is an array, as LibreTranslate's form clients send it
-    params: dict[str, Any] = {k: (v if k == "q" and len(v) > 1 else v[0]) for k, v in values.items()}
+        return {**params, **data}
+    try:
+        form = await request.post()
+    except (ValueError, AssertionError, RecursionError) as exc:  # a mangled form/multipart
+        raise ApiError(400, "Invalid request: the body cannot be read "
+                            f"({_one_line(exc) or type(exc).__name__})") from None
+    params.update(_multi(form))
     if isinstance(params.get("q"), str):
         params["q"] = params["q"].replace("\r\n", "\n")
     return params
+
+
+def _multi(values: Any) -> dict[str, Any]:
+    """Form or query values; a repeated q= is an array, as LibreTranslate's form clients
+    send it."""
+    out: dict[str, Any] = {}
+    for key in values:
+        found = values.getall(key)
+        if not all(isinstance(v, str) for v in found):
+            raise ApiError(400, f"Invalid request: {key} must be text, not a file")
+        out[key] = found if key == "q" and len(found) > 1 else found[0]
+    return out
 
 
 def _require(params: dict[str, Any], name: str) -> Any:
@@ -215,14 +238,27 @@ def _texts(q: Any, limit: int) -> list[str]:
     chars = sum(len(t) for t in texts)
     if chars > limit:
         raise ApiError(413, f"Invalid request: request ({chars}) exceeds text limit ({limit})")
+    for text in texts:  # checked before the texts join other requests' batches
+        _check_encodable(text)
     return texts
+
+
+def _check_encodable(text: str) -> None:
+    """A lone surrogate (JSON.stringify of a string cut inside an emoji) is refused here:
+    in a shared batch it would fail every other request's texts too."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ApiError(400, "Invalid request: q contains a lone surrogate "
+                            f"(\\u{ord(text[exc.start]):04x} at {exc.start}); a string was cut "
+                            "inside a character") from None
 
 
 def _alternatives(params: dict[str, Any]) -> int:
     raw = params.get("alternatives", 0) or 0
     try:
         count = int(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 1e309 is infinite
         raise ApiError(400, f"Invalid request: alternatives must be a number, not {raw!r}") from None
     if not 0 <= count <= MAX_ALTERNATIVES:
         raise ApiError(400, f"Invalid request: alternatives must be 0 to {MAX_ALTERNATIVES}")
@@ -317,6 +353,11 @@ async def engine_call(state: State, texts: list[str], source: str, target: str,
     except asyncio.CancelledError:
         queued.cancel()
         raise
+    except Cancelled:
+        if state.batcher.closed:  # the server is stopping: say so rather than hang up
+            raise ApiError(503, "offline-nlp is stopping; send the request again once it "
+                                "runs") from None
+        raise
 
 
 def _detect_sources(state: State, texts: list[str], target: str) -> list[dict[str, Any]]:
@@ -324,6 +365,20 @@ def _detect_sources(state: State, texts: list[str], target: str) -> list[dict[st
     candidates = sorted({s for s, t in state.engine.pairs() if t == target} | {target})
     overall = _best(" ".join(texts), candidates)
     return [_best(text, candidates) if len(text) > SHORT_TEXT else overall for text in texts]
+
+
+def _detect_document(state: State, path: Path, target: str) -> dict[str, Any]:
+    """The language of a document's first segments, among sources reaching ``target``."""
+    from offline_nlp.documents.registry import open_document
+
+    texts = (segment.text for segment in open_document(path).segments()[:500])
+    sample = "\n\n".join(texts)[:_DETECT_CHARS]
+    candidates = sorted({s for s, t in state.engine.pairs() if t == target} | {target})
+    return _best(sample, candidates)
+
+
+#: how much of a document ``source=auto`` reads (as the CLI's --from auto)
+_DETECT_CHARS = 20_000
 
 
 def _best(text: str, candidates: list[str]) -> dict[str, Any]:
@@ -366,6 +421,11 @@ async def detect(request: web.Request) -> web.Response:
     return _json(found)
 
 
+async def suggest(request: web.Request) -> web.Response:
+    """LibreTranslate answers 403 when suggestions are off; they always are here."""
+    raise ApiError(403, "Suggestions are disabled on this server.")
+
+
 async def frontend_settings(request: web.Request) -> web.Response:
     from offline_nlp.documents.registry import supported_extensions
 
@@ -399,7 +459,7 @@ async def translate_file(request: web.Request) -> web.Response:
     token, folder = state.files.new_slot()
     try:
         fields, upload = await _read_upload(request, state, folder)
-        _check_key(state, fields)
+        _check_key(state, fields)  # no file part: the key was not checked yet
         source = str(_require(fields, "source"))
         target = str(_require(fields, "target"))
         if upload is None:
@@ -415,33 +475,70 @@ async def translate_file(request: web.Request) -> web.Response:
 
 async def _read_upload(request: web.Request, state: State,
                        folder: Path) -> tuple[dict[str, Any], Path | None]:
-    """Form fields and the uploaded file, written under ``folder`` within the size limit."""
+    """Form fields and the uploaded file, written under ``folder`` within the size limit.
+
+    The API key is checked when the file part starts, before a byte of it is read, and
+    the whole body is bounded as it streams in (a chunked body has no Content-Length)."""
     from offline_nlp.documents.registry import is_supported
 
-    fields: dict[str, Any] = {}
+    fields: dict[str, Any] = _multi(request.query)
     upload = None
-    reader = await request.multipart()
-    async for part in reader:
-        if not isinstance(part, BodyPartReader):
-            continue  # a nested multipart: LibreTranslate clients never send one
-        if part.filename is None:
-            fields[part.name or ""] = (await part.read(decode=True)).decode("utf-8", "replace")
-            continue
-        name = clean_name(part.filename)
-        if not name or not is_supported(name):
-            raise ApiError(400, "Invalid request: file format not supported")
-        upload = folder / name
-        await _save(part, upload, state.config.upload_limit)
+    budget = _Budget(state.config.upload_limit)
+    try:
+        reader = await request.multipart()
+        async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue  # a nested multipart: LibreTranslate clients never send one
+            if part.filename is None:
+                fields[part.name or ""] = await _read_field(part, budget)
+                continue
+            _check_key(state, fields)
+            if upload is not None:
+                raise ApiError(400, "Invalid request: send one file per request")
+            name = clean_name(part.filename)
+            if not name or not is_supported(name):
+                raise ApiError(400, "Invalid request: file format not supported")
+            upload = folder / name
+            await _save(part, upload, budget)
+    except (ValueError, AssertionError) as exc:  # a mangled multipart body
+        raise ApiError(400, "Invalid request: the body cannot be read "
+                            f"({_one_line(exc) or type(exc).__name__})") from None
     return fields, upload
 
 
-async def _save(part: BodyPartReader, path: Path, limit: int) -> None:
+class _Budget:
+    """Bytes left for the whole body: the upload limit plus room for the form fields."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit + _FIELDS_BYTES
+
+    def take(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise ApiError(413, f"Request too large: files up to {self.limit} bytes")
+
+
+#: room for the form fields (source, target, api_key...) beside the file
+_FIELDS_BYTES = 64 * 1024
+
+
+async def _read_field(part: BodyPartReader, budget: _Budget) -> str:
+    data = bytearray()
+    while chunk := await part.read_chunk(64 * 1024):
+        budget.take(len(chunk))
+        data += chunk
+    return bytes(data).decode("utf-8", "replace")
+
+
+async def _save(part: BodyPartReader, path: Path, budget: _Budget) -> None:
     size = 0
     with open(path, "wb") as handle:
         while chunk := await part.read_chunk(256 * 1024):
             size += len(chunk)
-            if size > limit:
-                raise ApiError(413, f"Request too large: files up to {limit} bytes")
+            budget.take(len(chunk))
+            if size > budget.limit:
+                raise ApiError(413, f"Request too large: files up to {budget.limit} bytes")
             handle.write(chunk)
     if size == 0:
         raise ApiError(400, "Invalid request: empty file")
@@ -452,7 +549,7 @@ async def _translate_upload(state: State, upload: Path, folder: Path, source: st
     from offline_nlp.documents.pipeline import output_path, translate_document
 
     if source == "auto":
-        raise ApiError(400, "Invalid request: translate_file needs a source language")
+        source = (await asyncio.to_thread(_detect_document, state, upload, target))["language"]
     state.engine.route(source, target)
     (folder / "out").mkdir()
     output = output_path(upload, folder / "out", target)

@@ -115,6 +115,7 @@ class Batcher:
         self._waiting: dict[Key, list[TranslationRequest]] = {}
         self._lock = threading.Condition()
         self._closed = False
+        self._running: list[TranslationRequest] = []
         self.jobs = 0  # engine calls made, for tests and the benchmark
         self._thread = threading.Thread(target=self._run, name="offline-nlp-engine",
                                         daemon=True)
@@ -148,15 +149,28 @@ class Batcher:
                     request.cancel()
                     raise Cancelled() from None
 
-    def close(self) -> None:
-        """Cancel what waits, finish the running chunk, stop the thread."""
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def cancel_all(self) -> None:
+        """Cancel every request, waiting or running: each future raises :class:`Cancelled`
+        now, and the engine stops at its next cancel check."""
+        with self._lock:
+            requests = [r for waiting in self._waiting.values() for r in waiting]
+            requests += self._running
+        for request in requests:
+            request.cancel()
+            _resolve(request, error=Cancelled())
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Cancel everything, stop the thread. A model batch cannot be interrupted, so
+        the (daemon) engine thread is given ``timeout`` seconds to see the flag, no more."""
         with self._lock:
             self._closed = True
-            for requests in self._waiting.values():
-                for request in requests:
-                    request.cancel()
             self._lock.notify()
-        self._thread.join(timeout=30)
+        self.cancel_all()
+        self._thread.join(timeout=timeout)
 
     # -- the engine thread ------------------------------------------------------------
 
@@ -171,7 +185,10 @@ class Batcher:
             with self._lock:
                 key = next(iter(self._waiting))  # oldest key first: no starvation
                 requests = self._waiting.pop(key)
+                self._running = requests
             self._run_job(key, requests)
+            with self._lock:
+                self._running = []
 
     def _run_job(self, key: Key, requests: list[TranslationRequest]) -> None:
         results: dict[int, list[Translation]] = {id(r): [] for r in requests}
@@ -191,6 +208,10 @@ class Batcher:
                 except Cancelled:  # every owner of this chunk is gone; later ones go on
                     pending = self._finish(pending, results)
                     continue
+                except Exception as exc:  # noqa: BLE001 - find whose texts failed
+                    if len(owners) == 1:
+                        raise
+                    translations = self._one_by_one(live, key, exc)
                 for (request, _), translation in zip(live, translations, strict=True):
                     results[id(request)].append(translation)
                 pending = self._finish(pending, results)
@@ -203,6 +224,27 @@ class Batcher:
         for request in pending:
             if not request.future.done():
                 request.future.set_exception(Cancelled())
+
+    def _one_by_one(self, live: list[tuple[TranslationRequest, str]], key: Key,
+                    error: Exception) -> list[Translation]:
+        """A merged chunk failed: translate each request's texts alone, so only the
+        request that caused the failure fails, and the others get their translations."""
+        source, target, options, align = key
+        out: list[Translation] = []
+        for request in list({id(r): r for r, _ in live}.values()):
+            texts = [t for r, t in live if r is request]
+            try:
+                done = self._translate(texts, source, target, options, align=align,
+                                       cancel=_ChunkCancel([request]))
+            except Exception as exc:  # noqa: BLE001 - this request's own failure
+                log.warning("a request failed alone after its batch failed (%s): %s",
+                            error, exc)
+                _resolve(request, error=exc)
+                request.cancel()  # its later texts are left out
+                done = [Translation(text="") for _ in texts]
+            out.extend(done)
+        # back in the chunk's order (requests' texts are contiguous there)
+        return out
 
     @staticmethod
     def _finish(pending: list[TranslationRequest],

@@ -73,10 +73,12 @@ class Server:
     async def _listen(self) -> None:
         # handler_cancellation: a client that goes away cancels its handler, which
         # cancels its sentences in the queue (aiohttp >= 3.9 no longer does by default)
-        # stop() gives requests in flight _GRACE_S, then cancels their handlers, which
-        # cancels their sentences (the engine stops between batches): never 60 s
+        # stop() cancels the queued work first, so handlers answer at once; _GRACE_S
+        # bounds what is left. keepalive_timeout also bounds how long a new connection
+        # may take to send its headers: aiohttp closes one with no complete request by then
         self._runner = web.AppRunner(build_app(self.state), handler_cancellation=True,
-                                     access_log=None, shutdown_timeout=_GRACE_S)
+                                     access_log=None, shutdown_timeout=_GRACE_S,
+                                     keepalive_timeout=self.config.header_timeout)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port)
         await site.start()
@@ -84,8 +86,12 @@ class Server:
         log.info("listening on %s", self.url)
 
     def stop(self) -> None:
-        """Stop listening, cancel the requests in flight (after a short grace) and queued
-        work, delete uploaded files. Blocking: the desktop app calls it on a worker."""
+        """Cancel the work in flight, stop listening, delete uploaded files. Blocking:
+        the desktop app calls it on a worker.
+
+        Cancelling first lets every handler answer at once (503), so stopping (Ctrl-C,
+        SIGTERM, the desktop switch) never waits for a long document to translate."""
+        self.batcher.close(timeout=0)
         if self._thread is not None:
             asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=30)
             self._loop.call_soon_threadsafe(self._loop.stop)
