@@ -25,7 +25,7 @@ from offline_nlp.gui.menus import build_menus
 from offline_nlp.gui.packages_tab import PACKAGE_SUFFIX, PackagesTab, choose_package_files
 from offline_nlp.gui.settings_tab import SettingsTab
 from offline_nlp.gui.summarize_tab import SummarizeTab
-from offline_nlp.gui.text_tab import TextTab
+from offline_nlp.gui.text_tab import TextTab, format_seconds
 from offline_nlp.gui.theme import apply_theme
 from offline_nlp.gui.welcome import WelcomePage
 from offline_nlp.gui.widgets import dropped_paths
@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         self._show_time("Last summary", seconds)
 
     def _show_time(self, what: str, seconds: float) -> None:
-        self.time_label.setText(f"{what}: {seconds:.2f} s")
+        self.time_label.setText(f"{what}: {format_seconds(seconds)}")
         loaded = self.context.engine.loaded_models()
         self.models_label.setText("Loaded: " + ", ".join(loaded) if loaded else "No model loaded")
 

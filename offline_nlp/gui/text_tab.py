@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
@@ -33,18 +33,28 @@ from offline_nlp.gui.highlight import AlignmentHighlighter
 from offline_nlp.gui.history import History, HistoryEntry
 from offline_nlp.gui.live import LiveResult, SentenceMemory, completed_sentences, translate_changed
 from offline_nlp.gui.jobs import JobController, LatestOnly
-from offline_nlp.gui.widgets import Banner, EmptyState, LanguagePair, enlarge_font, language_name
+from offline_nlp.gui.widgets import (
+    AUTO,
+    Banner,
+    EmptyState,
+    LanguagePair,
+    enlarge_font,
+    language_name,
+)
+from offline_nlp.langdetect import LanguageDetectionError
 from offline_nlp.progress import ProgressCallback
 
 if TYPE_CHECKING:
     from offline_nlp.context import AppContext
 
-__all__ = ["TextResult", "TextTab"]
+__all__ = ["TextResult", "TextTab", "format_seconds"]
 
 # The pause after which the sentence being typed is translated; a finished sentence
 # (ending in . ! ? 。) is translated at once.
 DEBOUNCE_MS = 300
 ALTERNATIVES = 5
+# The key for a sentence's other translations (Alt+Down opens a list, as in a combo box).
+ALTERNATIVES_KEY = "Alt+Down"
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class TextResult:
     target: str
     seconds: float
     complete: bool = True       # False: only the finished sentences were sent
+    detected: bool = False      # ``source`` was detected ("Detect language")
 
     @property
     def translation(self) -> Translation:
@@ -79,9 +90,11 @@ class TextTab(QWidget):
         self.memory = SentenceMemory()
         self.places: tuple = ()                 # where each sentence of the shown result is
         self._shown = ("", "")                  # the source and translation they belong to
+        self._shown_pair = ("", "")             # their languages (the detected source)
         self._sent_prefix = ""                  # finished sentences already sent
         self._submitted: tuple[str, ...] = ()   # the last request's text and pair
         self.alternatives_menu: QMenu | None = None
+        self.context_menu: QMenu | None = None
         self._build()
         self.highlighter = AlignmentHighlighter(self.source_edit, self.target_edit, self)
         self.highlighter.target_clicked.connect(self._on_target_clicked)
@@ -98,7 +111,7 @@ class TextTab(QWidget):
     # -- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.pair = LanguagePair()
+        self.pair = LanguagePair(detect=True)
         # ⇄ and Ctrl+Shift+S do the same: languages and texts change places together.
         self.pair.swap_texts = self.swap
         self.translate_button = QPushButton("&Translate")
@@ -131,6 +144,21 @@ class TextTab(QWidget):
         self.target_edit.setPlaceholderText("The translation appears here")
         self.target_edit.setAccessibleName("Translation")
         self.target_edit.setTabChangesFocus(True)
+        self.target_edit.setUndoRedoEnabled(False)   # edited by the app only (no undo stack)
+        # keyboard users move a caret in the translation to pick a sentence's alternatives
+        self.target_edit.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.target_edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.target_edit.customContextMenuRequested.connect(self._on_target_menu)
+        self.alternatives_action = QAction("Other translations of this sentence…", self)
+        self.alternatives_action.setShortcut(QKeySequence(ALTERNATIVES_KEY))
+        self.alternatives_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.alternatives_action.triggered.connect(
+            lambda: self.offer_alternatives(self.target_edit.textCursor().position()))
+        self.target_edit.addAction(self.alternatives_action)
+        self.target_edit.setToolTip(f"Click a sentence, or press {ALTERNATIVES_KEY}, for "
+                                    "other translations of it")
         enlarge_font(self.target_edit)
         self.state_label = QLabel("")
         self.copy_button = QPushButton("C&opy")
@@ -262,13 +290,16 @@ class TextTab(QWidget):
         engine = self._context.engine
         options = self._context.settings.translation_options()
         memory = self.memory
+        candidates = self.pair.sources_for(target) if source == AUTO else []
 
         def work(on_progress: ProgressCallback, cancel: threading.Event) -> TextResult:
             started = time.perf_counter()
-            live = translate_changed(engine, text, source, target, options, memory,
+            # detected here, not on the GUI thread: the detector loads a model once
+            language = detect_source(text, candidates) if source == AUTO else source
+            live = translate_changed(engine, text, language, target, options, memory,
                                      cancel, on_progress)
-            return TextResult(text, live, source, target, time.perf_counter() - started,
-                              complete)
+            return TextResult(text, live, language, target, time.perf_counter() - started,
+                              complete, detected=source == AUTO)
         return work
 
     @Slot()
@@ -278,7 +309,11 @@ class TextTab(QWidget):
         source_text = self.source_edit.toPlainText()
         translation = self.target_edit.toPlainText()
         self.requests.cancel()           # a result for the old direction must not land
-        self.pair.swap()
+        source, target = self.pair.pair()
+        if source == AUTO and self._shown_pair[0]:    # swap with the language detected
+            self.pair.set_pair(target, self._shown_pair[0])
+        else:
+            self.pair.swap()
         self.source_edit.blockSignals(True)   # the new source's translation is known
         self.source_edit.setPlainText(translation)
         self.source_edit.blockSignals(False)
@@ -333,24 +368,38 @@ class TextTab(QWidget):
         self.target_edit.clear()
 
     def _show_translation(self, text: str) -> None:
-        """Replace the translation, keeping where the reader had scrolled to."""
-        bar = self.target_edit.verticalScrollBar()
-        position = bar.value()
-        self.target_edit.setPlainText(text)
-        bar.setValue(min(position, bar.maximum()))
+        """Replace only what changed in the translation, so the pane stays where the
+        reader scrolled to. (setPlainText forgets the layout of wrapped lines: restoring
+        the scroll bar's value then lands far from where the reader was.)"""
+        edit = self.target_edit
+        old = edit.toPlainText()
+        if old == text:
+            return
+        start, end = _changed_range(old, text)
+        cursor = QTextCursor(edit.document())
+        cursor.setPosition(start)
+        cursor.setPosition(len(old) - end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(text[start:len(text) - end])
 
     @Slot(int, object)
     def _on_succeeded(self, _request: int, result: TextResult) -> None:
         self.places = result.live.places
         self._shown = (result.source_text, result.translation.text)
+        self._shown_pair = (result.source, result.target)
         self._show_translation(result.translation.text)
         self.highlighter.set_alignment(result.source_text, result.translation.text,
                                        result.translation.alignment)
         pivot = result.translation.pivot
-        via = f" (through {language_name(pivot, self.pair.languages())})" if pivot else ""
-        self.state_label.setText(f"{result.seconds:.2f} s{via}")
+        names = self.pair.languages()
+        via = f" (through {language_name(pivot, names)})" if pivot else ""
+        if result.detected:
+            via = f" · detected {language_name(result.source, names)}{via}"
         self.banner.hide()
-        self.translated.emit(result.seconds)
+        if result.live.sent:
+            self.state_label.setText(f"{format_seconds(result.seconds)}{via}")
+            self.translated.emit(result.seconds)
+        else:    # every sentence came from memory: no time worth showing
+            self.state_label.setText(f"From memory{via}")
         if not result.complete:
             return        # the rest follows after the pause: one history entry for both
         self.history.add(HistoryEntry(result.source_text, result.translation.text,
@@ -360,6 +409,10 @@ class TextTab(QWidget):
     @Slot(int, object)
     def _on_failed(self, _request: int, exc: BaseException) -> None:
         self.state_label.clear()
+        if isinstance(exc, LanguageDetectionError):     # told in place, not in a dialog
+            self.banner.show_message(f"{exc} — choose the language under From.",
+                                     with_button=False)
+            return
         if isinstance(exc, LanguagePairUnavailableError):
             self._show_missing(exc.source or self.pair.pair()[0], exc.target or self.pair.pair()[1])
             return
@@ -414,13 +467,42 @@ class TextTab(QWidget):
     # -- alternatives ---------------------------------------------------------------------
 
     @Slot(int, QPoint)
-    def _on_target_clicked(self, position: int, where: QPoint) -> None:
+    def _on_target_clicked(self, position: int, _where: QPoint) -> None:
         """A click on a translated sentence offers the engine's other translations of it."""
-        place = next((p for p in self.places if p.target_start <= position < p.target_end), None)
+        self.offer_alternatives(position)
+
+    def _place_at(self, position: int):  # type: ignore[no-untyped-def]
+        """The sentence shown at ``position`` of the translation (None when stale)."""
         shown = (self.source_edit.toPlainText(), self.target_edit.toPlainText())
-        if place is None or shown != self._shown:
-            return    # the text changed since: its sentences are not where they were
-        source, target = self.pair.pair()
+        if shown != self._shown:
+            return None   # the text changed since: its sentences are not where they were
+        inside = next((p for p in self.places if p.target_start <= position < p.target_end),
+                      None)
+        # a caret just after a sentence's last character (the end of the text) is in it too
+        return inside or next((p for p in self.places if position == p.target_end), None)
+
+    @Slot(QPoint)
+    def _on_target_menu(self, point: QPoint) -> None:
+        """The translation's usual menu, with the sentence's alternatives first."""
+        menu = self.target_edit.createStandardContextMenu(point)
+        position = self.target_edit.cursorForPosition(point).position()
+        action = QAction("Other translations of this sentence…", menu)
+        action.setShortcut(QKeySequence(ALTERNATIVES_KEY))
+        action.setEnabled(self._place_at(position) is not None)
+        action.triggered.connect(lambda: self.offer_alternatives(position))
+        first = menu.actions()[0] if menu.actions() else None
+        menu.insertAction(first, action)
+        menu.insertSeparator(first)
+        self.context_menu = menu
+        menu.popup(self.target_edit.viewport().mapToGlobal(point))
+
+    def offer_alternatives(self, position: int) -> None:
+        """Ask the engine for other translations of the sentence at ``position`` of the
+        translation; a menu beside the sentence offers them (click, context menu or key)."""
+        place = self._place_at(position)
+        if place is None:
+            return
+        source, target = self._shown_pair
         engine = self._context.engine
         options = replace(self._context.settings.translation_options(),
                           num_alternatives=ALTERNATIVES,
@@ -433,11 +515,11 @@ class TextTab(QWidget):
         self._controller.submit(
             "interactive", work, "alternatives",
             succeeded=lambda result: self._show_alternatives(source, target, sentence, result,
-                                                             where),
+                                                             place),
             failed=lambda exc: show_error(self, exc, "No alternatives"))
 
     def _show_alternatives(self, source: str, target: str, sentence: str,
-                           result: Translation, where: QPoint) -> None:
+                           result: Translation, place) -> None:  # type: ignore[no-untyped-def]
         key = (source, target, sentence)
         current = self.memory.chosen(key)
         menu = QMenu(self)
@@ -451,12 +533,80 @@ class TextTab(QWidget):
         if len(options) == 1:
             menu.addAction("(the model has no other translation)").setEnabled(False)
         self.alternatives_menu = menu
-        menu.popup(where)
+        menu.popup(self._beside(place.target_start, place.target_end, menu.sizeHint().height()))
+
+    def _beside(self, start: int, end: int, height: int) -> QPoint:
+        """Where a popup of ``height`` leaves the sentence ``[start, end)`` visible: below
+        its last line, or above its first when the screen has no room below."""
+        edit = self.target_edit
+        cursor = QTextCursor(edit.document())
+        cursor.setPosition(start)
+        top = edit.cursorRect(cursor)
+        cursor.setPosition(end)
+        bottom = edit.cursorRect(cursor)
+        sentence = QRect(top.topLeft(), bottom.bottomRight()).normalized()
+        viewport = edit.viewport()
+        below = viewport.mapToGlobal(QPoint(top.left(), sentence.bottom() + 4))
+        screen = edit.screen().availableGeometry()
+        if below.y() + height > screen.bottom():
+            return viewport.mapToGlobal(QPoint(top.left(), sentence.top() - height - 4))
+        return below
 
     def choose_alternative(self, key: tuple[str, str, str], text: str) -> None:
         """Keep ``text`` for this sentence (also when the text around it changes)."""
         self.memory.choose(key, text)
         self.translate_now()
+
+
+def detect_source(text: str, candidates: list[str]) -> str:
+    """The language of ``text`` among the installed sources ``candidates``.
+
+    Raises:
+        LanguageDetectionError: none of them, or too unsure (as the CLI's ``--from auto``).
+    """
+    from offline_nlp.langdetect import MIN_CONFIDENCE, detect_among
+
+    if len(candidates) == 1 and len(text.strip()) < 3:
+        return candidates[0]          # nothing to tell from yet: the only choice
+    found = detect_among(text[:4000], candidates, min_confidence=MIN_CONFIDENCE)
+    if found is None:
+        raise LanguageDetectionError("could not tell the language of the text among the "
+                                     f"installed ones ({', '.join(candidates) or 'none'})")
+    return found.language
+
+
+def format_seconds(seconds: float) -> str:
+    """"0.42 s", or "3 ms" below a tenth of a second (never "0.00 s")."""
+    if seconds < 0.1:
+        return f"{max(1, round(seconds * 1000))} ms"
+    return f"{seconds:.2f} s"
+
+
+def _changed_range(old: str, new: str) -> tuple[int, int]:
+    """The lengths of the common start and (not overlapping it) common end of two texts."""
+    limit = min(len(old), len(new))
+    start = 0
+    step = 4096
+    while start < limit:     # compare in slices: C speed on long texts
+        size = min(step, limit - start)
+        if old[start:start + size] == new[start:start + size]:
+            start += size
+            continue
+        if size == 1:
+            break
+        step = max(1, size // 2)
+    end = 0
+    limit -= start
+    step = 4096
+    while end < limit:
+        size = min(step, limit - end)
+        if old[len(old) - end - size:len(old) - end] == new[len(new) - end - size:len(new) - end]:
+            end += size
+            continue
+        if size == 1:
+            break
+        step = max(1, size // 2)
+    return start, end
 
 
 def _finished_prefix(text: str, count: int) -> str:

@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 
 from offline_nlp.engine.types import Language
 
-__all__ = ["Banner", "DropZone", "EmptyState", "LanguagePair", "documents_folder", "dropped_paths",
+__all__ = ["AUTO", "Banner", "DropZone", "EmptyState", "LanguagePair", "documents_folder", "dropped_paths",
            "enlarge_font", "language_name"]
 
 MISSING_SUFFIX = " — not installed"
+#: The source "language" that means: detect it from the text (as ``--from auto``).
+AUTO = "auto"
 
 
 # Names for languages that no installed package names yet (a detected language, a
@@ -83,8 +85,10 @@ class LanguagePair(QWidget):
 
     changed = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, detect: bool = False) -> None:
         super().__init__(parent)
+        #: offer "Detect language" (:data:`AUTO`) as the first source
+        self.detect = detect
         self.source_box = QComboBox()
         self.target_box = QComboBox()
         for box in (self.source_box, self.target_box):
@@ -128,7 +132,14 @@ class LanguagePair(QWidget):
         return (self.source_box.currentData() or "", self.target_box.currentData() or "")
 
     def is_available(self) -> bool:
-        return self.pair() in self._pairs
+        source, target = self.pair()
+        if source == AUTO:
+            return bool(self.sources_for(target))
+        return (source, target) in self._pairs
+
+    def sources_for(self, target: str) -> list[str]:
+        """The installed sources that translate into ``target`` (what detection picks from)."""
+        return sorted({s for s, t in self._pairs if t == target})
 
     def has_pair(self, source: str, target: str) -> bool:
         """Whether an installed package translates ``source`` into ``target``."""
@@ -148,8 +159,12 @@ class LanguagePair(QWidget):
             if not source and sources:
                 source = "en" if "en" in sources else self._sorted(sources)[0]
             self._fill(self.source_box, sources, source)
+            if self.detect and sources:
+                self.source_box.insertItem(0, "Detect language", AUTO)
+                if source == AUTO:
+                    self.source_box.setCurrentIndex(0)
             source = self.source_box.currentData() or ""
-            targets = sorted({t for s, t in self._pairs if s == source})
+            targets = sorted({t for s, t in self._pairs if s == source or source == AUTO})
             if not target or (target == source):
                 target = self._sorted(targets)[0] if targets else ""
             self._fill(self.target_box, targets, target)
@@ -167,7 +182,7 @@ class LanguagePair(QWidget):
         box.clear()
         for code in self._sorted(codes):
             box.addItem(language_name(code, self._languages), code)
-        if selected and selected not in codes:
+        if selected and selected not in codes and selected != AUTO:
             box.addItem(language_name(selected, self._languages) + MISSING_SUFFIX, selected)
         index = box.findData(selected)
         box.setCurrentIndex(index if index >= 0 else (0 if box.count() else -1))
@@ -177,7 +192,7 @@ class LanguagePair(QWidget):
     @Slot()
     def swap(self) -> None:
         source, target = self.pair()
-        if source and target:
+        if source and target and source != AUTO:
             self.set_pair(target, source)
 
     @Slot(int)
