@@ -33,8 +33,10 @@ def test_settings_are_saved_to_the_settings_file(
     assert saved.favourite_languages == ("xl", "en")
     assert fake_context.settings == saved
     assert fake_context.settings.translation_options().beam_size == 4
-    # favourites first in the pickers
-    assert window.text_tab.pair.source_box.itemData(0) == "xl"
+    # favourites first in the pickers (after "Detect language" in the Text tab)
+    assert window.text_tab.pair.source_box.itemData(0) == "auto"
+    assert window.text_tab.pair.source_box.itemData(1) == "xl"
+    assert window.documents_tab.pair.source_box.itemData(0) == "xl"
 
 
 def test_extractive_summary(qtbot: QtBot, window: MainWindow) -> None:
