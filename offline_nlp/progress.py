@@ -12,8 +12,9 @@ Long work in the core takes two optional keyword arguments, the same everywhere:
 from __future__ import annotations
 
 import contextlib
-import glob
+import errno
 import os
+import re
 import tempfile
 import threading
 import time
@@ -122,16 +123,21 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_write(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
+def atomic_write(path: Path, mode: str = "wb", *, replace: bool = True) -> Iterator[IO[bytes]]:
     """Write ``path`` all at once: a temporary file beside it, renamed over it on success.
 
     On any exception the temporary file is removed and ``path`` is left as it was, so
-    a crash or a full disk never leaves a half-written output behind.
+    a crash or a full disk never leaves a half-written output behind. The temporary file
+    (``.NAME.PID-xxxx.part``) names the writing process, so the next writer in the folder
+    removes what a killed one left (see :func:`remove_stale_parts`).
+
+    ``replace=False``: an existing ``path`` (another process wrote it meanwhile) is kept
+    and :class:`FileExistsError` raised, where the file system can link files.
     """
     path = Path(path)
-    _remove_stale_parts(path)
+    remove_stale_parts(path)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".part",
                                         dir=path.parent)
     except OSError as exc:  # a read-only or missing folder
         raise cannot_write(path, exc) from None
@@ -146,29 +152,71 @@ def atomic_write(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
                 os.fsync(handle.fileno())
             except OSError as exc:  # a full disk
                 raise cannot_write(path, exc) from None
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise cannot_write(path, exc) from None
+        _publish(tmp, path, replace)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
+def _publish(tmp: Path, path: Path, replace: bool) -> None:
+    try:
+        if not replace:
+            try:  # a link never replaces: of two writers, the second is told
+                os.link(tmp, path)
+                tmp.unlink()
+                return
+            except FileExistsError:
+                raise
+            except OSError:  # no hard links here (FAT, some network shares)
+                if path.exists():
+                    raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+        os.replace(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+
+
 #: A temporary file this old belongs to a process that was killed (kill -9, power cut):
 #: a live writer finishes a document in seconds and touches its file as it writes.
 STALE_PART_SECONDS = 3600.0
+_PART = re.compile(r"\..+\.(\d+)-[A-Za-z0-9_]+\.part")
 
 
-def _remove_stale_parts(path: Path) -> None:
-    """Clear what a killed writer of ``path`` left beside it (``.NAME.xxxx.part``)."""
+def remove_stale_parts(path: Path) -> None:
+    """Clear what killed writers left beside ``path``: any ``.NAME.PID-xxxx.part`` in its
+    folder at once when no process has that PID any more, else once it is an hour old
+    (and ``.NAME.xxxx.part`` files of ``path`` itself, of older versions, by age)."""
     cutoff = time.time() - STALE_PART_SECONDS
-    for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+    try:
+        parts = list(path.parent.glob(".*.part"))
+    except OSError:
+        return
+    own = f".{path.name}."
+    for part in parts:
+        match = _PART.fullmatch(part.name)
+        if match is None and not part.name.startswith(own):
+            continue  # not ours
         try:
-            if part.stat().st_mtime < cutoff:
+            if (match and not _alive(int(match.group(1)))) or part.stat().st_mtime < cutoff:
                 part.unlink()
         except OSError:
             pass
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs (where that cannot be told: assume it does)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would end the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
 
 
 def cannot_write(path: Path, exc: OSError) -> OutputWriteError:

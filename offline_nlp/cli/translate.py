@@ -152,11 +152,26 @@ def check_inputs_exist(paths: list[Path]) -> None:
     """
     missing = [str(path) for path in paths if not path.exists()]
     if not missing:
+        odd = [path for path in paths if not path.is_file() and not path.is_dir()]
+        if odd:  # /dev/zero would never end; a FIFO would wait for a writer
+            raise InputNotFoundError(f"{odd[0]} is not a regular file or folder "
+                                     f"({_file_kind(odd[0])}); give a file or a folder")
         return
     if any(any(ch.isspace() for ch in raw) and os.sep not in raw for raw in missing):
         raise InputNotFoundError(f"no such file or folder: {missing[0]!r}; to translate "
                                  "text, pass it with --text")
     raise InputNotFoundError(f"no such file or folder: {', '.join(missing)}")
+
+
+def _file_kind(path: Path) -> str:
+    import stat
+
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
 
 
 def _translate_found(args: argparse.Namespace, context: AppContext,
@@ -260,6 +275,8 @@ def _summarise(args: argparse.Namespace, results: list,  # type: ignore[type-arg
         counts[result.status] = counts.get(result.status, 0) + 1
         if result.status == "failed":
             info(f"failed {result.source}: {result.error}")
+        elif result.status == "skipped" and not result.reason.startswith("output exists"):
+            info(f"skipped {result.source}: {result.reason}")  # not a plain resume
         elif result.status == "done" and args.stdout:
             sys.stdout.flush()
             sys.stdout.buffer.write(result.output.read_bytes())

@@ -182,6 +182,8 @@ def collect_inputs(
                 add(f, path)
         elif path.is_file():
             add(path, path.parent)
+        elif path.exists():
+            skipped.append((path, "not a regular file (a device, pipe or socket)"))
         else:
             skipped.append((path, "no such file or folder"))
     return supported, skipped
@@ -230,7 +232,7 @@ def translate_documents(
     progress.total = sum(job.sentences for job in todo)
     for group in _groups(todo):
         _translate_group(group, results, engine, source, target, options, bilingual,
-                         overwrite, progress, cancel)
+                         overwrite, progress, cancel, skip_existing)
     return [r for r in results if r is not None]
 
 
@@ -308,7 +310,8 @@ def _groups(todo: list[_Job]) -> Iterable[list[_Job]]:
 def _translate_group(group: list[_Job], results: list[DocumentResult | None],
                      engine: TextTranslator, source: str, target: str,
                      options: TranslationOptions | None, bilingual: bool, overwrite: bool,
-                     progress: _JobProgress, cancel: threading.Event | None) -> None:
+                     progress: _JobProgress, cancel: threading.Event | None,
+                     skip_existing: bool = False) -> None:
     opened: list[tuple[_Job, Document]] = []
     for job in group:
         try:
@@ -339,15 +342,16 @@ def _translate_group(group: list[_Job], results: list[DocumentResult | None],
     progress.done += group_sentences
     for (job, doc), ids in zip(opened, per_doc, strict=True):
         check_cancel(cancel)
-        results[job.index] = _write(job, doc, [translations[j] for j in ids], bilingual, overwrite)
+        results[job.index] = _write(job, doc, [translations[j] for j in ids], bilingual,
+                                    overwrite, skip_existing)
         progress.say(f"wrote {job.output.name}")
 
 
 def _write(job: _Job, doc: Document, translations: list[Translation], bilingual: bool,
-           overwrite: bool) -> DocumentResult:
+           overwrite: bool, skip_existing: bool = False) -> DocumentResult:
     src, dst = job.source, job.output
     if dst.exists() and not overwrite:  # appeared while we were translating
-        return DocumentResult(src, dst, "failed", _exists(dst))
+        return _appeared(src, dst, skip_existing)
     try:
         dst.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # the error is the output's, not the source's
@@ -355,15 +359,28 @@ def _write(job: _Job, doc: Document, translations: list[Translation], bilingual:
     try:
         if hasattr(doc, "target_suffix"):
             doc.target_suffix = dst.suffix.lower()  # PDF: .docx or .txt
-        with atomic_write(dst) as fh:
+        with atomic_write(dst, replace=overwrite) as fh:
             doc.write(fh, translations, bilingual=bilingual)
     except Cancelled:
         raise
+    except FileExistsError:  # written by another run between the check and the rename
+        return _appeared(src, dst, skip_existing)
     except Exception as exc:  # noqa: BLE001
         return DocumentResult(src, dst, "failed", _as_document_error(src, exc), len(translations))
     return DocumentResult(src, dst, "done", segments=len(translations),
                           kept=sum(len(t.kept) for t in translations),
                           suspect=sum(len(t.suspect) for t in translations))
+
+
+def _appeared(src: Path, dst: Path, skip_existing: bool) -> DocumentResult:
+    """The output did not exist when the job started, and does now: another run of the
+    same job (or another program) wrote it. It is kept."""
+    if skip_existing:  # two runs of one resumable job: the other one did this file
+        return DocumentResult(src, dst, "skipped",
+                              reason="output written meanwhile by another run; kept it")
+    return DocumentResult(src, dst, "failed", OutputExistsError(
+        f"{dst} was written by another program while this one translated it; kept it "
+        "(pass --overwrite to replace it)"))
 
 
 def translate_document(

@@ -26,6 +26,8 @@ def snapshot(root: Path) -> dict[str, str]:
             tree[key] = "link"
         elif item.is_dir():
             tree[key] = "dir"
+        elif not item.is_file():  # a pipe or a device: reading it would block
+            tree[key] = "special"
         else:
             tree[key] = hashlib.sha256(item.read_bytes()).hexdigest()
     return tree
