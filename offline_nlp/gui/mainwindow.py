@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         """Cancel running jobs and wait for the pools (also wired to ``aboutToQuit``)."""
         self.controller.shutdown()
         self.local_server.shutdown()
+        self.text_tab.history.close()     # what is queued is written first
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_state()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from offline_nlp.gui import package_jobs
 from offline_nlp.gui.dialogs.errors import show_error
 from offline_nlp.gui.jobs import JobController, JobRunnable, Work
-from offline_nlp.gui.widgets import Banner, language_name
+from offline_nlp.gui.widgets import Banner, documents_folder, language_name
 from offline_nlp.packages.metadata import InstalledPackage, PackageInfo
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ NO_INDEX = ("No package list yet: connect to the internet and press Refresh list
 
 
 def choose_package_files(parent: QWidget) -> list[Path]:
-    names, _ = QFileDialog.getOpenFileNames(parent, "Install packages", "",
+    names, _ = QFileDialog.getOpenFileNames(parent, "Install packages", documents_folder(),
                                             f"Argos packages (*{PACKAGE_SUFFIX});;All files (*)")
     return [Path(n) for n in names]
 

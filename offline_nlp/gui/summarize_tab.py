@@ -29,7 +29,7 @@ from offline_nlp.engine.summarizer import Summarizer, Summary
 from offline_nlp.errors import OfflineNLPError
 from offline_nlp.gui.dialogs.errors import show_error
 from offline_nlp.gui.jobs import JobController, JobRunnable
-from offline_nlp.gui.widgets import dropped_paths, enlarge_font, language_name
+from offline_nlp.gui.widgets import documents_folder, dropped_paths, enlarge_font, language_name
 from offline_nlp.progress import ProgressCallback
 
 if TYPE_CHECKING:
@@ -189,11 +189,14 @@ class SummarizeTab(QWidget):
         def work(on_progress: ProgressCallback, cancel: threading.Event) -> SummaryResult:
             # Detect here, not on the GUI thread: the detector loads a model the first time.
             language = chosen or detect_language(text)
+            # not told: extractive, never some other language's model (the English one)
+            undetected = chosen is None and language is None
             summary = summarizer.summarize_texts([text], language=language,
-                                                 extractive=extractive, length=length,
+                                                 extractive=extractive or undetected,
+                                                 length=length,
                                                  on_progress=on_progress, cancel=cancel)[0]
             return SummaryResult(summary, language, chosen is None)
-        return self._run(work, "Summarising…", self._on_summary)
+        return self._run(work, "Summarising…", self._on_summary, pool="summary")
 
     @Slot(object)
     def load_document(self, path: Path) -> JobRunnable | None:
@@ -226,7 +229,7 @@ class SummarizeTab(QWidget):
     @Slot()
     def _on_open(self) -> None:
         patterns = " ".join(f"*{ext}" for ext in supported_extensions())
-        name, _ = QFileDialog.getOpenFileName(self, "Summarise a document", "",
+        name, _ = QFileDialog.getOpenFileName(self, "Summarise a document", documents_folder(),
                                               f"Documents ({patterns});;All files (*)")
         if name:
             self.load_document(Path(name))

@@ -86,7 +86,7 @@ class TextTab(QWidget):
         self._context = context
         self._controller = controller
         self.requests = LatestOnly(controller, "interactive", self)
-        self.history = History(context.paths.data / "history.json")
+        self.history = History(context.paths.data / "history.sqlite3")
         self.memory = SentenceMemory()
         self.places: tuple = ()                 # where each sentence of the shown result is
         self._shown = ("", "")                  # the source and translation they belong to

@@ -123,7 +123,8 @@ def test_history_records_searches_and_clears(
     tab._on_history_activated(tab.history_list.item(0))
     assert tab.source_edit.toPlainText() == "apples are red"
     assert tab.target_edit.toPlainText() == "APPLES ARE RED"
-    assert (fake_context.paths.data / "history.json").is_file()
+    tab.history.flush()
+    assert (fake_context.paths.data / "history.sqlite3").is_file()
     tab.clear_history()
     tab.history_search.clear()
     assert tab.history_list.count() == 0
