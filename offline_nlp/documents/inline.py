@@ -179,6 +179,28 @@ def _pad_objects(
     return out
 
 
+def _copied_ends(
+    source: str, target: str, src_keys: Sequence[int], assigned: list[int | None]
+) -> None:
+    """Characters the engine copies instead of translating, at either end (a heading's
+    ``3.1.``, a list marker, a footnote number), are never aligned: where the translation
+    begins or ends with exactly the source's non-letters, they keep the source's runs, so
+    ``<span>3.1. </span>`` survives instead of melting into the dominant run."""
+    limit = min(len(source), len(target))
+    n = 0
+    while n < limit and source[n] == target[n] and not source[n].isalpha():
+        n += 1
+    for i in range(n):
+        if assigned[i] is None and not target[i].isspace():
+            assigned[i] = src_keys[i]
+    m = 0
+    while m < limit - n and source[-1 - m] == target[-1 - m] and not source[-1 - m].isalpha():
+        m += 1
+    for k in range(1, m + 1):
+        if assigned[-k] is None and not target[-k].isspace():
+            assigned[-k] = src_keys[len(source) - k]
+
+
 def _map_keys(
     source: str, spans: Sequence[InlineSpan], target: str, alignment: Sequence[Span], dom: int
 ) -> list[int] | None:
@@ -195,6 +217,7 @@ def _map_keys(
         for i in range(a.target_start, a.target_end):
             if not target[i].isspace():
                 assigned[i] = k
+    _copied_ends(source, target, src_keys, assigned)
     solid = [i for i, ch in enumerate(target) if not ch.isspace()]
     if not solid or sum(assigned[i] is not None for i in solid) < MIN_COVERAGE * len(solid):
         return None

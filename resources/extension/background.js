@@ -9,10 +9,10 @@ if (typeof importScripts === "function" && typeof loadSettings === "undefined") 
 
 class ServerError extends Error {}
 
-async function callServer(path, body) {
+async function callServer(path, body, signal = undefined) {
   const settings = await loadSettings();
   const base = settings.serverUrl.replace(/\/+$/, "");
-  const init = { method: body ? "POST" : "GET" };
+  const init = { method: body ? "POST" : "GET", signal };
   if (body) {
     init.headers = { "Content-Type": "application/json" };
     init.body = JSON.stringify(settings.apiKey ? { ...body, api_key: settings.apiKey } : body);
@@ -21,6 +21,7 @@ async function callServer(path, body) {
   try {
     response = await fetch(base + path, init);
   } catch (error) {
+    if (signal?.aborted) throw new ServerError("cancelled");
     throw new ServerError(serverMissing(base));
   }
   const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
@@ -33,6 +34,37 @@ async function callServer(path, body) {
 }
 
 let languagesCache = null;
+let limitsCache = null;
+
+// The server's own limit on characters per request (/frontend/settings), so a page is
+// cut into requests it accepts: `serve --char-limit 1000` must not fail every page.
+async function limits() {
+  limitsCache ??= callServer("/frontend/settings").then(
+    (settings) => ({ charLimit: Number(settings.charLimit) || 0 }),
+    (error) => {
+      limitsCache = null;
+      throw error;
+    });
+  return limitsCache;
+}
+
+// Requests in flight per tab and frame, so a page that goes away (or shows its original,
+// or starts again) aborts them: the server then drops their sentences at once instead of
+// making the next page wait behind them.
+const inflight = new Map();
+
+function inflightKey(sender, requestId) {
+  return `${sender.tab?.id}:${sender.frameId ?? 0}:${requestId}`;
+}
+
+function abortWhere(matches) {
+  for (const [key, controller] of inflight) {
+    if (matches(key)) {
+      controller.abort();
+      inflight.delete(key);
+    }
+  }
+}
 
 async function languages() {
   languagesCache ??= callServer("/languages").catch((error) => {
@@ -49,8 +81,23 @@ const handlers = {
   async languages() {
     return languages();
   },
-  async translate({ q, source, target, format }) {
-    return callServer("/translate", { q, source, target, format });
+  async limits() {
+    return limits();
+  },
+  async translate({ q, source, target, format, requestId }, sender) {
+    const controller = new AbortController();
+    const key = inflightKey(sender, requestId);
+    inflight.set(key, controller);
+    try {
+      return await callServer("/translate", { q, source, target, format }, controller.signal);
+    } finally {
+      inflight.delete(key);
+    }
+  },
+  async abort({ ids }, sender) {
+    const keys = new Set((ids ?? []).map((id) => inflightKey(sender, id)));
+    abortWhere((key) => keys.has(key));
+    return true;
   },
   async detect({ q }) {
     return callServer("/detect", { q });
@@ -101,6 +148,12 @@ async function toggleTab(tabId, type = "toggle") {
 }
 
 api.action.onClicked.addListener((tab) => toggleTab(tab.id));
+
+api.tabs.onRemoved.addListener((tabId) => abortWhere((key) => key.startsWith(`${tabId}:`)));
+api.storage.onChanged.addListener(() => {
+  languagesCache = null; // another server address or key: ask again
+  limitsCache = null;
+});
 
 api.commands.onCommand.addListener(async (command, tab) => {
   if (command !== "toggle-translation") return;

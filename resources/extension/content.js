@@ -14,18 +14,22 @@
   globalThis.__offlineNlpLoaded = true;
   const api = globalThis.browser ?? globalThis.chrome;
 
+  // <select> is not skipped: its <option> texts are translated (each option is a block)
   const SKIP = new Set(["script", "style", "code", "pre", "kbd", "samp", "var", "textarea",
     "svg", "math", "template", "noscript", "iframe", "canvas", "video", "audio", "object",
-    "select", "head", "title"]);
+    "head", "title"]);
   const INLINE = new Set(["a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "data",
     "del", "dfn", "em", "font", "i", "ins", "label", "mark", "q", "s", "small", "span",
     "strike", "strong", "sub", "sup", "time", "tt", "u", "nobr", "code", "kbd", "samp",
     "var", "br", "img", "wbr", "input"]);
   const VOID = new Set(["br", "img", "wbr", "input"]);
   const ATTRIBUTES = ["title", "alt", "placeholder", "aria-label"];
+  // a button's label is its value: translated only on these input types
+  const LABELLED_INPUTS = new Set(["submit", "button", "reset"]);
   const LETTER = /\p{L}/u;
   const MAX_UNITS = 200;      // per request: one page-sized request, not one per node
-  const MAX_CHARS = 40000;
+  const MAX_CHARS = 40000;    // lowered to the server's own limit (/frontend/settings)
+  const TOP = globalThis.top === globalThis; // frames translate too; the top one owns the badge
 
   let state = "original";     // original | translating | translated
   let generation = 0;         // answers of an earlier round are dropped
@@ -38,6 +42,12 @@
   let visibility = null;
   let mutations = null;
   let ui = null;              // our shadow-DOM host (banner, tooltip), never page content
+  let uiShadow = null;        // its root: closed, so the page can neither read nor click it
+  let maxChars = MAX_CHARS;
+  let nextRequest = 0;
+  let inflight = new Set();   // ids of this round's requests, aborted when it ends
+  let sawFirstView = false;   // the IntersectionObserver has reported at least once
+  const shadows = new Set();  // open shadow roots we observe
 
   // -- messages -------------------------------------------------------------------
 
@@ -60,6 +70,7 @@
   });
 
   function report(newState) {
+    if (!TOP) return;
     ask({ type: "progress", state: newState, ...counts }).catch(() => {});
   }
 
@@ -92,15 +103,28 @@
   function collect(root, units) {
     if (root.nodeType !== Node.ELEMENT_NODE || skipped(root)) return units;
     collectAttributes(root, units);
+    if (root.shadowRoot) collectShadow(root.shadowRoot, root, units);
+    collectChildren(root, root, units);
+    return units;
+  }
+
+  // An open shadow root (web components) is translated like the page, and watched.
+  function collectShadow(shadow, host, units) {
+    shadows.add(shadow);
+    mutations?.observe(shadow, OBSERVE); // again each round: a new observer
+    collectChildren(shadow, host, units);
+  }
+
+  function collectChildren(root, block, units) {
     let run = [];
     const flush = () => {
-      if (hasText(run)) units.push({ kind: "run", parent: root, nodes: run, block: root });
+      if (hasText(run)) units.push({ kind: "run", parent: root, nodes: run, block });
       run = [];
     };
     for (const child of [...root.childNodes]) {
-      if (child.nodeType === Node.TEXT_NODE) {
-        run.push(child);
-      } else if (child.nodeType === Node.ELEMENT_NODE && inlineOnly(child)) {
+      if (child.nodeType === Node.TEXT_NODE || child.nodeType === Node.COMMENT_NODE) {
+        run.push(child); // a comment stays in its run, so the original comes back in order
+      } else if (child.nodeType === Node.ELEMENT_NODE && inlineOnly(child) && !child.shadowRoot) {
         run.push(child);
         collectAttributes(child, units);
         child.querySelectorAll("*").forEach((inner) => collectAttributes(inner, units));
@@ -110,12 +134,14 @@
       }
     }
     flush();
-    return units;
   }
 
   function collectAttributes(element, units) {
     if (skipped(element) || element.closest("[translate=no], .notranslate")) return;
-    for (const name of ATTRIBUTES) {
+    const names = element.localName === "input" &&
+      LABELLED_INPUTS.has((element.getAttribute("type") || "").toLowerCase())
+      ? [...ATTRIBUTES, "value"] : ATTRIBUTES;
+    for (const name of names) {
       const value = element.getAttribute(name);
       if (value && LETTER.test(value)) units.push({ kind: "attr", element, name, value, block: element });
     }
@@ -173,12 +199,30 @@
     const used = new Set();
     const inner = [];
     const fresh = rebuild([...parsed.body.childNodes], refs, used, inner);
-    // nothing lost: an element the answer left out goes back at the end of its run
-    for (const ref of refs) {
-      if (!used.has(ref) && unit.nodes.includes(ref)) fresh.push(ref);
-    }
+    // nothing lost: an element the answer left out goes back where it stood (before the
+    // text, after it, or before the next element that came back), not all at the end
+    unit.nodes.forEach((node, i) => {
+      if (node.nodeType === Node.ELEMENT_NODE && !used.has(node)) {
+        placeLeftOut(fresh, unit.nodes, i, used);
+      }
+    });
+    // comments stay with the run (removed with it, put back in order by "show original")
+    fresh.push(...unit.nodes.filter((node) => node.nodeType === Node.COMMENT_NODE));
     const after = unit.nodes[unit.nodes.length - 1].nextSibling;
     return [...inner, { parent: unit.parent, old: unit.nodes, fresh, after }];
+  }
+
+  function placeLeftOut(fresh, nodes, i, used) {
+    const node = nodes[i];
+    used.add(node);
+    const isText = (n) => n.nodeType === Node.TEXT_NODE && LETTER.test(n.data);
+    if (!nodes.slice(0, i).some(isText)) {
+      fresh.unshift(node); // a heading number or list marker in front of the words
+      return;
+    }
+    const next = nodes.slice(i + 1).find((n) => used.has(n) && fresh.includes(n));
+    if (next && nodes.slice(i + 1).some(isText)) fresh.splice(fresh.indexOf(next), 0, node);
+    else fresh.push(node);
   }
 
   // -- applying and undoing ---------------------------------------------------------
@@ -192,21 +236,34 @@
     for (const node of change.fresh) change.parent.insertBefore(node, change.after);
   }
 
+  // The original comes back only where the page left our translation as it was: what
+  // the page itself changed since (a framework re-rendering) is the page's, and stays.
   function undo(change) {
     if (change.name) {
-      change.element.setAttribute(change.name, change.value);
+      if (change.element.getAttribute(change.name) === change.fresh) {
+        change.element.setAttribute(change.name, change.value);
+      }
       return;
     }
-    for (const node of change.fresh) if (node.parentNode === change.parent) node.remove();
+    if (change.touched || !change.fresh.every((node) => node.parentNode === change.parent)) {
+      return;
+    }
+    if (change.after && change.after.parentNode !== change.parent) return;
+    for (const node of change.fresh) node.remove();
     for (const node of change.old) change.parent.insertBefore(node, change.after);
   }
+
+  const OBSERVE = { childList: true, subtree: true, characterData: true };
 
   function quietly(work) {
     mutations?.disconnect();
     try {
       work();
     } finally {
-      mutations?.observe(document.body, { childList: true, subtree: true });
+      if (mutations) {
+        mutations.observe(document.body, OBSERVE);
+        for (const shadow of shadows) mutations.observe(shadow, OBSERVE);
+      }
     }
   }
 
@@ -224,6 +281,7 @@
   }
 
   async function translatePage() {
+    abortInflight();
     const round = ++generation;
     state = "translating";
     counts = { done: 0, total: 0 };
@@ -241,11 +299,20 @@
       report(state);
       return banner(`This page is already in the language you translate into (${target}).`);
     }
+    try {
+      const { charLimit } = await ask({ type: "limits" });
+      maxChars = charLimit > 0 ? Math.min(MAX_CHARS, charLimit) : MAX_CHARS;
+    } catch (error) {
+      maxChars = MAX_CHARS; // an older server: its 413 says so
+    }
+    if (round !== generation) return;
+    sawFirstView = false;
     visibility = new IntersectionObserver(onVisible, { rootMargin: "300px" });
     mutations = new MutationObserver(onMutations);
-    mutations.observe(document.body, { childList: true, subtree: true });
+    mutations.observe(document.body, OBSERVE);
     const units = collect(document.body, []);
     watch(units);
+    if (!units.length) sawFirstView = true; // nothing to look at
     const title = document.querySelector("head > title");
     if (title && LETTER.test(title.textContent)) { // the tab's title, at once
       queued.push({ kind: "run", parent: title, nodes: [...title.childNodes], block: title });
@@ -258,6 +325,8 @@
 
   function watch(units) {
     for (const unit of units) {
+      // an <option> has no box of its own to be seen: its <select> has
+      if (unit.block.localName === "option") unit.block = unit.block.closest("select") ?? unit.block;
       if (!pending.has(unit.block)) {
         pending.set(unit.block, []);
         visibility.observe(unit.block);
@@ -268,6 +337,7 @@
   }
 
   function onVisible(entries) {
+    sawFirstView = true;
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       visibility.unobserve(entry.target);
@@ -280,6 +350,8 @@
       state = "translating";
       report(state);
       send(generation);
+    } else if (state === "translating" && counts.done >= counts.total) {
+      finish(generation);
     }
   }
 
@@ -287,15 +359,32 @@
     const units = [];
     for (const record of records) {
       if (insideSkipped(record.target)) continue;
+      if (record.type === "characterData") { // text updated in place (React, Vue, Svelte)
+        changedText(record.target, units);
+        continue;
+      }
       for (const node of record.addedNodes) {
         if (node.nodeType === Node.ELEMENT_NODE) {
           collect(node, units);
         } else if (node.nodeType === Node.TEXT_NODE && LETTER.test(node.data)) {
-          units.push({ kind: "run", parent: record.target, nodes: [node], block: record.target });
+          const block = record.target.host ?? record.target; // a shadow root's host
+          units.push({ kind: "run", parent: record.target, nodes: [node], block });
         }
       }
     }
     if (units.length) watch(units);
+  }
+
+  // A text node the page rewrote: translated again as a run of its own. If it belongs to
+  // a translation we applied, that change is the page's now ("show original" leaves it).
+  function changedText(node, units) {
+    const parent = node.parentNode;
+    if (!parent || !LETTER.test(node.data)) return;
+    for (const change of changes) {
+      if (change.fresh?.includes(node)) change.touched = true;
+    }
+    const block = parent.nodeType === Node.ELEMENT_NODE ? parent : parent.host;
+    if (block) units.push({ kind: "run", parent, nodes: [node], block });
   }
 
   // Everything queued goes out now, in page-sized requests (runs as HTML, attributes as text).
@@ -307,7 +396,7 @@
       let chars = 0;
       for (const unit of units.filter((u) => u.kind === kind)) {
         const text = kind === "run" ? skeleton(unit.nodes, []) : unit.value;
-        if (batch.length && (batch.length >= MAX_UNITS || chars + text.length > MAX_CHARS)) {
+        if (batch.length && (batch.length >= MAX_UNITS || chars + text.length > maxChars)) {
           request(round, batch, format);
           batch = [];
           chars = 0;
@@ -321,11 +410,16 @@
 
   async function request(round, batch, format) {
     let answer;
+    const requestId = ++nextRequest;
+    inflight.add(requestId);
     try {
-      answer = await ask({ type: "translate", q: batch.map((b) => b.text), source, target, format });
+      answer = await ask({ type: "translate", q: batch.map((b) => b.text), source, target,
+        format, requestId });
     } catch (error) {
       if (round === generation) fail(error);
       return;
+    } finally {
+      inflight.delete(requestId);
     }
     if (round !== generation || state === "original") return;
     quietly(() => {
@@ -350,11 +444,23 @@
 
   function finish(round) {
     if (round !== generation) return;
+    if (!sawFirstView || queued.length) {
+      report(state); // a background tab: nothing on screen has been looked at yet
+      return;
+    }
     state = "translated";
     report(state);
   }
 
+  // The requests of a round that ends go nowhere: tell the extension to abort them.
+  function abortInflight() {
+    if (!inflight.size) return;
+    ask({ type: "abort", ids: [...inflight] }).catch(() => {});
+    inflight = new Set();
+  }
+
   function showOriginal() {
+    abortInflight();
     generation++;
     visibility?.disconnect();
     mutations?.disconnect();
@@ -369,6 +475,7 @@
   }
 
   function fail(error) {
+    abortInflight();
     generation++;
     state = changes.length ? "translated" : "original";
     report("error");
@@ -380,14 +487,15 @@
   function uiRoot() {
     if (!ui) {
       ui = document.createElement("offline-nlp-ui");
-      ui.attachShadow({ mode: "open" }).innerHTML = `<style>
+      uiShadow = ui.attachShadow({ mode: "closed" });
+      uiShadow.innerHTML = `<style>
         .box { position: fixed; z-index: 2147483647; font: 14px/1.4 system-ui, sans-serif;
                background: #fff; color: #222; border: 1px solid #bbb; border-radius: 6px;
                box-shadow: 0 2px 10px rgba(0,0,0,.25); padding: 8px 12px; max-width: 420px; }
         .banner { top: 12px; right: 12px; } button { margin-left: 8px; }</style>`;
     }
     if (!ui.isConnected) document.documentElement.append(ui);
-    return ui.shadowRoot;
+    return uiShadow;
   }
 
   function removeUi() {
@@ -405,7 +513,8 @@
     const close = document.createElement("button");
     close.textContent = "✕";
     close.title = "Close";
-    close.addEventListener("click", () => {
+    close.addEventListener("click", (event) => {
+      if (!event.isTrusted) return;
       element.remove();
       if (!root.querySelector(".box")) removeUi();
     });
@@ -419,13 +528,15 @@
   }
 
   // Selecting text offers its translation in a tooltip; a click elsewhere closes it.
+  // Only the user's own events count (isTrusted): a page that selects its hidden text and
+  // dispatches a mouseup must not get a translation it could not otherwise ask for.
   document.addEventListener("mousedown", (event) => {
-    if (!ui || event.composedPath().includes(ui)) return;
-    ui.shadowRoot.querySelector(".tooltip")?.remove();
-    if (!ui.shadowRoot.querySelector(".box")) removeUi();
+    if (!event.isTrusted || !ui || event.composedPath().includes(ui)) return;
+    uiShadow.querySelector(".tooltip")?.remove();
+    if (!uiShadow.querySelector(".box")) removeUi();
   });
   document.addEventListener("mouseup", (event) => {
-    if (ui && event.composedPath().includes(ui)) return;
+    if (!event.isTrusted || (ui && event.composedPath().includes(ui))) return;
     const selection = String(globalThis.getSelection?.() ?? "").trim();
     if (!selection || !LETTER.test(selection) || selection.length > 5000) return;
     const x = Math.min(event.clientX, innerWidth - 440);
@@ -434,7 +545,8 @@
     const button = document.createElement("button");
     button.textContent = "Translate selection";
     offer.prepend(button);
-    button.addEventListener("click", async () => {
+    button.addEventListener("click", async (event) => {
+      if (!event.isTrusted) return;
       try {
         const settings = await ask({ type: "settings" });
         const from = source || (await pageLanguage());
@@ -446,6 +558,8 @@
       }
     });
   });
+
+  addEventListener("pagehide", abortInflight); // leaving mid-translation frees the server
 
   // "Always translate" this site or this language.
   (async () => {

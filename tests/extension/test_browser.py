@@ -100,6 +100,59 @@ class Browser:
     def js(self, script: str, *args: Any) -> Any:
         return self.driver.execute_script(script, *args)
 
+    def ui_nodes(self) -> list[dict[str, Any]]:
+        """The nodes inside the extension's (closed) shadow root, read through the
+        DevTools protocol: the page's own scripts cannot see them."""
+        doc = self.driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1, "pierce": True})
+        found: list[dict[str, Any]] = []
+
+        def walk(node: dict[str, Any], inside: bool) -> None:
+            if inside:
+                found.append(node)
+            here = inside or node.get("nodeName") == "OFFLINE-NLP-UI"
+            for child in node.get("children", []) + node.get("shadowRoots", []):
+                walk(child, here)
+
+        walk(doc["root"], False)
+        return found
+
+    def ui_text(self) -> str:
+        return "".join(n.get("nodeValue", "") for n in self.ui_nodes() if n["nodeType"] == 3
+                       and n.get("nodeValue", "").strip() and "{" not in n["nodeValue"])
+
+    def ui_click(self, label: str) -> bool:
+        """A real (trusted) click on the extension's button with this label."""
+        for node in self.ui_nodes():
+            if node.get("nodeName") == "BUTTON" and any(
+                    c.get("nodeValue") == label for c in node.get("children", [])):
+                box = self.driver.execute_cdp_cmd(
+                    "DOM.getBoxModel", {"backendNodeId": node["backendNodeId"]})["model"]
+                xs, ys = box["content"][0::2], box["content"][1::2]
+                self.mouse((sum(xs) / 4, sum(ys) / 4), (sum(xs) / 4, sum(ys) / 4))
+                return True
+        return False
+
+    def mouse(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        """Press at ``start``, move, release at ``end``: the user's own (trusted) events."""
+        send = self.driver.execute_cdp_cmd
+        x, y = start
+        send("Input.dispatchMouseEvent", {"type": "mousePressed", "x": x, "y": y,
+                                          "button": "left", "clickCount": 1})
+        send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": end[0], "y": end[1],
+                                          "button": "left", "buttons": 1})
+        send("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": end[0], "y": end[1],
+                                          "button": "left", "clickCount": 1})
+
+    def select_with_mouse(self, element_id: str, start: int, end: int) -> None:
+        """Select characters ``start``..``end`` of an element's first text node by dragging."""
+        rects = self.js("""const [id, a, b] = arguments;
+            const text = document.getElementById(id).firstChild, r = document.createRange();
+            r.setStart(text, a); r.setEnd(text, a + 1); const s = r.getBoundingClientRect();
+            r.setStart(text, b - 1); r.setEnd(text, b); const e = r.getBoundingClientRect();
+            return [s.left + 1, (s.top + s.bottom) / 2, e.right - 1, (e.top + e.bottom) / 2];""",
+                        element_id, start, end)
+        self.mouse((rects[0], rects[1]), (rects[2], rects[3]))
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
@@ -287,8 +340,7 @@ def test_a_clear_message_when_offline_nlp_is_not_running(
     browser.configure(serverUrl="http://127.0.0.1:9", target="xz", alwaysSites=[])
     original = browser.open(url)
     browser.toggle(url)
-    read = "return document.querySelector('offline-nlp-ui')?.shadowRoot.textContent"
-    message = _until(lambda: browser.js(read), "the message")
+    message = _until(browser.ui_text, "the message")
     assert "offline-nlp is not running at http://127.0.0.1:9" in message
     assert 'Start it with "offline-nlp serve"' in message
     assert _texts(browser, ["p"]) == ["We go home!"]
@@ -325,18 +377,14 @@ def test_badge_shows_the_state_and_selection_offers_a_translation(
     browser.toggle(url)
     _until(lambda: _badge(browser, url) == "", "the badge to clear")
 
-    browser.js("""const text = document.getElementById('p').firstChild;
-        const range = document.createRange();
-        range.setStart(text, 18); range.setEnd(text, 29);   // "We go home!"
-        getSelection().removeAllRanges(); getSelection().addRange(range);
-        document.dispatchEvent(new MouseEvent('mouseup', {clientX: 20, clientY: 20}));""")
-    tooltip = "return document.querySelector('offline-nlp-ui')?.shadowRoot" \
-              ".querySelector('.tooltip')"
-    button = _until(lambda: browser.js(tooltip + "?.querySelector('button')"), "the offer")
-    button.click()
+    browser.select_with_mouse("p", 18, 29)  # "We go home!", dragged with the mouse
+    assert browser.js("return String(getSelection())") == "We go home!"
+    _until(lambda: browser.ui_click("Translate selection"), "the offer")
     expected = translate_text("We go home!", "en", "xl")
-    _until(lambda: expected in (browser.js(tooltip + "?.textContent") or ""), "the tooltip")
-    browser.js("document.dispatchEvent(new MouseEvent('mousedown'))")  # a click elsewhere
+    _until(lambda: expected in browser.ui_text(), "the tooltip")
+    # the page cannot read it: the extension's shadow root is closed
+    assert browser.js("return document.querySelector('offline-nlp-ui').shadowRoot") is None
+    browser.mouse((5, 5), (5, 5))  # a click elsewhere
     _until(lambda: browser.html() == original, "the tooltip to go away without a trace")
 
 
@@ -383,3 +431,181 @@ def test_visible_text_first_the_rest_as_it_scrolls_into_view(
     browser.js("document.getElementById('p29').scrollIntoView()")
     _until(lambda: _texts(browser, ["p29"]) == [done], "the last paragraph after scrolling")
     browser.toggle(url)
+
+
+# -- issue 20: real pages exactly, no page can misuse the extension ---------------------
+
+
+def test_a_page_cannot_make_the_extension_translate_for_it(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    """The confused deputy: a page selects its own hidden text and dispatches a mouseup;
+    the extension must neither offer a translation nor expose anything to the page."""
+    served, base = pages
+    served.files["/deputy.html"] = _page(
+        "en", '<p id="p">We go home!</p><p id="secret" style="opacity:0">The dog is happy.</p>')
+    url = f"{base}/deputy.html"
+    browser.configure(serverUrl=translation_server, target="xl", alwaysSites=[])
+    original = browser.open(url)
+    attack = """const text = document.getElementById('secret').firstChild, r = document.createRange();
+        r.setStart(text, 0); r.setEnd(text, 17);
+        getSelection().removeAllRanges(); getSelection().addRange(r);
+        document.dispatchEvent(new MouseEvent('mouseup', {clientX: 20, clientY: 20, bubbles: true}));
+        return document.querySelector('offline-nlp-ui')?.shadowRoot?.textContent ?? null;"""
+    for _ in range(3):
+        assert browser.js(attack) is None
+    assert browser.ui_nodes() == []
+    assert browser.js("return document.querySelector('offline-nlp-ui')") is None
+    assert browser.html().replace(' style="opacity:0"', "") == original.replace(
+        ' style="opacity:0"', "")
+
+
+def test_numbered_headings_and_footnotes_keep_their_place(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    served, base = pages
+    served.files["/sphinx.html"] = _page("en", (
+        '<h2 id="h"><span class="section-number">3.1. </span>The old house</h2>'
+        '<p id="f">We go home!<sup><a href="#fn1">1</a></sup></p>'))
+    url = f"{base}/sphinx.html"
+    browser.configure(serverUrl=translation_server, target="xl", alwaysSites=[])
+    original = browser.open(url)
+    browser.toggle(url)
+    house, home = (translate_text(t, "en", "xl") for t in ("The old house", "We go home!"))
+    _until(lambda: _texts(browser, ["h", "f"]) == [f"3.1. {house}", f"{home}1"],
+           "the heading number in front and the footnote mark once")
+    assert browser.js("return document.querySelector('#h').firstChild.className") \
+        == "section-number"
+    browser.toggle(url)
+    _until(lambda: browser.html() == original, "the original page to come back")
+
+
+def test_frames_shadow_roots_buttons_and_options_are_translated(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    served, base = pages
+    served.files["/inner.html"] = _page("en", '<p id="inner">We read a book today.</p>')
+    component = """<script>
+      customElements.define("x-card", class extends HTMLElement {
+        constructor() { super(); this.attachShadow({mode: "open"}).innerHTML =
+          '<p id="shadowed">The dog is happy.</p>'; } });
+    </script>"""
+    served.files["/widgets.html"] = _page("en", (
+        '<x-card id="card"></x-card>'
+        '<form><input id="go" type="submit" value="We go home!">'
+        '<input id="name" type="text" value="The red car"> '
+        '<select id="pick"><option>The red car is here.</option></select></form>'
+        f'<iframe id="frame" src="{base}/inner.html" width="600" height="120"></iframe>'),
+        component)
+    url = f"{base}/widgets.html"
+    browser.configure(serverUrl=translation_server, target="xz", alwaysSites=[])
+    original = browser.open(url)
+    _until(lambda: browser.js("return document.getElementById('frame').contentDocument"
+                              "?.readyState") == "complete", "the frame")
+    browser.toggle(url)
+    xz = {t: translate_text(t, "en", "xz") for t in (
+        "The dog is happy.", "We go home!", "The red car is here.", "We read a book today.")}
+    _until(lambda: browser.js("return document.getElementById('card').shadowRoot"
+                              ".getElementById('shadowed').textContent")
+           == xz["The dog is happy."], "the shadow root")
+    assert browser.js("return document.getElementById('go').value") == xz["We go home!"]
+    assert browser.js("return document.getElementById('name').value") == "The red car"
+    _until(lambda: browser.js("return document.querySelector('#pick option').textContent")
+           == xz["The red car is here."], "the option")
+    _until(lambda: browser.js("return document.getElementById('frame').contentDocument"
+                              ".getElementById('inner').textContent")
+           == xz["We read a book today."], "the frame's text")
+    browser.toggle(url)
+    _until(lambda: browser.html() == original, "the original page to come back")
+
+
+FRAMEWORK_SCRIPT = """<script>
+// what React, Vue and Svelte do: update the text node they own, in place
+function render(text) { document.getElementById('counter').firstChild.data = text; }
+</script>"""
+
+
+def test_text_a_framework_updates_in_place_is_followed(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    served, base = pages
+    served.files["/app.html"] = _page(
+        "en", '<div id="app"><p id="counter">We go home!</p><!-- --><p id="static">'
+              'The dog<!-- --> is happy.</p></div>', FRAMEWORK_SCRIPT)
+    url = f"{base}/app.html"
+    browser.configure(serverUrl=translation_server, target="xl", alwaysSites=[])
+    original = browser.open(url)
+    browser.toggle(url)
+    home = translate_text("We go home!", "en", "xl")
+    _until(lambda: _texts(browser, ["counter"]) == [home], "the first render")
+    # the framework now updates the node it owns; once it is on the page it is translated
+    browser.js("document.getElementById('counter').firstChild.data = 'We read a book.'")
+    _until(lambda: _texts(browser, ["counter"])
+           == [translate_text("We read a book.", "en", "xl")], "the update")
+    browser.toggle(url)
+    # the page's own last update stays; everything else, comments included, is as it was
+    _until(lambda: _texts(browser, ["counter"]) == ["We read a book."], "the original")
+    assert browser.html() == original.replace("We go home!", "We read a book.")
+
+
+def test_a_page_changed_while_translated_keeps_its_change(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    served, base = pages
+    served.files["/changing.html"] = _page("en", '<p id="p">We go home!</p>')
+    url = f"{base}/changing.html"
+    browser.configure(serverUrl=translation_server, target="xl", alwaysSites=[])
+    browser.open(url)
+    browser.toggle(url)
+    _until(lambda: _texts(browser, ["p"]) == [translate_text("We go home!", "en", "xl")],
+           "the translation")
+    browser.js("document.getElementById('p').replaceChildren('12 new messages')")
+    assert browser.toggle(url) == "original"
+    assert _texts(browser, ["p"]) == ["12 new messages"]  # not the stale "We go home!"
+
+
+def test_requests_follow_the_servers_character_limit(
+        browser: Browser, fixture_engine: Any, pages: tuple[Served, str]) -> None:
+    from offline_nlp.server import Server, ServerConfig
+
+    served, base = pages
+    body = "".join(f'<p id="p{i}">The dog is happy. We read a book today.</p>' for i in range(20))
+    served.files["/limited.html"] = _page("en", body)
+    url = f"{base}/limited.html"
+    with Server(fixture_engine, ServerConfig(port=0, char_limit=200)) as small:
+        browser.configure(serverUrl=small.url, target="xl", alwaysSites=[])
+        browser.open(url)
+        browser.toggle(url)
+        done = translate_text("The dog is happy. We read a book today.", "en", "xl")
+        _until(lambda: _texts(browser, [f"p{i}" for i in range(20)]) == [done] * 20,
+               "every paragraph, in requests under 200 characters")
+        assert browser.ui_text() == ""  # no error banner
+
+
+def test_leaving_a_page_mid_translation_cancels_its_requests(
+        browser: Browser, fixture_engine: Any, pages: tuple[Served, str]) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
+    from server_support import GatedEngine
+
+    from offline_nlp.server import Server, ServerConfig
+
+    served, base = pages
+    served.files["/slow.html"] = _page("en", '<p id="p">We go home!</p>')
+    served.files["/next.html"] = _page("en", '<p id="q">The dog is happy.</p>')
+    gated = GatedEngine(fixture_engine)
+    flags: list[Any] = []
+    inner = gated.translate_texts
+
+    def remember(texts: Any, *args: Any, **kwargs: Any) -> Any:
+        flags.append(kwargs.get("cancel"))
+        return inner(texts, *args, **kwargs)
+
+    gated.translate_texts = remember  # type: ignore[method-assign]
+    with Server(gated, ServerConfig(port=0)) as server:  # type: ignore[arg-type]
+        browser.configure(serverUrl=server.url, target="xl", alwaysSites=[])
+        browser.open(f"{base}/slow.html")
+        browser.toggle(f"{base}/slow.html")
+        assert gated.started.wait(30)
+        browser.open(f"{base}/next.html")  # pagehide: the request is aborted
+        try:
+            _until(lambda: flags and flags[0] is not None and flags[0].is_set(),
+                   "the first page's request to be cancelled in the server")
+        finally:
+            gated.gate.set()
