@@ -11,11 +11,17 @@
    engine's way (translate the pieces between spans) and for placeholder tokens the
    model is meant to copy (numbers, which the fixtures copy; and ``<x1>``-style tags).
 3. **The splitter's speed** and the layer's planning speed, per 10,000 sentences.
+5. **Pieces or whole sentences** (issue 19): sentences with spans sent whole, the spans
+   put back by the alignment (the engine), or the text between spans sent in pieces
+   (the fallback), on the word-for-word fixtures and on ``translate-en_xl-whole``, a
+   fixture trained only on whole punctuated sentences as real models are. Counted:
+   spans verbatim, sentences exact, words of the right translation missing or extra.
 4. **The cost** of items 1-5 together on ``bench/translate.py``'s document and random
    Transformer-base model (fixed 30 output tokens): time in splitting, planning, the
    checks and assembling, as a share of the whole engine call (must stay under 5%).
 
     .venv/bin/python bench/integrity.py [--sentences 1000] [--beam 2]
+    .venv/bin/python bench/integrity.py --pieces-only     # section 5 alone
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from helpers import FIXTURE_PAIRS, fixture_package  # noqa: E402
 from offline_nlp.engine import Engine, EngineConfig, TranslationOptions  # noqa: E402
 from offline_nlp.engine import engine as engine_module  # noqa: E402
 from offline_nlp.engine import integrity  # noqa: E402
+from offline_nlp.engine.protect import is_number  # noqa: E402
 from offline_nlp.engine.segmentation import split_text  # noqa: E402
 from offline_nlp.packages import PackageManager  # noqa: E402
 from offline_nlp.paths import AppPaths  # noqa: E402
@@ -203,10 +210,10 @@ def timed(spent: dict[str, float]) -> Iterator[None]:
             spent["split"] = spent.get("split", 0.0) + time.perf_counter() - start
 
     def run(self, sentences, first):  # type: ignore[no-untyped-def]
-        def first_timed(units):  # type: ignore[no-untyped-def]
+        def first_timed(units, *args):  # type: ignore[no-untyped-def]
             start = time.perf_counter()
             try:
-                return first(units)
+                return first(units, *args)
             finally:
                 model_time[0] += time.perf_counter() - start
         start = time.perf_counter()
@@ -231,6 +238,81 @@ def timed(spent: dict[str, float]) -> Iterator[None]:
     finally:
         engine_module.split_text, integrity.Guard.run, integrity.Guard._retry = (  # type: ignore[method-assign]
             real_split, real_run, real_retry)
+
+
+WHOLE_PACKAGE = ROOT / "tests" / "fixtures" / "packages" / "translate-en_xl-whole-1_0.argosmodel"
+# Spans of issue 19 besides SPANS: emoji clusters, numbers, words in another script.
+MORE_SPANS = ["🇯🇵", "1️⃣", "😊😊", "3.14", "07.05.2024", "10:30", "2.0.1", "+1 (555) 123-4567",
+              "北京", "שלום"]
+
+
+@contextlib.contextmanager
+def pieces_between_spans() -> Iterator[None]:
+    """The text between spans sent in pieces (the fallback), as before issue 19."""
+    integrity.WHOLE_SENTENCES = False
+    try:
+        yield
+    finally:
+        integrity.WHOLE_SENTENCES = True
+
+
+def words_wrong(output: str, expected: str, spans: list[str], target: str) -> int:
+    """Words of ``expected`` missing from ``output`` plus words ``output`` adds (a model
+    ending a fragment with a full stop adds one), the spans left out of both."""
+    for span in spans:
+        output, expected = output.replace(span, " "), expected.replace(span, " ")
+    want, got = _units(expected, target), _units(output, target)
+    matched = sum(b.size for b in difflib.SequenceMatcher(None, want, got,
+                                                           autojunk=False).get_matching_blocks())
+    return len(want) + len(got) - 2 * matched
+
+
+def pieces_or_whole(count: int) -> list[tuple[str, str, str, int, int, int, int, int]]:
+    """Section 5: per model and way, spans verbatim, sentences exact, words wrong."""
+    rng = random.Random(19)
+    items = [(b, (SPANS + MORE_SPANS)[i % len(SPANS + MORE_SPANS)], a)
+             for i, (b, _, a) in enumerate(span_sentences(count))]
+    rng.shuffle(items)
+    sources = [f"{b} {s} {a}" for b, s, a in items]
+    kinds = [("word-for-word", fixture_package(pair), pair) for pair in ("en_xl", "en_xz")]
+    if WHOLE_PACKAGE.exists():
+        kinds.append(("whole sentences only", WHOLE_PACKAGE, "en_xl"))
+    rows = []
+    options = TranslationOptions(use_cache=False)
+    for label, package, pair in kinds:
+        target = pair.split("_")[1]
+        wide = target == "xz"
+        expected = []
+        for b, s, a in items:
+            sep = "" if wide and (is_number(s) or s == "北京") else " "
+            expected.append(f"{synthetic.translate_sentence(b, 'en', target)}{sep}{s}{sep}"
+                            f"{synthetic.translate_sentence(a, 'en', target)}")
+        with tempfile.TemporaryDirectory() as tmp:
+            manager = PackageManager(AppPaths.under(Path(tmp)).ensure())
+            manager.install_file(package)
+            engine = Engine(manager)
+            for way, context in (("pieces (the fallback)", pieces_between_spans()),
+                                 ("whole, spans put back", contextlib.nullcontext())):
+                with context:
+                    outs = [t.text for t in engine.translate_texts(sources, "en", target,
+                                                                   options)]
+                verbatim = sum(o.count(s) == 1 for o, (_, s, _) in zip(outs, items))
+                exact = sum(o == e for o, e in zip(outs, expected))
+                wrong = sum(words_wrong(o, e, [s], target)
+                            for o, e, (_, s, _) in zip(outs, expected, items))
+                total = sum(len(_units(e.replace(s, " "), target))
+                            for e, (_, s, _) in zip(expected, items))
+                rows.append((label, f"en→{target}", way, len(items), verbatim, exact, wrong,
+                             total))
+    return rows
+
+
+def print_pieces_or_whole(count: int) -> None:
+    print("\n## 5. Sentences with spans: pieces or whole sentences, both fixture kinds")
+    print("| model | pair | way | sentences | spans verbatim | exact | words wrong | of words |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in pieces_or_whole(count):
+        print("| " + " | ".join(map(str, row)) + " |")
 
 
 def cost(sentences: int, beam: int) -> dict[str, float]:
@@ -286,9 +368,14 @@ def main() -> None:
     parser.add_argument("--spans", type=int, default=96, help="span sentences per pair")
     parser.add_argument("--no-cost", action="store_true", help="skip the random-model part")
     parser.add_argument("--cost-only", action="store_true", help="only the random-model part")
+    parser.add_argument("--pieces-only", action="store_true", help="only section 5")
     args = parser.parse_args()
+    if args.pieces_only:
+        print_pieces_or_whole(args.spans * 2)
+        return
     if not args.cost_only:
         quality(args.long, args.spans)
+        print_pieces_or_whole(args.spans * 2)
     if args.no_cost:
         return
     spent = cost(args.sentences, args.beam)

@@ -303,7 +303,7 @@ def _integrity_note(kept: int, suspect: int) -> str:
     """What the engine left untranslated on purpose, or may have translated incompletely."""
     notes = []
     if kept:
-        notes.append(f"{kept} sentence(s) in another script kept as they were")
+        notes.append(f"{kept} sentence(s) or word(s) in another script kept as they were")
     if suspect:
         notes.append(f"{suspect} sentence(s) possibly incomplete (see -v)")
     return "".join(f", {note}" for note in notes)

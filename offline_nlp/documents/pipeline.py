@@ -70,7 +70,8 @@ class DocumentResult:
         error: the exception for ``failed`` (its ``str`` is a one-line message).
         segments: how many units the document had.
         reason: why it was skipped.
-        kept: sentences left as they were (another script than the source language's).
+        kept: sentences and words left as they were (another script than the source
+            language's).
         suspect: sentences whose translation may be incomplete (see Translation.suspect).
     """
 

@@ -201,9 +201,17 @@ class Engine:
             p.text for layout in layouts for p in layout if p.is_sentence))
         guard = self._guard(route, options, align, cancel)
 
-        def first_pass(units: list[str]) -> dict[str, _Sentence]:
+        def first_pass(units: list[str], aligned: set[str]) -> dict[str, _Sentence]:
+            """``aligned``: units whose word alignment the guard needs (to put spans
+            back), asked for even when the caller did not ask for alignment."""
             counter = _Counter(on_progress, len(units) * len(route.packages))
-            return self._through(route, units, options, align, counter, cancel)
+            extra = [] if align else [u for u in units if u in aligned]
+            plain = [u for u in units if u not in aligned] if extra else units
+            results = self._through(route, plain, options, align, counter, cancel) \
+                if plain else {}
+            if extra:
+                results.update(self._through(route, extra, options, True, counter, cancel))
+            return results
 
         outcomes = guard.run(sentences, first_pass)
         return [self._assemble(layout, outcomes, route) for layout in layouts]
@@ -406,7 +414,8 @@ class Engine:
                 alternatives.append(alt)
         spans = _text_spans(layout, output, chains)
         return Translation(output, tuple(alternatives), spans, route.pivot,
-                           kept=tuple(s for s in sentences if outcomes[s].kept),
+                           kept=tuple(s for s in sentences if outcomes[s].kept)
+                           + tuple(w for s in sentences for w in outcomes[s].kept_words),
                            suspect=tuple(s for s in sentences if outcomes[s].suspect))
 
 

@@ -1,8 +1,13 @@
 """Nothing the user wrote is lost: what goes to the model, and checking what comes back.
 
 Each sentence becomes a plan of *parts*: units the model translates, spans kept verbatim
-(URLs, code, emoji, see :mod:`protect`; whole sentences in a script the source language
-is not written in, see :mod:`scripts`) and the whitespace between them.
+(URLs, code, emoji, see :mod:`protect`; words and whole sentences in a script the source
+language is not written in, see :mod:`scripts`) and the whitespace between them.
+
+* **Whole sentences to the model.** A sentence with spans goes to the model without
+  them, whole, and the spans are put back by the word alignment (:mod:`reinsert`). The
+  parts are translated one by one only when that fails: the output looks incomplete,
+  or the alignment cannot place a span.
 
 * **Long sentences are cut to fit.** A unit longer than the model's limit (the package's
   ``max_source_tokens``, else :data:`DEFAULT_MAX_TOKENS`, or the option) is cut at
@@ -26,8 +31,9 @@ from pathlib import Path
 
 from offline_nlp.engine.alignment import SpanRow
 from offline_nlp.engine.models import tokenizer_of
-from offline_nlp.engine.protect import fold_full_width, protected_spans
-from offline_nlp.engine.scripts import expected_scripts, is_foreign, is_wide
+from offline_nlp.engine.protect import Span, fold_full_width, is_number, spans_of
+from offline_nlp.engine.reinsert import Masked, mask, put_back
+from offline_nlp.engine.scripts import expected_scripts, foreign_runs, is_foreign, is_wide
 from offline_nlp.engine.tokenization import HuggingFaceTokenizer, SentencePieceTokenizer, Tokenizer
 from offline_nlp.engine.types import TranslationOptions
 from offline_nlp.packages.metadata import InstalledPackage
@@ -49,6 +55,9 @@ ORDINARY_WORDS = 25
 #: Pieces are never cut smaller than this many tokens when retrying.
 MIN_PIECE_TOKENS = 6
 _RETRY_DEPTH = 4
+#: Sentences with spans go to the model whole, the spans put back by the alignment;
+#: ``False`` translates the parts between spans one by one (``bench/integrity.py``).
+WHOLE_SENTENCES = True
 
 # Where a clause may end: CJK clause marks anywhere, Latin ones before a space, dashes.
 _CLAUSE_END = re.compile(r"[，、；：﹐﹑﹔﹕]|[,;:](?=\s)|[—–](?=\s)|—")
@@ -77,6 +86,7 @@ class _Part:
     text: str
     start: int  # offset in the sentence
     kind: str  # "unit" (to the model), "keep" (verbatim) or "gap" (whitespace)
+    put_back: str | None = None  # what a "keep" part becomes (a glossary term's translation)
 
 
 @dataclass
@@ -86,15 +96,26 @@ class Outcome:
     result: UnitResult
     kept: bool = False  # not sent to the model: a script the source is not written in
     suspect: bool = False  # still looks incomplete after every retry
+    kept_words: tuple[str, ...] = ()  # words in such a script inside the sentence
 
 
 @dataclass
 class _Plan:
     parts: list[_Part]
     kept: bool = False
+    whole: Masked | None = None  # the sentence without its spans, sent whole
+    kept_words: tuple[str, ...] = ()
+    placed: UnitResult | None = None  # the whole sentence's result, spans put back
+
+    def units(self) -> list[str]:
+        if self.whole is not None:
+            return [self.whole.text]
+        return [p.text for p in self.parts if p.kind == "unit"]
 
 
 Translate = Callable[[list[str], TranslationOptions], dict[str, UnitResult]]
+#: The main pass: units, and those of them whose word alignment is needed.
+FirstPass = Callable[[list[str], set[str]], dict[str, UnitResult]]
 
 
 @dataclass
@@ -109,6 +130,8 @@ class Guard:
         limit: the most source tokens a unit may have.
         known: whether the first model's vocabulary has a character.
         align: alignment rows are wanted.
+        more_spans: further spans of a sentence to keep or replace (glossary terms);
+            a protected span wins where they overlap.
     """
 
     translate: Translate
@@ -119,6 +142,7 @@ class Guard:
     options: TranslationOptions
     known: Callable[[str], bool] = lambda char: True  # noqa: ARG005
     align: bool = False
+    more_spans: Callable[[str], list[Span]] | None = None
     _counts: dict[str, int] = field(default_factory=dict)
     _normal: float = 1.0  # the usual output/source ratio, in words
     _measured: bool = False  # _normal comes from the job's ordinary sentences
@@ -126,50 +150,120 @@ class Guard:
     def plan(self, sentences: Sequence[str]) -> dict[str, _Plan]:
         """Each sentence's parts, long units already cut to the limit."""
         plans = {s: self._parts(s) for s in sentences}
-        units = [p.text for plan in plans.values() for p in plan.parts if p.kind == "unit"]
-        self._count(units)
+        self._count([plan.whole.text for plan in plans.values() if plan.whole is not None])
+        for plan in plans.values():
+            if plan.whole is not None and self._counts[plan.whole.text] > self.limit:
+                plan.whole = None  # too long for one piece: cut like any long sentence
+        self._count([u for plan in plans.values() if plan.whole is None for u in plan.units()])
         for sentence, plan in plans.items():
-            if any(self._counts[p.text] > self.limit for p in plan.parts if p.kind == "unit"):
-                plan.parts = [q for p in plan.parts for q in self._cut(p, self.limit)]
-                pieces = sum(p.kind == "unit" for p in plan.parts)
-                log.info("a sentence of %d characters is longer than the model's limit of %d "
-                         "tokens: translated in %d pieces", len(sentence), self.limit, pieces)
+            if plan.whole is None:
+                self._fit(sentence, plan)
         return plans
 
-    def run(self, sentences: Sequence[str], first: Callable[[list[str]], dict[str, UnitResult]]
-            ) -> dict[str, Outcome]:
+    def _fit(self, sentence: str, plan: _Plan) -> None:
+        """Cut the plan's units that are longer than the limit."""
+        if any(self._counts[p.text] > self.limit for p in plan.parts if p.kind == "unit"):
+            plan.parts = [q for p in plan.parts for q in self._cut(p, self.limit)]
+            pieces = sum(p.kind == "unit" for p in plan.parts)
+            log.info("a sentence of %d characters is longer than the model's limit of %d "
+                     "tokens: translated in %d pieces", len(sentence), self.limit, pieces)
+
+    def run(self, sentences: Sequence[str], first: FirstPass) -> dict[str, Outcome]:
         """Translate ``sentences`` (``first`` does the main pass, with progress), guarded."""
         plans = self.plan(sentences)
-        units = list(dict.fromkeys(
-            p.text for plan in plans.values() for p in plan.parts if p.kind == "unit"))
-        results = first(units) if units else {}
+        units = list(dict.fromkeys(u for plan in plans.values() for u in plan.units()))
+        aligned = {plan.whole.text for plan in plans.values() if plan.whole is not None}
+        results = first(units, aligned) if units else {}
         suspects = self._check(units, results)
-        retried = self._worth_retrying(units, suspects)
+        # When the model fails everywhere, nothing is translated again, in pieces or not.
+        retry = bool(self._worth_retrying(units, suspects)) or not suspects
+        pieces = self._place(plans, results, suspects if retry else set(), retry)
+        if pieces:
+            results.update(self.translate(pieces, self.options))
+            suspects |= {u for u, tokens in zip(pieces, self.target_tokens.encode(
+                [results[u].hypotheses[0] for u in pieces])) if self._suspect(
+                    u, results[u].hypotheses[0], len(tokens))}
+            units = list(dict.fromkeys(units + pieces))
+        in_use = {u for plan in plans.values() if plan.placed is None for u in plan.units()}
+        units = [u for u in units if u in in_use]
+        suspects &= in_use | {plan.whole.text for plan in plans.values()
+                              if plan.placed is not None and plan.whole is not None}
+        retried = set(suspects) if retry else set()
         tried = set(retried)
         self._retry(retried, results)  # leaves in ``retried`` what is still suspect
         suspects -= tried - retried
         outcomes = {}
         for sentence, plan in plans.items():
-            outcome = Outcome(self._compose(plan.parts, results), kept=plan.kept)
-            outcome.suspect = any(p.text in suspects for p in plan.parts if p.kind == "unit")
+            if plan.placed is not None:
+                outcome = Outcome(plan.placed, kept_words=plan.kept_words,
+                                  suspect=plan.whole is not None and plan.whole.text in suspects)
+            else:
+                outcome = Outcome(self._compose(plan.parts, results), kept=plan.kept,
+                                  kept_words=plan.kept_words)
+                outcome.suspect = any(p.text in suspects for p in plan.parts
+                                      if p.kind == "unit")
             outcomes[sentence] = outcome
         return outcomes
+
+    def _place(self, plans: dict[str, _Plan], results: dict[str, UnitResult],
+               suspects: set[str], retry: bool) -> list[str]:
+        """Put the spans back into each whole sentence's translation; where its output
+        looks incomplete or the alignment cannot place a span, the sentence falls back to
+        its parts. Returns the parts' units still to translate.
+
+        Without ``retry`` (the model fails everywhere) nothing falls back: the spans are
+        put where the alignment, or else their relative position, says."""
+        todo: list[str] = []
+        for sentence, plan in plans.items():
+            if plan.whole is None:
+                continue
+            result = results[plan.whole.text]
+            placed = None
+            if plan.whole.text not in suspects:
+                placed = self._put_back(plan.whole, result, anyway=not retry)
+            if placed is not None:
+                plan.placed = placed
+                continue
+            log.info("the spans of a sentence could not be placed in its translation; "
+                     "translating the text between them piece by piece")
+            plan.whole = None
+            self._count(plan.units())
+            self._fit(sentence, plan)
+            todo.extend(u for u in plan.units() if u not in results)
+        return list(dict.fromkeys(todo))
+
+    def _put_back(self, whole: Masked, result: UnitResult, anyway: bool = False
+                  ) -> UnitResult | None:
+        text = _no_added_end(whole.sentence, result.hypotheses[0])
+        rows = [r for r in result.alignment or [] if r[3] <= len(text)]
+        if whole.holes and whole.holes[0].at == 0:  # the sentence starts with a span
+            text = _continued(whole.text, whole.holes[0].text, text, self._lower_case_word)
+        placed = put_back(whole, text, rows, anyway)
+        if placed is None:
+            return None
+        return UnitResult([placed[0]], placed[1] if self.align else None)
 
     # -- planning ---------------------------------------------------------------------
 
     def _parts(self, sentence: str) -> _Plan:
-        spans = protected_spans(sentence)
-        outside = _outside(sentence, spans)
+        spans = _merged(spans_of(sentence), self.more_spans(sentence) if self.more_spans else [])
+        outside = _outside(sentence, [(s.start, s.end) for s in spans])
         if is_foreign(outside, self.scripts):
             return _Plan([_Part(sentence, 0, "keep")], kept=True)
+        foreign = [Span(a, b, sentence[a:b], "foreign")
+                   for a, b in foreign_runs(sentence, self.scripts)]
+        spans = _merged(spans, foreign)
         parts: list[_Part] = []
         cursor = 0
-        for start, end in [*spans, (len(sentence), len(sentence))]:
-            self._add_text(parts, sentence[cursor:start], cursor)
-            if end > start:
-                parts.append(_Part(sentence[start:end], start, "keep"))
-            cursor = end
-        return _Plan(parts)
+        for span in [*spans, Span(len(sentence), len(sentence), "")]:
+            self._add_text(parts, sentence[cursor:span.start], cursor)
+            if span.end > span.start:
+                parts.append(_Part(sentence[span.start:span.end], span.start, "keep",
+                                   span.put_back))
+            cursor = span.end
+        whole = mask(sentence, spans) if spans and WHOLE_SENTENCES else None
+        return _Plan(parts, whole=whole, kept_words=tuple(
+            sentence[s.start:s.end] for s in spans if s.kind == "foreign"))
 
     def _add_text(self, parts: list[_Part], text: str, start: int) -> None:
         body = text.strip()
@@ -364,6 +458,8 @@ class Guard:
         rows: list[SpanRow] | None = []
         pending_gap = ""
         previous_kept = True
+        previous_source = ""
+        pieces = sum(p.kind != "gap" for p in parts) > 1
         for part in parts:
             if part.kind == "gap":
                 pending_gap += part.text
@@ -371,13 +467,19 @@ class Guard:
             if part.kind == "unit":
                 result = results[part.text]
                 text = result.hypotheses[min(rank, len(result.hypotheses) - 1)]
+                if pieces:  # a fragment's translation does not end a sentence
+                    text = _no_added_end(part.text, text)
                 if out:
                     text = _continued(part.text, out, text, self._lower_case_word)
             else:
-                text = part.text
+                text = part.text if part.put_back is None else part.put_back
             if out and text:
+                tight = (previous_kept and is_number(previous_source)) or (
+                    part.kind == "keep" and is_number(part.text))
                 out += _joint(out[-1], pending_gap, text[0],
-                              previous_kept or part.kind == "keep")
+                              previous_kept or part.kind == "keep",
+                              is_wide(previous_source[-1:] or " ") or is_wide(part.text[0]),
+                              tight)
             pending_gap = ""
             if rows is not None:
                 if part.kind == "unit":
@@ -386,28 +488,64 @@ class Guard:
                         rows = None
                     else:
                         rows.extend([a + part.start, b + part.start, c + len(out), d + len(out)]
-                                    for a, b, c, d in unit_rows)
+                                    for a, b, c, d in unit_rows if d <= len(text))
+                elif part.put_back is not None and part.put_back != part.text:
+                    rows.append([part.start, part.start + len(part.text), len(out),
+                                 len(out) + len(text)])
                 else:
                     rows.extend(_identity_rows(part.text, part.start, len(out)))
             out += text
             previous_kept = part.kind == "keep"
+            previous_source = part.text
         return out, rows
 
 
-def _joint(left: str, gap: str, right: str, beside_kept: bool) -> str:
+def _joint(left: str, gap: str, right: str, beside_kept: bool, wide_source: bool = True,
+           number: bool = False) -> str:
     """What goes between two parts' outputs.
 
     Between two translated pieces of a CJK output nothing; next to a kept span the
-    source's own gap; where the source had none (CJK source) but the output is written
-    with spaces, one space.
+    source's own gap, except beside a kept number or between two CJK characters;
+    where the source had none (CJK source) but the output is written with spaces, one
+    space; none where a source written with spaces had none beside a kept span
+    (``🇯🇵🇰🇷``, ``{a}{b}``).
     """
     if is_wide(left) or is_wide(right):
+        if number or (is_wide(left) and is_wide(right)):
+            return ""
         return gap if beside_kept else ""
     if gap:
         return " " if not beside_kept else gap
     if left in _NO_SPACE_AFTER or right in _NO_SPACE_BEFORE or left.isspace():
         return ""
+    if beside_kept and not wide_source:
+        return ""
     return " "
+
+
+_END_MARKS = ".!?。！？"
+
+
+def _no_added_end(source: str, out: str) -> str:
+    """``out`` without the final mark a model adds to a source that has none (a piece
+    cut from a sentence, a heading): ``Hello`` → ``Hallo``, not ``Hallo.``."""
+    if source.rstrip()[-1:] in _END_MARKS + "…:;" or out.endswith(("..", "…")):
+        return out
+    trimmed = out.rstrip()
+    if trimmed[-1:] in _END_MARKS:
+        return trimmed[:-1].rstrip()
+    return out
+
+
+def _merged(spans: list[Span], more: list[Span]) -> list[Span]:
+    """``spans`` and those of ``more`` that overlap none of them, in order."""
+    if not more:
+        return spans
+    taken = list(spans)
+    for span in sorted(more, key=lambda s: (s.start, -s.end)):
+        if all(span.end <= s.start or s.end <= span.start for s in taken):
+            taken.append(span)
+    return sorted(taken, key=lambda s: s.start)
 
 
 def _continued(source: str, before: str, text: str, lower_case_word: Callable[[str], bool]

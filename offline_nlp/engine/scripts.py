@@ -3,8 +3,9 @@
 A sentence whose letters all belong to scripts the source language is never written in
 (a Chinese paragraph inside an English document, an English quote inside a Chinese one)
 is not sent to the model: an en→X model turns Han characters into invented words or
-digits. It is kept as it is and reported. A sentence with at least one letter of the
-source's own script (English with a Chinese term) is translated as usual.
+digits. It is kept as it is and reported. In a sentence with letters of the source's
+own script (English with a Chinese term), the foreign words are kept the same way
+(:func:`foreign_runs`) and the rest is translated.
 
 Scripts are decided by code point ranges, not ``unicodedata.name`` (ten times faster,
 and this runs on every sentence).
@@ -13,8 +14,9 @@ and this runs on every sentence).
 from __future__ import annotations
 
 import bisect
+import unicodedata
 
-__all__ = ["expected_scripts", "is_foreign", "is_wide", "scripts_of"]
+__all__ = ["expected_scripts", "foreign_runs", "is_foreign", "is_wide", "scripts_of"]
 
 # (first code point, last code point, script); sorted, non-overlapping.
 _RANGES = sorted([
@@ -113,3 +115,31 @@ def is_wide(char: str) -> bool:
     code = ord(char)
     return (0x3000 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
             or 0xFF00 <= code <= 0xFF60 or 0x20000 <= code <= 0x2FFFF)
+
+
+def foreign_runs(text: str, scripts: frozenset[str] | None) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of words in scripts other than ``scripts`` (北京 or
+    שלום in an English sentence). Spaces, digits and marks inside a run stay in it;
+    punctuation, symbols and letters of ``scripts`` end it."""
+    if not scripts or (text.isascii() and "Latin" in scripts):
+        return []
+    runs: list[tuple[int, int]] = []
+    start = end = -1
+    for index, char in enumerate(text):
+        if char.isalpha():
+            script = script_of(char)
+            if script is not None and script not in scripts:
+                if start < 0:
+                    start = index
+                end = index + 1
+                continue
+        elif start >= 0 and (char.isspace() or char.isdigit() or unicodedata.category(char)[0] == "M"):
+            if unicodedata.category(char)[0] == "M" and end == index:
+                end = index + 1
+            continue
+        if start >= 0:
+            runs.append((start, end))
+            start = -1
+    if start >= 0:
+        runs.append((start, end))
+    return runs

@@ -166,7 +166,8 @@ class Translation:
         alignment: token spans (only when asked with ``align=True``); empty otherwise.
         pivot: the language translated through (``"en"``) or ``None`` for a direct pair.
         kept: sentences not sent to the model, left as they were, because they are in a
-            script the source language is not written in (a Chinese quote in English).
+            script the source language is not written in (a Chinese quote in English),
+            then the words in such a script inside translated sentences (北京).
         suspect: sentences whose translation still looks incomplete (much shorter than
             the source) after being retranslated alone and in pieces; tell the user.
     """

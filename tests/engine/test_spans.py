@@ -1,0 +1,83 @@
+"""Spans kept verbatim (issue 19): emoji clusters, words in another script, numbers with
+inner punctuation, on the word-for-word fixture models."""
+
+from __future__ import annotations
+
+import pytest
+import synthetic
+
+from offline_nlp.engine import Engine, integrity
+
+
+def tr(text: str, target: str) -> str:
+    return synthetic.translate_sentence(text, "en", target)
+
+
+def around(before: str, span: str, after: str, target: str, spaced: bool = True) -> str:
+    """The right answer: ``before`` and ``after`` translated, ``span`` between them (with
+    the source's spaces; a CJK target writes numbers and CJK words without them)."""
+    sep = " " if spaced else ""
+    return f"{tr(before, target)}{sep}{span}{sep}{tr(after, target)}"
+
+
+# -- emoji are whole grapheme clusters, with no space added between them ---------------
+
+EMOJI = ["🇯🇵", "🇯🇵🇰🇷", "1️⃣", "#️⃣", "🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
+         "👨\u200d👩\u200d👧👍🏽", "😊😊"]
+
+
+@pytest.mark.parametrize("emoji", EMOJI)
+@pytest.mark.parametrize("target", ["xl", "xz"])
+def test_emoji_clusters_come_back_whole(fixture_engine: Engine, emoji: str, target: str) -> None:
+    out = fixture_engine.translate(f"The teacher went to {emoji} and the dog is happy.",
+                                   "en", target)
+    assert out == around("The teacher went to", emoji, "and the dog is happy.", target)
+
+
+def test_adjacent_spans_keep_the_source_spacing(fixture_engine: Engine) -> None:
+    out = fixture_engine.translate("The dog {a}{b} and 😊 👍 is happy.", "en", "xl")
+    assert out == f"{tr('The dog', 'xl')} {{a}}{{b}} {tr('and', 'xl')} 😊 👍 " \
+                  f"{tr('is happy.', 'xl')}"
+
+
+# -- words in a script the source language is not written in ---------------------------
+
+@pytest.mark.parametrize(("word", "target", "spaced"), [
+    ("北京", "xl", True), ("北京", "xz", False), ("שלום", "xl", True),
+    ("Москва", "xz", True), ("ありがとう ございます", "xl", True)])
+def test_a_word_in_another_script_is_kept_and_reported(fixture_engine: Engine, word: str,
+                                                      target: str, spaced: bool) -> None:
+    result = fixture_engine.translate_texts([f"We live in {word} now."], "en", target)[0]
+    assert result.text == around("We live in", word, "now.", target, spaced)
+    assert result.kept == (word,)
+
+
+def test_kept_sentences_and_words_are_both_listed(fixture_engine: Engine) -> None:
+    result = fixture_engine.translate_texts(["The word 你好 is good. 你好，世界。"], "en", "xl")[0]
+    assert result.kept == ("你好，世界。", "你好")
+
+
+# -- numbers with inner punctuation ---------------------------------------------------
+
+NUMBERS = ["3.14", "07.05.2024", "10:30", "2.0.1", "192.168.0.1", "+1 (555) 123-4567",
+           "(555) 123-4567", "1,000"]
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+@pytest.mark.parametrize("target", ["xl", "xz"])
+def test_numbers_with_inner_punctuation_are_kept(fixture_engine: Engine, number: str,
+                                                 target: str) -> None:
+    out = fixture_engine.translate(f"The teacher went to {number} and the dog is happy.",
+                                   "en", target)
+    assert out == around("The teacher went to", number, "and the dog is happy.", target,
+                         spaced=target != "xz")
+
+
+# -- the fallback: pieces between spans -----------------------------------------------
+
+def test_pieces_keep_emoji_clusters_and_spacing(fixture_engine: Engine,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(integrity, "WHOLE_SENTENCES", False)
+    out = fixture_engine.translate("The dog 🇯🇵🇰🇷 is happy 😊😊.", "en", "xl")
+    assert out == f"{tr('The dog', 'xl')} 🇯🇵🇰🇷 {tr('is happy', 'xl')} 😊😊."
+
