@@ -227,11 +227,14 @@ class PackagesTab(QWidget):
                      else info.from_name or info.from_code)
             size = (self._sizes.get(info.code) if installed is not None else 0) or \
                 info.size or self._index_size(info.code)   # package metadata has no size
-            cells = (info.title, codes, info.package_version, package_jobs.format_size(size),
-                     status)
+            # the package's own name, not its languages again (they have their column)
+            cells = (info.code, codes, info.package_version,
+                     package_jobs.format_size(size) or "—", status)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, (info, installed, newer))
+                if column == 3 and not size:
+                    item.setToolTip("The package list gives no size; it shows once installed")
                 self.table.setItem(row, column, item)
         self._update_buttons()
 

@@ -183,3 +183,16 @@ def test_update_installs_the_newer_version(
         assert [p.info.package_version for p in ctx.packages.installed()] == ["1.1"]
     finally:
         ctx.close()
+
+
+def test_no_two_columns_say_the_same(
+        qtbot: QtBot, make_window: WindowFactory, served_context: AppContext) -> None:
+    """Issue 22 item 8: the Package column repeated the Languages column."""
+    window = make_window(served_context)
+    window.open_packages()
+    tab = window.packages_tab
+    tab.reload(refresh=True)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 2)
+    for row in range(tab.table.rowCount()):
+        cells = [tab.table.item(row, column).text() for column in range(tab.table.columnCount())]
+        assert len(set(cells)) == len(cells), cells
