@@ -26,8 +26,9 @@ def _word_groups(pieces: list[str]) -> list[list[int]]:
     """Indices of pieces grouped into words: a new word at ``▁`` or at punctuation."""
     groups: list[list[int]] = []
     for index, piece in enumerate(pieces):
+        # a CJK character is a word of its own, and so is what follows it: ``北`` ``23``
         starts_word = piece.startswith(_SPACE) or _is_punct(piece) or (
-            groups and _is_punct(pieces[groups[-1][-1]]))
+            groups and (_is_punct(pieces[groups[-1][-1]]) or _is_wide(pieces[groups[-1][-1]])))
         if starts_word or not groups or _is_wide(piece):
             groups.append([index])
         else:
@@ -72,14 +73,54 @@ def align_sentence(
         for index in group:
             src_word_of[index] = (src_spans[group[0]][0], src_spans[group[-1]][1])
     rows: list[SpanRow] = []
-    for group in _word_groups(target_pieces):
+    for start, end, pieces in _target_words(target, target_pieces, tgt_spans):
         weights = [0.0] * len(source_pieces)
-        for index in group:
+        for index in pieces:
             for src, weight in enumerate(attention[index][: len(source_pieces)]):
                 weights[src] += weight
         best = max(range(len(weights)), key=weights.__getitem__, default=None)
         if best is None or best not in src_word_of:
             continue
         src_start, src_end = src_word_of[best]
-        rows.append([src_start, src_end, tgt_spans[group[0]][0], tgt_spans[group[-1]][1]])
+        rows.append([src_start, src_end, start, end])
     return rows
+
+
+def _char_class(char: str) -> str:
+    if char.isspace():
+        return "space"
+    if ord(char) >= 0x2E80:
+        return "wide"
+    category = unicodedata.category(char)
+    if category.startswith("P") and category not in ("Pc", "Pd"):
+        return "punct"
+    return "word"
+
+
+def _target_words(text: str, pieces: list[str],
+                  spans: list[tuple[int, int]]) -> list[tuple[int, int, list[int]]]:
+    """The target's words as ``(start, end, pieces)``, read from the characters each
+    piece covers: a piece may hold the end of one word and the start of the next
+    (``5夫`` after ``23.9``), so words are cut by character, and each word is aligned
+    with the attention of every piece it has characters of. A CJK character or a
+    punctuation mark is a word; letters and digits run on until a space, a CJK
+    character, a punctuation mark or a piece starting with ``▁``."""
+    words: list[list[object]] = []      # [start, end, pieces, class]
+    for index, ((start, end), piece) in enumerate(zip(spans, pieces)):
+        first = True
+        for offset in range(start, end):
+            kind = _char_class(text[offset])
+            if kind == "space":
+                first = False       # a space inside a piece ends the word before it
+                continue
+            last = words[-1] if words else None
+            joins = (last is not None and kind == "word" and last[3] == "word"
+                     and last[1] == offset and not (first and piece.startswith(_SPACE)))
+            if joins:
+                last[1] = offset + 1
+                if index not in last[2]:  # type: ignore[operator]
+                    last[2].append(index)  # type: ignore[union-attr]
+            else:
+                words.append([offset, offset + 1, [index], kind])
+            first = False
+    return [(int(w[0]), int(w[1]), list(w[2])) for w in words]  # type: ignore[call-overload]

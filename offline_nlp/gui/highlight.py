@@ -18,11 +18,19 @@ __all__ = ["AlignmentHighlighter", "word_range"]
 _WORD = re.compile(r"[^\W\u2e80-\u9fff\uac00-\ud7ff\uf900-\ufaff]")
 
 
+# What the mouse can point at: a letter, digit or CJK character (not space or punctuation).
+_HOVERABLE = re.compile(r"\w")
+
+
 def word_range(text: str, start: int, end: int) -> tuple[int, int]:
-    """``[start, end)`` grown to whole words (a subword token marks its whole word)."""
-    while start > 0 and _WORD.match(text[start - 1]):
+    """``[start, end)`` grown to whole words (a subword token marks its whole word).
+    Only a range that ends in a letter or digit grows: a CJK character next to a number
+    (``北23``) is a word of its own and never takes the number with it."""
+    while start > 0 and _WORD.match(text[start - 1]) and (
+            start == end or _WORD.match(text[start])):
         start -= 1
-    while end < len(text) and _WORD.match(text[end]):
+    while end < len(text) and _WORD.match(text[end]) and (
+            start == end or _WORD.match(text[end - 1])):
         end += 1
     return start, end
 
@@ -143,7 +151,7 @@ class AlignmentHighlighter(QObject):
     def _hover(self, edit: QPlainTextEdit, event: QMouseEvent) -> None:
         position = edit.cursorForPosition(event.position().toPoint()).position()
         text = edit.toPlainText()
-        if position < len(text) and _WORD.match(text[position]):
+        if position < len(text) and _HOVERABLE.match(text[position]):
             self.highlight(edit is self._target, position, position + 1)
         elif any(self.highlighted):
             self.clear()
