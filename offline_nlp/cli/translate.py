@@ -283,12 +283,16 @@ def _summarise(args: argparse.Namespace, results: list,  # type: ignore[type-arg
             sys.stdout.flush()
         elif result.status == "done" and not args.json:
             print(result.output)
+        for page in result.pdf_pages:  # image-only pages, Type3 fonts...: one line each
+            for note in page["notes"]:
+                info(f"{result.source.name}: {note}")
     if args.json:
         detected = getattr(args, "detected", {})
         auto = getattr(args, "source", None) == AUTO
         emit_json([{"input": str(r.source), "output": str(r.output), "status": r.status,
                     "error": str(r.error) if r.error else None,
                     "kept": r.kept, "suspect": r.suspect,
+                    **({"pdf_pages": list(r.pdf_pages)} if r.pdf_pages else {}),
                     **({"reason": r.reason} if r.status == "skipped" else {}),
                     **({"detected": detected.get(str(r.source))} if auto else {})}
                    for r in results]

@@ -32,10 +32,11 @@ import itertools
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pikepdf
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -63,6 +64,10 @@ _PRIVATE_BULLETS = {
     "\uf0d8": "➢",
     "\uf0fc": "✓",
 }
+#: typographic ligatures as they come out of a PDF (the model knows the letters)
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
@@ -75,6 +80,7 @@ class _Line:
     bottom: float
     block: int  # index of its text block on the page
     right: float = 0.0  # right edge of the text around it (see _set_right_edges)
+    glyphs: list = field(default_factory=list)  # its pdf_read.Glyph s, left to right
 
     @property
     def height(self) -> float:
@@ -145,10 +151,12 @@ def _page_lines(page) -> list[_Line]:
         for line in block:
             if not isinstance(line, LTTextLine):
                 continue
-            text = _logical(re.sub(r"\s+", " ", _INVALID_XML.sub("", line.get_text())).strip())
+            raw = _INVALID_XML.sub("", line.get_text()).translate(_LIGATURES)
+            text = _logical(re.sub(r"\s+", " ", raw).strip())
             if text:
                 top, bottom = page.y1 - line.y1, page.y1 - line.y0
-                lines.append(_Line(text, line.x0, line.x1, top, bottom, b))
+                glyphs = [c.glyph for c in line if hasattr(c, "glyph")]
+                lines.append(_Line(text, line.x0, line.x1, top, bottom, b, glyphs=glyphs))
     lines = _attach_markers(lines)
     _set_right_edges(lines)
     return lines
@@ -185,6 +193,7 @@ def _attach_markers(lines: list[_Line]) -> list[_Line]:
             text = min(right, key=lambda o: o.x0)
             text.text = f"{line.text} {text.text}"
             text.x0 = line.x0
+            text.glyphs = line.glyphs + text.glyphs
             gone.add(id(line))
     return [line for line in lines if id(line) not in gone]
 
@@ -227,6 +236,59 @@ class _Paragraph:
     text: str
     first: _Line
     last: _Line
+    lines: list[_Line] = field(default_factory=list)
+    room: float = 0.0  # how far right a translation may run (see _set_room)
+
+
+def _walls(layout, page_top: float) -> list[tuple[float, float, float]]:
+    """Vertical rules as (x, top, bottom), tops from the top of the page: table borders."""
+    from pdfminer.layout import LTCurve, LTFigure
+
+    walls = []
+    for item in layout:
+        if isinstance(item, LTFigure):
+            walls.extend(_walls(item, page_top))
+        elif isinstance(item, LTCurve):
+            if item.width < 3 and item.height >= 3:
+                walls.append(((item.x0 + item.x1) / 2, page_top - item.y1, page_top - item.y0))
+            elif item.width >= 3 and item.height >= 3:
+                walls.append((item.x0, page_top - item.y1, page_top - item.y0))
+                walls.append((item.x1, page_top - item.y1, page_top - item.y0))
+    return walls
+
+
+_MAX_NEIGHBOURS = 400
+
+
+def _set_room(paras: list[_Paragraph], lines: list[_Line],
+              walls: list[tuple[float, float, float]], width: float) -> None:
+    """A translation is often longer than its source: it may use the width up to the
+    nearest text or vertical rule to the right of its paragraph on the same rows (the
+    next column, the next table cell), else up to the page's right margin (as wide as
+    its left one). Bounded: at most a few hundred neighbours per paragraph."""
+    if not lines:
+        return
+    margin = width - min(line.x0 for line in lines)
+    by_top = sorted(lines, key=lambda line: line.top)
+    tops = [line.top for line in by_top]
+    walls = sorted(walls, key=lambda w: w[1])
+    wall_tops = [w[1] for w in walls]
+    for p in paras:
+        top, bottom = p.first.top, p.last.bottom
+        right = max(line.x1 for line in p.lines) if p.lines else p.first.x1
+        h = max(p.first.height, 1.0)
+        room = max(margin, right)
+        lo = bisect.bisect_left(tops, top - 4 * h)
+        for other in itertools.islice(by_top, lo, lo + _MAX_NEIGHBOURS):
+            if other.top > bottom:
+                break
+            if other.bottom > top and other.x0 >= right - 1 and other not in p.lines:
+                room = min(room, other.x0 - 0.8 * h)
+        hi = bisect.bisect_left(wall_tops, bottom)
+        for x, wtop, wbottom in itertools.islice(walls, max(0, hi - _MAX_NEIGHBOURS), hi):
+            if wbottom > top + 0.3 * h and x >= right - 1:
+                room = min(room, x - 0.3 * h)
+        p.room = max(room, right)
 
 
 def _paragraphs(
@@ -240,14 +302,15 @@ def _paragraphs(
     """
     paras: list[_Paragraph] = []
     current = ""
-    first = lines[0] if lines else None
+    members: list[_Line] = []
     for i, line in enumerate(lines):
         if not current:
-            first = line
+            members = []
+        members.append(line)
         current = _join(current, line.text) if current else line.text
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if nxt is None or not _continues(line, nxt) or _ruled_apart(line, nxt, rules):
-            paras.append(_Paragraph(current, first, line))  # type: ignore[arg-type]
+            paras.append(_Paragraph(current, members[0], line, members))
             current = ""
     # top to bottom, then left to right: the cells of a table row in order
     return sorted(paras, key=lambda p: (p.first.top, p.first.x0))
@@ -257,21 +320,34 @@ def paragraphs_of(lines: Sequence[_Line]) -> list[str]:
     return [p.text for p in _paragraphs(lines)]
 
 
-def _across_pages(pages: list[list[_Paragraph]]) -> list[list[str]]:
+def _chain(pages: list[list[_Paragraph]]) -> list[list[list[_Paragraph]]]:
     """Join a paragraph cut by a page break: its last line is full, it ends without a
-    sentence end, and the next page starts in lower case. It stays on its first page."""
-    out: list[list[str]] = [[p.text for p in page] for page in pages]
+    sentence end, and the next page starts in lower case. The block (its parts, one per
+    page) is listed on its first page."""
+    out: list[list[list[_Paragraph]]] = [[[p] for p in page] for page in pages]
     for n in range(len(pages) - 1):
-        if not pages[n] or not pages[n + 1] or not out[n + 1]:
+        if not out[n] or not out[n + 1]:
             continue
-        a, b = pages[n][-1], pages[n + 1][0]
+        a, b = out[n][-1][-1], out[n + 1][0][0]
         if (
-            out[n][-1].rstrip()[-1:] not in ".!?:;。！？\"”’)"
+            _block_text(out[n][-1]).rstrip()[-1:] not in ".!?:;。！？\"”’)"
             and b.text[:1].islower()
             and _full(a.last, b.first)
         ):
-            out[n][-1] = _join(out[n][-1], out[n + 1].pop(0))
+            out[n][-1].extend(out[n + 1].pop(0))
     return out
+
+
+def _block_text(parts: list[_Paragraph]) -> str:
+    text = parts[0].text
+    for p in parts[1:]:
+        text = _join(text, p.text)
+    return text
+
+
+def _across_pages(pages: list[list[_Paragraph]]) -> list[list[str]]:
+    """The texts of :func:`_chain`'s blocks, page by page."""
+    return [[_block_text(block) for block in page] for page in _chain(pages)]
 
 
 def _split_marker(paragraph: str) -> tuple[str, str]:
@@ -283,65 +359,171 @@ def _split_marker(paragraph: str) -> tuple[str, str]:
     return marker, paragraph[m.end() :].lstrip()
 
 
-def _read_pages(path: Path) -> list[list[str]]:
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams
+def _read_pages(path: Path):
+    """``(blocks per page, PageGlyphs per page)``; a block is a list of paragraphs, one
+    per page it runs over."""
+    from offline_nlp.documents.pdf_read import read_pages
 
-    params = LAParams(boxes_flow=None, all_texts=True)
+    pages, infos = [], []
     try:
-        pages = extract_pages(str(path), "", laparams=params)
-        return _across_pages(
-            [_paragraphs(_page_lines(page), _rules(page, page.y1)) for page in pages]
-        )
+        for layout, info in read_pages(str(path)):
+            lines = _page_lines(layout)
+            paras = _paragraphs(lines, _rules(layout, layout.y1))
+            _set_room(paras, lines, _walls(layout, layout.y1), layout.width)
+            pages.append(paras)
+            infos.append(info)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on damaged files
         raise parse_error(path, f"damaged PDF file ({type(exc).__name__}: {exc})") from None
+    return _chain(pages), infos
+
+
+def _monospaced(block: list[_Paragraph]) -> bool:
+    """Code: most of the block's glyphs are in a monospaced font. It is not sent."""
+    glyphs = [g for p in block for line in p.lines for g in line.glyphs]
+    return bool(glyphs) and sum(g.mono for g in glyphs) * 2 > len(glyphs)
+
+
+def _marker_glyphs(glyphs: list, text: str) -> int:
+    """How many of a first line's glyphs draw its list marker (kept in place)."""
+    m = _MARKER.match(text)
+    if not m:
+        return 0
+    want = len(m.group().replace(" ", ""))
+    seen = n = 0
+    for g in glyphs:
+        if seen >= want:
+            break
+        seen += len(g.text.strip())
+        n += 1
+    return n
+
+
+def _read_meta(path: Path) -> list[str]:
+    """The document title and the outline titles, in that order ("" where absent)."""
+
+    from offline_nlp.documents.pdf_write import outline_items
+
+    try:
+        with pikepdf.open(path, password="") as pdf:
+            title = pdf.docinfo.get("/Title") if pdf.trailer.get("/Info") is not None else None
+            out = [_INVALID_XML.sub("", str(title)) if title is not None else ""]
+            out += [_INVALID_XML.sub("", str(item.get("/Title", "")))
+                    for item in outline_items(pdf)]
+            return [" ".join(t.split()) for t in out]
+    except Exception:  # noqa: BLE001 - a damaged outline or title: nothing to translate there
+        return [""]
 
 
 class PdfDocument(Document):
-    output_suffix = ".docx"
+    """A PDF: written as a translated PDF (the default), or as a new ``.docx``/``.txt``.
+
+    After :meth:`write` to a PDF, :attr:`accounting` holds one dict per source page:
+    ``page`` (1-based), ``glyphs``, ``translated``, ``kept``, ``reported`` (these three add
+    up to ``glyphs``), ``notes`` (one line each) and ``boxes``, the regions where
+    translated text was set, in the page's user space (points, before /Rotate).
+    """
+
+    output_suffix = ".pdf"
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        #: ".docx" or ".txt"; the pipeline sets it from the output name
-        self.target_suffix = ".docx"
+        #: ".pdf", ".docx" or ".txt"; the pipeline sets it from the output name
+        self.target_suffix = ".pdf"
+        #: the target language code (the PDF's /Lang); the pipeline sets it
+        self.target_language = ""
+        self.accounting: list[dict] = []
         _check_readable(path)
+        self._blocks, self._infos = _read_pages(path)
         # PUA bullets of the Symbol font become "•"; paragraph text = marker + " " + words
         self._pages = [
-            [f"{m} {t}" if m else t for m, t in map(_split_marker, page)]
-            for page in _read_pages(path)
+            [f"{m} {t}" if m else t for m, t in map(_split_marker, map(_block_text, page))]
+            for page in self._blocks
         ]
         if not any(is_translatable(p) for page in self._pages for p in page):
+            reported = sorted({r for i in self._infos for r in i.reported})
+            why = f" (its text is {', '.join(reported)})" if reported else ""
             raise parse_error(
-                path, "the PDF has no text layer (scanned or image-only pages); OCR it first"
+                path,
+                f"the PDF has no text layer{why or ' (scanned or image-only pages)'}; "
+                "OCR it first",
             )
-        self._index = [
+        self._index: list[tuple[int, int]] = [
             (pi, k)
             for pi, page in enumerate(self._pages)
             for k, p in enumerate(page)
-            if is_translatable(p)
+            if is_translatable(p) and not _monospaced(self._blocks[pi][k])
         ]
+        self._meta = _read_meta(path)
+        # the title is (-1, 0), outline item j is (-1, j + 1)
+        self._index += [(-1, j) for j, t in enumerate(self._meta) if is_translatable(t)]
+
+    def _text(self, pi: int, k: int) -> str:
+        return self._meta[k] if pi < 0 else _split_marker(self._pages[pi][k])[1]
 
     def segments(self) -> list[Segment]:
-        return [Segment(_split_marker(self._pages[pi][k])[1], (pi, k)) for pi, k in self._index]
+        return [Segment(self._text(pi, k), (pi, k)) for pi, k in self._index]
 
     def write(
         self, dst: Sink, translations: Sequence[Translation], bilingual: bool = False
     ) -> None:
         self._check_count(translations)
+        suffix = Path(dst).suffix.lower() if isinstance(dst, (str, Path)) else self.target_suffix
+        if suffix not in (".docx", ".txt"):
+            with open_sink(dst) as fh:
+                self._write_pdf(fh, translations, bilingual)
+            return
         done = {}
         for (pi, k), tr in zip(self._index, translations, strict=True):
+            if pi < 0:
+                continue
             marker = _split_marker(self._pages[pi][k])[0]
             done[(pi, k)] = f"{marker} {tr.text}" if marker else tr.text
         pages = [
             [(p, done.get((pi, k))) for k, p in enumerate(page)]
             for pi, page in enumerate(self._pages)
         ]
-        suffix = Path(dst).suffix.lower() if isinstance(dst, (str, Path)) else self.target_suffix
         with open_sink(dst) as fh:
             if suffix == ".txt":
                 fh.write(_as_text(pages, bilingual).encode("utf-8"))
             else:
                 _write_docx(fh, pages, bilingual)
+
+    def _write_pdf(self, fh, translations: Sequence[Translation], bilingual: bool) -> None:
+        from offline_nlp.documents.pdf_write import Block, Meta, Part, write_pdf
+
+        meta = Meta(outline=[None] * max(0, len(self._meta) - 1))
+        blocks = []
+        done = dict(zip(self._index, translations, strict=True))
+        for pi, page in enumerate(self._blocks):
+            for k, parts in enumerate(page):
+                tr = done.get((pi, k))
+                text = tr.text if tr is not None else None
+                if text is not None and text.strip() == self._text(pi, k).strip():
+                    text = None  # nothing changed (another script, a name): keep the glyphs
+                first = parts[0].lines[0] if parts[0].lines else None
+                keep = _marker_glyphs(first.glyphs, first.text) if first is not None else 0
+                block = Block(
+                    [Part(pi + n, [ln.glyphs for ln in p.lines if ln.glyphs],
+                          max([ln.right for ln in p.lines] + [p.room]))
+                     for n, p in enumerate(parts)],
+                    text, keep,
+                )
+                block.parts = [p for p in block.parts if p.lines]
+                if not block.parts:
+                    continue
+                marker = block.parts[0].lines[0][:keep]
+                block.glyphs = [g for p in block.parts for line in p.lines for g in line
+                                if not any(g is m for m in marker)]
+                blocks.append(block)
+        for (pi, k), tr in done.items():
+            if pi < 0 and tr.text.strip() != self._meta[k].strip():
+                if k == 0:
+                    meta.title = tr.text
+                else:
+                    meta.outline[k - 1] = tr.text
+        self.accounting = write_pdf(
+            str(self.path), fh, self._infos, blocks, meta, self.target_language, bilingual
+        )
 
 
 def _as_text(pages: list[list[tuple[str, str | None]]], bilingual: bool) -> str:

@@ -73,6 +73,8 @@ class DocumentResult:
         kept: sentences and words left as they were (another script than the source
             language's).
         suspect: sentences whose translation may be incomplete (see Translation.suspect).
+        pdf_pages: a PDF written as a PDF: the glyph accounting of each page
+            (see :class:`~offline_nlp.documents.pdf.PdfDocument`).
     """
 
     source: Path
@@ -83,6 +85,7 @@ class DocumentResult:
     reason: str = ""
     kept: int = 0
     suspect: int = 0
+    pdf_pages: tuple = ()
 
     @property
     def message(self) -> str:
@@ -99,10 +102,11 @@ def output_path(
 ) -> Path:
     """``out_dir/<folders below input_root>/<stem>.<target_code><suffix>``.
 
-    PDF input gives a ``.docx``: ``report.pdf`` -> ``report.zh.docx``.
+    A PDF gives a PDF (``report.pdf`` -> ``report.zh.pdf``); name a ``.docx`` or ``.txt``
+    output yourself for the text-only routes.
     """
     src = Path(src)
-    suffix = ".docx" if src.suffix.lower() == ".pdf" else src.suffix
+    suffix = src.suffix
     relative = Path()
     if input_root is not None:
         try:
@@ -343,6 +347,8 @@ def _translate_group(group: list[_Job], results: list[DocumentResult | None],
     progress.done += group_sentences
     for (job, doc), ids in zip(opened, per_doc, strict=True):
         check_cancel(cancel)
+        if hasattr(doc, "target_language"):
+            doc.target_language = target  # PDF: its /Lang, and the fonts to choose
         results[job.index] = _write(job, doc, [translations[j] for j in ids], bilingual,
                                     overwrite, skip_existing)
         progress.say(f"wrote {job.output.name}")
@@ -359,7 +365,7 @@ def _write(job: _Job, doc: Document, translations: list[Translation], bilingual:
         return DocumentResult(src, dst, "failed", cannot_write(dst.parent, exc))
     try:
         if hasattr(doc, "target_suffix"):
-            doc.target_suffix = dst.suffix.lower()  # PDF: .docx or .txt
+            doc.target_suffix = dst.suffix.lower()  # PDF: .pdf, .docx or .txt
         with atomic_write(dst, replace=overwrite) as fh:
             doc.write(fh, translations, bilingual=bilingual)
     except Cancelled:
@@ -370,7 +376,8 @@ def _write(job: _Job, doc: Document, translations: list[Translation], bilingual:
         return DocumentResult(src, dst, "failed", _as_document_error(src, exc), len(translations))
     return DocumentResult(src, dst, "done", segments=len(translations),
                           kept=sum(len(t.kept) for t in translations),
-                          suspect=sum(len(t.suspect) for t in translations))
+                          suspect=sum(len(t.suspect) for t in translations),
+                          pdf_pages=tuple(getattr(doc, "accounting", None) or ()))
 
 
 def _appeared(src: Path, dst: Path, skip_existing: bool) -> DocumentResult:

@@ -51,7 +51,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         "OpenDocument", "odf", "OdfHandler", (".odt", ".odp", ".ods", ".ott"), ("lxml",), True
     ),
     FormatInfo("EPUB", "epub", "EpubHandler", (".epub",), ("lxml",), True),
-    FormatInfo("PDF", "pdf", "PdfHandler", (".pdf",), ("pypdf",)),
+    FormatInfo("PDF", "pdf", "PdfHandler", (".pdf",), ("pypdf", "pdfminer", "pikepdf", "fontTools")),
 )
 
 _BY_EXT = {ext: info for info in FORMATS for ext in info.extensions}

@@ -125,3 +125,199 @@ def test_a_paragraph_cut_by_a_page_break_is_joined_and_a_rule_separates_cells() 
     assert [p.text for p in _paragraphs([cell, below])] == [f"{cell.text} {below.text}"]
     ruled = _paragraphs([cell, below], rules=[(111.0, 60.0, 260.0)])
     assert [p.text for p in ruled] == [cell.text, below.text]
+
+
+# --- PDF in, PDF out ---------------------------------------------------------------------
+
+LISTS_AND_TABLE = Path(__file__).parents[1] / "fixtures" / "documents" / "lists-and-table.pdf"
+
+
+def _poppler(tool: str) -> str:
+    import shutil
+
+    path = shutil.which(tool)
+    if path is None:
+        pytest.skip(f"{tool} (poppler-utils) is not installed")
+    return path
+
+
+def _pdftotext(path: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run([_poppler("pdftotext"), *args, str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fonts_embedded(path: Path) -> list[str]:
+    import subprocess
+
+    out = subprocess.run([_poppler("pdffonts"), str(path)], capture_output=True, text=True,
+                         check=True).stdout.splitlines()[2:]
+    return [line.split()[-5] for line in out]  # the "emb" column
+
+
+def test_pdf_to_pdf_same_pages_with_the_text_translated(tmp_path: Path) -> None:
+    pikepdf = pytest.importorskip("pikepdf")
+    before = sha(LISTS_AND_TABLE)
+    out = tmp_path / "l.pdf"
+    doc, segs = translate_file(LISTS_AND_TABLE, out)
+    with pikepdf.open(LISTS_AND_TABLE) as a, pikepdf.open(out) as b:
+        assert len(a.pages) == len(b.pages)
+        for pa, pb in zip(a.pages, b.pages, strict=True):
+            assert [float(v) for v in pa.mediabox] == [float(v) for v in pb.mediabox]
+            assert pa.obj.get("/Rotate", 0) == pb.obj.get("/Rotate", 0)
+    text = _flat(_pdftotext(out))
+    for seg in segs:
+        assert _flat(fake_translate(seg.text)[0]) in text
+    assert "The old man and the young woman" not in text  # the source's glyphs are gone
+    assert set(_fonts_embedded(out)) == {"yes"}
+    [page] = doc.accounting
+    assert page["translated"] + page["kept"] + page["reported"] == page["glyphs"] > 500
+    assert page["translated"] > 0.9 * page["glyphs"]
+    assert len(page["boxes"]) == len([s for s in segs if s.locator[0] >= 0])  # not the title
+    for x0, y0, x1, y1 in page["boxes"]:
+        assert 0 <= x0 < x1 <= 595.5 and 0 <= y0 < y1 <= 842.5
+    assert sha(LISTS_AND_TABLE) == before
+
+
+def _marker_boxes(path: Path) -> list[tuple[str, str, str]]:
+    import re
+
+    html = _pdftotext(path, "-bbox")
+    return [
+        (m.group(3), m.group(1), m.group(2))
+        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([0-9.]+)</word>', html)
+        if m.group(3) in ("1.", "2.")
+    ]
+
+
+def test_list_markers_stay_in_place_where_their_operator_also_drew_the_item(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "l.pdf"
+    translate_file(LISTS_AND_TABLE, out)
+    assert len(_marker_boxes(LISTS_AND_TABLE)) == 2
+    assert _marker_boxes(out) == _marker_boxes(LISTS_AND_TABLE)
+
+
+def test_bilingual_pdf_puts_each_translated_page_after_its_original(tmp_path: Path) -> None:
+    pikepdf = pytest.importorskip("pikepdf")
+    src = Path(__file__).parents[2].parent / "shared" / "documents" / "pdf" / "pdflatex-outline.pdf"
+    if not src.exists():
+        pytest.skip("shared sample documents are not here")
+    out = tmp_path / "b.pdf"
+    doc, _segs = translate_file(src, out, bilingual=True)
+    with pikepdf.open(out) as b:
+        assert len(b.pages) == 2 * len(doc.accounting) == 8
+    first, second = _pdftotext(out, "-f", "1", "-l", "1"), _pdftotext(out, "-f", "2", "-l", "2")
+    assert "Contents" in first or "CONTENTS" in first
+    assert first != second
+    for page in doc.accounting:
+        assert page["translated"] + page["kept"] + page["reported"] == page["glyphs"]
+
+
+def _form_and_type3_pdf(path: Path, image_pdf: Path | None) -> None:
+    """Page 1: text inside a form XObject drawn twice; page 2: a Type3 font; page 3: a
+    copy of an image-only page."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    helv = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+    form = pdf.make_stream(
+        b"BT /F1 12 Tf 0 0 Td (The old man reads a good book.) Tj ET",
+        Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 400, 20],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=helv)))
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842],
+        Resources=pikepdf.Dictionary(
+            XObject=pikepdf.Dictionary(Fm0=form), Font=pikepdf.Dictionary(F1=helv)),
+        Contents=pdf.make_stream(
+            b"q 1 0 0 1 72 700 cm /Fm0 Do Q BT /F1 12 Tf 72 600 Td (Page one.) Tj ET"))
+    pdf.pages.append(pikepdf.Page(page))
+    t3 = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type3, FontBBox=[0, 0, 750, 750],
+        FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
+        CharProcs=pikepdf.Dictionary(a=pdf.make_stream(b"1000 0 0 0 750 750 d1 0 0 750 750 re f")),
+        Encoding=pikepdf.Dictionary(Type=pikepdf.Name.Encoding,
+                                    Differences=[97, pikepdf.Name.a]),
+        FirstChar=97, LastChar=97, Widths=[1000], Resources=pikepdf.Dictionary()))
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(T3=t3)),
+        Contents=pdf.make_stream(b"BT /T3 12 Tf 72 700 Td (aaa) Tj ET"))
+    pdf.pages.append(pikepdf.Page(page))
+    if image_pdf is not None:
+        with pikepdf.open(image_pdf) as img:
+            pdf.pages.append(img.pages[0])
+            pdf.save(path)
+    else:
+        pdf.save(path)
+
+
+def test_form_xobject_text_type3_and_image_pages(tmp_path: Path, shared_docs: Path) -> None:
+    pikepdf = pytest.importorskip("pikepdf")
+    src = tmp_path / "s.pdf"
+    _form_and_type3_pdf(src, shared_docs / "pdf" / "git.pdf")
+    out = tmp_path / "o.pdf"
+    doc, segs = translate_file(src, out)
+    assert [s.text for s in segs] == ["The old man reads a good book.", "Page one."]
+    text = _flat(_pdftotext(out))
+    assert "THE OLD MAN READS A GOOD BOOK." in text and "PAGE ONE." in text
+    assert "The old man" not in text
+    one, type3, image = doc.accounting
+    assert one["translated"] == one["glyphs"] == 39
+    assert type3["reported"] == type3["glyphs"] == 3
+    assert any("Type3" in n for n in type3["notes"])
+    assert image["notes"] == ["page 3 is an image; it was kept untranslated"]
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == 3
+        with pikepdf.open(shared_docs / "pdf" / "git.pdf") as image_pdf:
+            [(name, original)] = image_pdf.pages[0].obj.Resources.XObject.items()
+            copy = pdf.pages[2].obj.Resources.XObject[name]
+            assert copy.read_raw_bytes() == original.read_raw_bytes()
+
+
+def test_pdf_opening_with_an_empty_password_is_translated(
+    shared_docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "r6.pdf"
+    translate_file(shared_docs / "pdf" / "r6-user-password.pdf", out)
+    assert "PDF ENCRYPTION TEST PASSWORD: ASDFZXCV" in _flat(_pdftotext(out))
+
+
+def test_cjk_translation_embeds_a_system_font_and_breaks_with_kinsoku(
+    shared_docs: Path, tmp_path: Path
+) -> None:
+    from offline_nlp.documents.pdf_fonts import _find_cjk
+    from offline_nlp.engine.types import Translation
+
+    if _find_cjk("zh") is None:
+        pytest.skip("no CJK font installed (fonts-noto-cjk)")
+    doc = open_document(shared_docs / "pdf" / "crazyones.pdf")
+    segs = doc.segments()
+    cjk = "这是一个很长的句子，我们用它来测试换行。「引号」也一样。" * 3
+    doc.target_language = "zh"
+    out = tmp_path / "z.pdf"
+    doc.write(out, [Translation(cjk) for _ in segs])
+    lines = [line for line in _pdftotext(out).splitlines() if line.strip()]
+    assert "".join(lines).count("这是一个很长的句子") >= 3 * (len(segs) - 2)
+    assert not any(line[0] in "。，」" for line in lines)
+    assert set(_fonts_embedded(out)) == {"yes"}
+    import pikepdf
+
+    with pikepdf.open(out) as pdf:
+        assert str(pdf.Root.Lang) == "zh"
+
+
+def test_kinsoku_tokens() -> None:
+    from offline_nlp.documents.pdf_write import _tokens
+
+    tokens = [t for t, _ in _tokens("今日は「良い」天気。Hello world, 世界！")]
+    assert "「良" in tokens and "い」" in tokens and "気。" in tokens and "界！" in tokens
+    assert "Hello" in tokens and "world," in tokens
+    assert not any(t[0] in "。、」）！" for t in tokens)

@@ -160,7 +160,7 @@ def test_engine_error_propagates(inputs: list[Path], tmp_path: Path) -> None:
 
 def test_output_path_names() -> None:
     assert output_path("/d/report.docx", "/o", "zh") == Path("/o/report.zh.docx")
-    assert output_path("/d/report.pdf", "/o", "zh") == Path("/o/report.zh.docx")
+    assert output_path("/d/report.pdf", "/o", "zh") == Path("/o/report.zh.pdf")
     assert output_path("/d/x/y/a.tar.md", "/o", "de", input_root="/d") == Path("/o/x/y/a.tar.de.md")
     assert output_path("/elsewhere/a.txt", "/o", "de", input_root="/d") == Path("/o/a.de.txt")
 

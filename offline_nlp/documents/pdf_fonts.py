@@ -1,0 +1,366 @@
+"""Fonts for translated PDF text: pick one per character, measure, embed subsets.
+
+* Latin, Cyrillic and Greek: the bundled Noto Sans (SIL OFL 1.1, ``fonts/``) in regular,
+  bold and italic, so the source's weight and slant are kept.
+* Chinese, Japanese, Korean and any other character Noto Sans lacks: a font of the
+  system, found through fontconfig (``fc-list``) or the usual font folders (Noto Sans
+  CJK, Source Han, Microsoft YaHei, PingFang, Yu Gothic, Malgun Gothic). None found is
+  one clear error naming the font to install: a character is never written as tofu.
+
+Each face is embedded once per document as a Type0 font (CIDFontType2, Identity-H) over a
+fontTools subset of the glyphs used, with a ToUnicode CMap so text extraction
+(``pdftotext``, copy and paste, search) gives the translation back. Codes are numbered
+1, 2, 3... in order of first use, and a CIDToGIDMap turns them into the subset's glyphs.
+CFF-flavoured fonts (the OpenType CJK fonts) are converted to TrueType outlines after
+subsetting (fontTools' cu2qu), so every embedded font is of one kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from io import BytesIO
+from pathlib import Path
+
+from offline_nlp.errors import DocumentParseError
+
+_BUNDLED = {
+    (False, False): "NotoSans-Regular.ttf",
+    (True, False): "NotoSans-Bold.ttf",
+    (False, True): "NotoSans-Italic.ttf",
+    (True, True): "NotoSans-Bold.ttf",
+}
+
+#: preferred CJK families, best first, and the face of a collection per language
+_CJK_FAMILIES = (
+    "Noto Sans CJK", "Source Han Sans", "Microsoft YaHei", "PingFang", "Yu Gothic",
+    "Malgun Gothic", "Noto Serif CJK", "Source Han Serif", "WenQuanYi", "Droid Sans Fallback",
+)
+_CJK_FACE = {"zh": "SC", "ja": "JP", "ko": "KR", "zh-tw": "TC", "zh-hant": "TC", "zh-hk": "HK"}
+_CJK_FILES = (
+    "NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "SourceHanSans-Regular.ttc",
+    "SourceHanSansSC-Regular.otf", "msyh.ttc", "msyh.ttf", "PingFang.ttc", "YuGothM.ttc",
+    "malgun.ttf", "NotoSerifCJK-Regular.ttc",
+)
+_FONT_DIRS = (
+    "/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+    "/Library/Fonts", "/System/Library/Fonts", "~/Library/Fonts",
+    os.path.join(os.environ.get("WINDIR", r"C:\Windows"), "Fonts"),
+)
+INSTALL_HINT = (
+    "install Noto Sans CJK (Debian/Ubuntu: apt install fonts-noto-cjk; "
+    "or from https://github.com/notofonts/noto-cjk)"
+)
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+        or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF or 0x3000 <= o <= 0x303F
+    )
+
+
+@dataclass(eq=False)
+class Face:
+    """One font file (and face of a collection) as used in one output document."""
+
+    path: str
+    index: int = 0
+    name: str = ""  # resource name in the content streams, e.g. ONLPF1
+    codes: dict[str, int] = field(default_factory=dict)  # character -> code (1, 2, ...)
+    obj: object = None  # the Type0 font dictionary (pikepdf), filled by embed()
+
+    def __post_init__(self) -> None:
+        from fontTools.ttLib import TTFont
+
+        self.font = TTFont(self.path, fontNumber=self.index, lazy=True)
+        self.cmap = self.font.getBestCmap() or {}
+        self.upm = self.font["head"].unitsPerEm
+        self._hmtx = self.font["hmtx"]
+        self._widths: dict[str, float] = {}
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.cmap
+
+    def width(self, ch: str) -> float:
+        """Advance of ``ch`` in thousandths of the font size."""
+        w = self._widths.get(ch)
+        if w is None:
+            glyph = self.cmap.get(ord(ch), ".notdef")
+            w = self._hmtx[glyph][0] * 1000.0 / self.upm
+            self._widths[ch] = w
+        return w
+
+    def encode(self, text: str) -> bytes:
+        out = bytearray()
+        for ch in text:
+            code = self.codes.get(ch)
+            if code is None:
+                code = self.codes[ch] = len(self.codes) + 1
+            out += code.to_bytes(2, "big")
+        return bytes(out)
+
+
+class FontBank:
+    """The faces of one output document, chosen character by character."""
+
+    def __init__(self, language: str = "") -> None:
+        self.language = language.lower()
+        self.faces: list[Face] = []
+        self._by_key: dict[object, Face] = {}
+        self._fallback: dict[str, Face | None] = {}
+
+    def _face(self, key: object, path: str, index: int = 0) -> Face:
+        face = self._by_key.get(key)
+        if face is None:
+            face = Face(path, index, name=f"ONLPF{len(self.faces) + 1}")
+            self._by_key[key] = face
+            self.faces.append(face)
+        return face
+
+    def bundled(self, bold: bool, italic: bool) -> Face:
+        name = _BUNDLED[(bold, italic)]
+        path = resources.files("offline_nlp.documents") / "fonts" / name
+        return self._face(name, str(path))
+
+    def face_for(self, ch: str, bold: bool, italic: bool) -> Face:
+        """The face that draws ``ch``: Noto Sans, else a system font. Raises
+        :class:`DocumentParseError` naming the font to install when none has it."""
+        main = self.bundled(bold, italic)
+        if main.has(ch) or ch.isspace() or unicodedata.category(ch).startswith(("C", "Z")):
+            return main
+        regular = self.bundled(False, False)
+        if regular.has(ch):
+            return regular
+        kind = "cjk" if is_cjk(ch) else ch
+        if kind not in self._fallback:
+            found = _find_cjk(self.language) if kind == "cjk" else _find_any(ch)
+            self._fallback[kind] = self._face(found, *found) if found else None
+        face = self._fallback[kind]
+        if face is None or not face.has(ch):
+            what = "Chinese, Japanese and Korean text" if kind == "cjk" else (
+                f"the character {ch!r} (U+{ord(ch):04X})")
+            hint = INSTALL_HINT if kind == "cjk" else "install a font that covers it (Noto)"
+            raise DocumentParseError(f"no installed font can draw {what}; {hint}")
+        return face
+
+    def embed(self, pdf) -> None:
+        """Fill each used face's font dictionary with its subset."""
+        for face in self.faces:
+            if face.codes and face.obj is not None:
+                _embed(pdf, face)
+
+
+def _fc_list(pattern: str) -> list[tuple[str, int, str]]:
+    if shutil.which("fc-list") is None:
+        return []
+    try:
+        out = subprocess.run(
+            ["fc-list", pattern, "file", "index", "family", "style"],
+            capture_output=True, text=True, timeout=20, check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    found = []
+    for line in out.splitlines():
+        # "/path/font.ttc: Family,Other:style=Regular:index=2"  (order of fields varies)
+        path, _, rest = line.partition(": ")
+        attrs = dict(a.split("=", 1) for a in rest.split(":") if "=" in a)
+        family = rest.split(":")[0]
+        try:
+            index = int(attrs.get("index", "0"))
+        except ValueError:
+            index = 0
+        found.append((path, index, f"{family} {attrs.get('style', '')}"))
+    return found
+
+
+def _rank(family: str) -> tuple[int, int]:
+    fam = family.lower()
+    order = next((i for i, f in enumerate(_CJK_FAMILIES) if f.lower() in fam), len(_CJK_FAMILIES))
+    regular = 0 if "regular" in fam or "normal" in fam else 1
+    return order, regular
+
+
+def _find_cjk(language: str) -> tuple[str, int] | None:
+    lang = language.split("_")[0] if language not in _CJK_FACE else language
+    face = _CJK_FACE.get(language) or _CJK_FACE.get(lang, "SC")
+    fc_lang = {"ja": "ja", "ko": "ko"}.get(lang, "zh-cn")
+    candidates = [c for c in _fc_list(f":lang={fc_lang}") if _rank(c[2])[0] < len(_CJK_FAMILIES)]
+    if candidates:
+        # the face for the language in a collection ("Noto Sans CJK SC"), regular weight
+        candidates.sort(key=lambda c: (_rank(c[2]), f" {face}" not in c[2]))
+        return candidates[0][0], candidates[0][1]
+    for folder in _FONT_DIRS:
+        root = Path(os.path.expanduser(folder))
+        if not root.is_dir():
+            continue
+        for name in _CJK_FILES:
+            hit = next(iter(root.rglob(name)), None)
+            if hit is not None:
+                return str(hit), _collection_index(str(hit), face)
+    return None
+
+
+def _collection_index(path: str, face: str) -> int:
+    """Index of the face named ``face`` (SC, JP...) in a .ttc, else 0."""
+    if not path.lower().endswith(".ttc"):
+        return 0
+    from fontTools.ttLib import TTCollection
+
+    try:
+        for i, font in enumerate(TTCollection(path, lazy=True).fonts):
+            if f" {face}" in font["name"].getDebugName(1) or "":
+                return i
+    except Exception:  # noqa: BLE001 - an odd collection: its first face
+        return 0
+    return 0
+
+
+def _find_any(ch: str) -> tuple[str, int] | None:
+    found = _fc_list(f":charset={ord(ch):x}")
+    found.sort(key=lambda c: ("noto" not in c[2].lower(), "regular" not in c[2].lower()))
+    return (found[0][0], found[0][1]) if found else None
+
+
+def _subset(face: Face):
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(face.path, fontNumber=face.index)
+    options = subset.Options()
+    options.layout_features = []  # no shaping: the glyphs are set one by one
+    options.hinting = False
+    options.name_IDs = [1, 2, 4, 6]
+    options.notdef_outline = True
+    options.recalc_bounds = True
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "VORG", "BASE", "JSTF", "DSIG", "MATH"]
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=[ord(c) for c in face.codes])
+    sub.subset(font)
+    if "CFF " in font:
+        _cff_to_truetype(font)
+    return font
+
+
+def _cff_to_truetype(font) -> None:
+    """Replace CFF outlines by quadratic TrueType ones (fontTools' otf2ttf recipe)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+                 "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+                 "maxComponentElements"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    maxp.maxComponentDepth = 0
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names
+    font["head"].glyphDataFormat = 0
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _tounicode(codes: dict[str, int]) -> bytes:
+    lines = [
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+        "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange",
+    ]
+    items = sorted(codes.items(), key=lambda kv: kv[1])
+    for i in range(0, len(items), 100):
+        chunk = items[i : i + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        lines.extend(f"<{c:04X}> <{ch.encode('utf-16-be').hex().upper()}>" for ch, c in chunk)
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode("ascii")
+
+
+def _embed(pdf, face: Face) -> None:
+    import pikepdf
+
+    font = _subset(face)
+    gid_of = {name: i for i, name in enumerate(font.getGlyphOrder())}
+    cmap = font.getBestCmap() or {}
+    upm = font["head"].unitsPerEm
+    hmtx = font["hmtx"]
+    n = max(face.codes.values()) + 1
+    cid_to_gid = bytearray(2 * n)
+    widths = [0] * n
+    for ch, code in face.codes.items():
+        name = cmap.get(ord(ch), ".notdef")
+        gid = gid_of.get(name, 0)
+        cid_to_gid[2 * code : 2 * code + 2] = gid.to_bytes(2, "big")
+        widths[code] = round(hmtx[name][0] * 1000 / upm)
+    buf = BytesIO()
+    font.save(buf)
+    data = buf.getvalue()
+    base = _postscript_name(font)
+    digest = hashlib.sha1(data).digest()  # the same subset gets the same tag on every run
+    tag = "".join(chr(65 + b % 26) for b in digest[:6])
+    head, hhea = font["head"], font["hhea"]
+    os2 = font.get("OS/2")
+    scale = 1000.0 / upm
+    descriptor = pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor,
+        FontName=pikepdf.Name(f"/{tag}+{base}"),
+        Flags=4,
+        FontBBox=[round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
+        ItalicAngle=float(font["post"].italicAngle),
+        Ascent=round(hhea.ascent * scale),
+        Descent=round(hhea.descent * scale),
+        CapHeight=round(getattr(os2, "sCapHeight", hhea.ascent) * scale) if os2 else 700,
+        StemV=80,
+        FontFile2=pdf.make_stream(data),
+    )
+    cid_font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font,
+        Subtype=pikepdf.Name.CIDFontType2,
+        BaseFont=pikepdf.Name(f"/{tag}+{base}"),
+        CIDSystemInfo=pikepdf.Dictionary(
+            Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0
+        ),
+        FontDescriptor=pdf.make_indirect(descriptor),
+        DW=1000,
+        W=[1, widths[1:]],
+        CIDToGIDMap=pdf.make_stream(bytes(cid_to_gid)),
+    )
+    obj = face.obj
+    obj.Type = pikepdf.Name.Font
+    obj.Subtype = pikepdf.Name.Type0
+    obj.BaseFont = pikepdf.Name(f"/{tag}+{base}")
+    obj.Encoding = pikepdf.Name("/Identity-H")
+    obj.DescendantFonts = [pdf.make_indirect(cid_font)]
+    obj.ToUnicode = pdf.make_stream(_tounicode(face.codes))
+
+
+def _postscript_name(font) -> str:
+    name = font["name"].getDebugName(6) or "Font"
+    return "".join(c for c in name if c.isalnum() or c in "-_")[:60] or "Font"
+
+
+__all__ = ["INSTALL_HINT", "Face", "FontBank", "is_cjk"]

@@ -1,0 +1,291 @@
+"""Read a PDF's glyphs with the place each one was drawn from.
+
+pdfminer.six lays the page out (chars -> lines -> blocks); this module subclasses its
+interpreter and device so that every glyph also carries *where it came from*: which
+content stream (the page's, or a form XObject's by object number), which text-showing
+operator in it (the n-th ``Tj``/``TJ``/``'``/``"``), which string of that operator and
+which bytes of the string. The writer (:mod:`.pdf_write`) then removes exactly the
+translated glyphs from the content streams with pikepdf, replacing each by a ``TJ``
+displacement of its own advance so the glyphs kept around it stay where they were.
+
+Glyphs the writer must not touch are set aside before layout analysis and *reported*:
+Type3 fonts (glyphs drawn by procedures), vertical writing, rotated or skewed text and
+invisible text (render mode 3, an OCR layer over a scan).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+#: the text-showing operators, counted in the same way by pdfminer and by pikepdf
+TEXT_OPERATORS = ("Tj", "TJ", "'", '"')
+PAGE_STREAM = 0  # the key of a page's own content (form XObjects use their object number)
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC = re.compile(r"italic|oblique|slanted", re.IGNORECASE)
+_MONO = re.compile(r"mono|courier|consol|typewriter|menlo|code|fixed|\bcmtt|lmmono", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Glyph:
+    """One glyph drawn on a page, in pdfminer's page space (see :class:`PageGlyphs`)."""
+
+    text: str
+    key: int  # content stream: PAGE_STREAM or a form XObject's object number
+    op: int  # index of its text-showing operator among those of the stream
+    elem: int  # index of its string in the operator's array (0 for Tj ' ")
+    start: int  # its bytes in that string
+    end: int
+    adv: float  # its advance as a TJ number (thousandths of the font size, negated)
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    base: float  # baseline
+    bold: bool
+    italic: bool
+    mono: bool
+    color: tuple[float, ...]
+
+
+@dataclass
+class PageGlyphs:
+    """What one page holds, for the writer and for the glyph accounting."""
+
+    number: int  # 0-based
+    ctm: tuple[float, float, float, float, float, float]  # user space -> page space
+    width: float
+    height: float
+    glyphs: int = 0  # every glyph drawn
+    ink: int = 0  # glyphs that are not white space
+    reported: dict[str, int] = field(default_factory=dict)  # reason -> glyphs kept
+    images: int = 0
+    #: text-showing operators seen per content stream (the writer checks its own count)
+    operators: dict[int, int] = field(default_factory=dict)
+
+
+def _style(fontname: str, font) -> tuple[bool, bool, bool]:
+    name = fontname.split("+", 1)[-1]
+    flags = 0
+    try:
+        flags = int(font.descriptor.get("Flags", 0) or 0)
+    except Exception:  # noqa: BLE001 - a damaged descriptor only loses the style
+        flags = 0
+    bold = bool(_BOLD.search(name)) or bool(flags & (1 << 18))
+    italic = bool(_ITALIC.search(name)) or bool(flags & (1 << 6))
+    mono = bool(_MONO.search(name)) or bool(flags & 1)
+    return bold, italic, mono
+
+
+def _color(graphicstate) -> tuple[float, ...]:
+    col = getattr(graphicstate, "ncolor", None)
+    if isinstance(col, (int, float)):
+        col = (col,)
+    if not isinstance(col, (tuple, list)) or len(col) not in (1, 3, 4):
+        return (0.0,)
+    try:
+        return tuple(min(1.0, max(0.0, float(c))) for c in col)
+    except (TypeError, ValueError):
+        return (0.0,)
+
+
+def split_codes(font, data: bytes) -> Iterator[tuple[int, int, int]]:
+    """``(cid, start, end)`` for each character code of ``data`` in ``font``, decoded as
+    pdfminer decodes it (so the n-th glyph here is pdfminer's n-th glyph)."""
+    from pdfminer.cmapdb import CMap, IdentityCMap, IdentityCMapByte
+
+    if not font.is_multibyte():
+        for i, b in enumerate(data):
+            yield b, i, i + 1
+        return
+    cmap = getattr(font, "cmap", None)
+    if isinstance(cmap, IdentityCMapByte):
+        for i, b in enumerate(data):
+            yield b, i, i + 1
+    elif isinstance(cmap, IdentityCMap):
+        for i in range(0, len(data) - 1, 2):
+            yield (data[i] << 8) | data[i + 1], i, i + 2
+    elif isinstance(cmap, CMap):
+        d, start = cmap.code2cid, 0
+        for i, b in enumerate(data):
+            if b in d:
+                x = d[b]
+                if isinstance(x, int):
+                    yield x, start, i + 1
+                    d, start = cmap.code2cid, i + 1
+                else:
+                    d = x
+            else:
+                d, start = cmap.code2cid, i + 1
+    else:  # an unknown encoding: pdfminer draws nothing either
+        for cid in font.decode(data):
+            yield cid, 0, 0
+
+
+def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyphs]]:
+    """``(layout, page)`` per page: pdfminer's analysed LTPage (its LTChars carry a
+    ``glyph`` attribute) and what the page holds."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdffont import PDFType3Font
+    from pdfminer.pdfinterp import LITERAL_FORM, PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import stream_value
+    from pdfminer.utils import translate_matrix
+
+    class Device(PDFPageAggregator):
+        page: PageGlyphs
+        where = (PAGE_STREAM, 0)
+
+        def render_string(self, textstate, seq, ncs, graphicstate) -> None:
+            self._textstate = textstate
+            super().render_string(textstate, seq, ncs, graphicstate)
+
+        def render_string_vertical(self, seq, matrix, pos, font, *args):
+            # glyphs set aside whole: the writer never edits vertical text
+            n = sum(1 for obj in seq if isinstance(obj, bytes) for _ in font.decode(obj))
+            self._report("vertical writing", n)
+            return pos
+
+        def _report(self, reason: str, n: int) -> None:
+            if n:
+                self.page.glyphs += n
+                self.page.ink += n
+                self.page.reported[reason] = self.page.reported.get(reason, 0) + n
+
+        def render_string_horizontal(
+            self, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise,
+            dxscale, ncs, graphicstate,
+        ):
+            ts = self._textstate
+            reason = ""
+            if isinstance(font, PDFType3Font):
+                reason = "Type3 fonts"
+            elif ts.render in (3, 7):
+                reason = "invisible text (an OCR layer)"
+            key, op = self.where
+            bold, italic, mono = _style(font.fontname if isinstance(font.fontname, str)
+                                        else str(font.fontname), font)
+            color = _color(graphicstate)
+            multibyte = font.is_multibyte()
+            (x, y) = pos
+            needcharspace = False
+            gi = 0
+            for elem, obj in enumerate(seq):
+                if isinstance(obj, (int, float)):
+                    x -= obj * dxscale
+                    needcharspace = True
+                    continue
+                if not isinstance(obj, bytes):
+                    continue
+                for cid, start, end in split_codes(font, obj):
+                    if needcharspace:
+                        x += charspace
+                    adv = self.render_char(
+                        translate_matrix(matrix, (x, y)), font, fontsize, scaling, rise,
+                        cid, ncs, graphicstate,
+                    )
+                    x += adv
+                    space = cid == 32 and wordspace and not multibyte
+                    if space:
+                        x += wordspace
+                    needcharspace = True
+                    item = self.cur_item._objs[-1]
+                    self.page.glyphs += 1
+                    if item.get_text().strip():
+                        self.page.ink += 1
+                    why = reason or ("" if item.upright else "rotated text")
+                    if why or end == 0:
+                        self.cur_item._objs.pop()
+                        self.page.reported[why or "undecodable text"] = (
+                            self.page.reported.get(why or "undecodable text", 0) + 1)
+                        continue
+                    tj = 0.0
+                    if fontsize:
+                        w = font.char_width(cid) * fontsize + ts.charspace
+                        if space:
+                            w += ts.wordspace
+                        tj = -w * 1000.0 / fontsize
+                    item.glyph = Glyph(
+                        item.get_text(), key, op, elem, start, end, tj, item.x0, item.y0,
+                        item.x1, item.y1, item.size, item.matrix[5], bold, italic, mono,
+                        color,
+                    )
+                    gi += 1
+            return (x, y)
+
+        def render_image(self, name, stream) -> None:
+            self.page.images += 1
+            super().render_image(name, stream)
+
+    class Interpreter(PDFPageInterpreter):
+        _key = PAGE_STREAM
+        _ops = 0
+
+        def render_contents(self, resources, streams, ctm=(1, 0, 0, 1, 0, 0)) -> None:
+            self._key, self._ops = PAGE_STREAM, 0
+            if len(streams) == 1:
+                first = stream_value(streams[0])
+                if first.get("Subtype") is LITERAL_FORM and first.objid is not None:
+                    self._key = first.objid
+            super().render_contents(resources, streams, ctm)
+            device.page.operators[self._key] = self._ops
+
+        def _show(self) -> None:
+            device.where = (self._key, self._ops)
+            self._ops += 1
+
+        def do_TJ(self, seq) -> None:
+            self._show()
+            PDFPageInterpreter.do_TJ(self, seq)
+
+        def do_Tj(self, s) -> None:
+            self._show()
+            PDFPageInterpreter.do_TJ(self, [s])
+
+        def do__q(self, s) -> None:
+            self._show()
+            self.do_T_a()
+            PDFPageInterpreter.do_TJ(self, [s])
+
+        def do__w(self, aw, ac, s) -> None:
+            self._show()
+            self.do_Tw(aw)
+            self.do_Tc(ac)
+            PDFPageInterpreter.do_TJ(self, [s])
+
+        def do_Do(self, xobjid_arg) -> None:
+            super().do_Do(xobjid_arg)
+            # back in this stream after the form's own operators
+            device.where = (self._key, self._ops)
+
+    rsrcmgr = PDFResourceManager(caching=True)
+    params = LAParams(boxes_flow=None, all_texts=True)
+    device = Device(rsrcmgr, laparams=params)
+    interpreter = Interpreter(rsrcmgr, device)
+    with open(path, "rb") as fh:
+        for n, page in enumerate(PDFPage.get_pages(fh, password=password)):
+            ctm = _page_ctm(page)
+            x0, y0, x1, y1 = page.mediabox
+            w, h = abs(x1 - x0), abs(y1 - y0)
+            if page.rotate in (90, 270):
+                w, h = h, w
+            device.page = PageGlyphs(n, ctm, w, h)
+            interpreter.process_page(page)
+            yield device.get_result(), device.page
+
+
+def _page_ctm(page) -> tuple[float, float, float, float, float, float]:
+    """pdfminer's page matrix (it turns a /Rotate page upright), kept for the writer."""
+    (x0, y0, x1, y1) = page.mediabox
+    return {
+        90: (0, -1, 1, 0, -y0, x1),
+        180: (-1, 0, 0, -1, x1, y1),
+        270: (0, 1, -1, 0, y1, -x0),
+    }.get(page.rotate, (1, 0, 0, 1, -x0, -y0))
+
+
+__all__ = ["PAGE_STREAM", "TEXT_OPERATORS", "Glyph", "PageGlyphs", "read_pages", "split_codes"]
