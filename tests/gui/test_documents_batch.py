@@ -87,7 +87,7 @@ def test_two_inputs_never_share_an_output(
     assert tab.table.item(1, 3).text() == "report (2).xl.txt"
 
 
-def test_a_pdf_beside_its_docx_gets_its_own_name(window: MainWindow, tmp_path: Path) -> None:
+def test_a_pdf_beside_its_docx_gets_a_pdf(window: MainWindow, tmp_path: Path) -> None:
     tab = window.documents_tab
     tab.pair.set_pair("xl", "en")            # not installed: rows wait, nothing is read
     window.context.engine._pairs = {("en", "xl")}
@@ -97,8 +97,9 @@ def test_a_pdf_beside_its_docx_gets_its_own_name(window: MainWindow, tmp_path: P
     docx.write_bytes(b"x")
     pdf.write_bytes(b"%PDF-1.4")
     tab.add_paths([docx, pdf])
+    # a PDF is translated into a PDF (it used to become a second writer.en.docx)
     assert [f.output.name for f in tab.files if f.output] == ["writer.en.docx",
-                                                              "writer (2).en.docx"]
+                                                              "writer.en.pdf"]
 
 
 def test_rows_keep_the_pair_they_were_queued_with(
