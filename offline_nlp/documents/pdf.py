@@ -68,6 +68,7 @@ _PRIVATE_BULLETS = {
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 )
+_SENTENCE_END = ".!?:;。！？\"”’)"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
@@ -143,14 +144,120 @@ def _ruled_apart(a: _Line, b: _Line, rules: list[tuple[float, float, float]]) ->
     return i + _MAX_RULES_BETWEEN < len(rules)
 
 
-def _page_lines(page) -> list[_Line]:
+@dataclass
+class _Box:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    item: object = None
+
+
+_MAX_ORDERED = 800  # text blocks per page put in column order; past that, top to bottom
+
+
+def _reading_order(boxes: list[_Box], walls: list[tuple[float, float, float]],
+                   depth: int = 0) -> list[_Box]:
+    """Text blocks in reading order: column by column.
+
+    A gutter is an x that the fewest blocks cross (ideally none) with blocks on both
+    sides. The blocks that cross it (a title over two columns, a footer) cut the page
+    into sections, read top to bottom; within a section the blocks left of the gutter
+    come before those right of it, each side ordered the same way (three columns, a
+    column with a side-by-side pair). A gutter on a vertical rule is a table's: its
+    rows are read across, cell by cell, top to bottom then left to right."""
+    by_top = sorted(boxes, key=lambda b: (round(b.top, 1), b.x0))
+    if len(boxes) < 2 or depth > 6 or len(boxes) > _MAX_ORDERED:
+        return by_top
+    gutter = _gutter(boxes, walls)
+    if gutter is None:
+        return by_top
+    out: list[_Box] = []
+    section: list[_Box] = []
+
+    def flush() -> None:
+        left = [b for b in section if b.x1 <= gutter]
+        right = [b for b in section if b.x0 >= gutter]
+        out.extend(_reading_order(left, walls, depth + 1))
+        out.extend(_reading_order(right, walls, depth + 1))
+        section.clear()
+
+    for b in by_top:
+        if b.x0 < gutter < b.x1:
+            flush()
+            out.append(b)
+        else:
+            section.append(b)
+    flush()
+    return out
+
+
+def _gutter(boxes: list[_Box], walls: list[tuple[float, float, float]]) -> float | None:
+    """The middle of the gap right of some block that the fewest blocks cross."""
+    best: tuple[int, float, float] | None = None
+    starts = sorted(b.x0 for b in boxes)
+    top, bottom = min(b.top for b in boxes), max(b.bottom for b in boxes)
+    for edge in sorted({round(b.x1, 1) for b in boxes}):
+        i = bisect.bisect_left(starts, edge)
+        if i >= len(starts):
+            continue
+        gap_end = starts[i]
+        x = (edge + gap_end) / 2
+        crossing = sum(1 for b in boxes if b.x0 < x < b.x1)
+        if crossing * 2 >= len(boxes):
+            continue
+        if any(edge - 1 <= wx <= gap_end + 1 and wt < bottom and wb > top for wx, wt, wb in walls):
+            continue  # a table's rule
+        key = (crossing, -(gap_end - edge), x)
+        if gap_end - edge >= 4 and (best is None or key < best):
+            best = key
+    return None if best is None else best[2]
+
+
+def _split_at_rules(page, rules: list[tuple[float, float, float]]) -> list[_Box]:
+    """pdfminer's text blocks, cut where a horizontal rule runs between two of their
+    lines (two table rows in one block)."""
     from pdfminer.layout import LTTextLine
 
-    lines = []
-    for b, block in enumerate(_text_blocks(page)):
+    boxes = []
+    for block in _text_blocks(page):
+        group: list = []
         for line in block:
             if not isinstance(line, LTTextLine):
                 continue
+            if group and _rule_between(group[-1], line, page.y1, rules):
+                boxes.append(_box_of(group, page.y1))
+                group = []
+            group.append(line)
+        if group:
+            boxes.append(_box_of(group, page.y1))
+    return boxes
+
+
+def _box_of(lines: list, page_top: float) -> _Box:
+    return _Box(min(ln.x0 for ln in lines), max(ln.x1 for ln in lines),
+                page_top - max(ln.y1 for ln in lines), page_top - min(ln.y0 for ln in lines),
+                lines)
+
+
+def _rule_between(a, b, page_top: float, rules: list[tuple[float, float, float]]) -> bool:
+    upper, lower = page_top - (a.y0 + a.y1) / 2, page_top - (b.y0 + b.y1) / 2
+    left, right = max(a.x0, b.x0), min(a.x1, b.x1)
+    i = bisect.bisect_left(rules, (upper,))
+    for y, x0, x1 in itertools.islice(rules, i, i + _MAX_RULES_BETWEEN):
+        if y > lower:
+            return False
+        if x0 <= right and x1 >= left:
+            return True
+    return False
+
+
+def _page_lines(page, walls: list[tuple[float, float, float]] = (),  # type: ignore[assignment]
+                rules: list[tuple[float, float, float]] = ()) -> list[_Line]:  # type: ignore[assignment]
+    boxes = _split_at_rules(page, list(rules))
+    lines = []
+    for b, block in enumerate(box.item for box in _reading_order(boxes, list(walls))):
+        for line in block:
             raw = _INVALID_XML.sub("", line.get_text()).translate(_LIGATURES)
             text = _logical(re.sub(r"\s+", " ", raw).strip())
             if text:
@@ -201,6 +308,8 @@ def _attach_markers(lines: list[_Line]) -> list[_Line]:
 def _continues(a: _Line, b: _Line) -> bool:
     """True when line ``b`` carries on the paragraph of line ``a`` (see the docstring)."""
     h = max(a.height, 1.0)
+    if a.block != b.block and b.top < a.top - h and b.x0 > a.x1 - h:
+        return _next_column(a, b)
     if a.block != b.block and b.x0 < a.x0 + 0.5 * h:
         return False  # across blocks only a hanging indent (list items, references)
     gap = b.top - a.bottom
@@ -209,6 +318,17 @@ def _continues(a: _Line, b: _Line) -> bool:
     if b.x0 < a.x0 - 4 * h or b.x0 > a.x0 + 0.5 * (a.x1 - a.x0):
         return False
     return _full(a, b)
+
+
+def _next_column(a: _Line, b: _Line) -> bool:
+    """A paragraph goes on at the top of the next column as it does on the next page:
+    its last line is full, without a sentence end, and the next starts in lower case."""
+    return (
+        a.text.rstrip()[-1:] not in _SENTENCE_END
+        and (b.text[:1].islower() or b.text[:1].isdigit())
+        and not _MARKER.match(b.text)
+        and _full(a, b)
+    )
 
 
 def _full(a: _Line, b: _Line) -> bool:
@@ -237,7 +357,7 @@ class _Paragraph:
     first: _Line
     last: _Line
     lines: list[_Line] = field(default_factory=list)
-    room: float = 0.0  # how far right a translation may run (see _set_room)
+    rooms: list[float] = field(default_factory=list)  # per run, how far right (_set_room)
 
 
 def _walls(layout, page_top: float) -> list[tuple[float, float, float]]:
@@ -274,21 +394,36 @@ def _set_room(paras: list[_Paragraph], lines: list[_Line],
     walls = sorted(walls, key=lambda w: w[1])
     wall_tops = [w[1] for w in walls]
     for p in paras:
-        top, bottom = p.first.top, p.last.bottom
-        right = max(line.x1 for line in p.lines) if p.lines else p.first.x1
-        h = max(p.first.height, 1.0)
-        room = max(margin, right)
-        lo = bisect.bisect_left(tops, top - 4 * h)
-        for other in itertools.islice(by_top, lo, lo + _MAX_NEIGHBOURS):
-            if other.top > bottom:
-                break
-            if other.bottom > top and other.x0 >= right - 1 and other not in p.lines:
-                room = min(room, other.x0 - 0.8 * h)
-        hi = bisect.bisect_left(wall_tops, bottom)
-        for x, wtop, wbottom in itertools.islice(walls, max(0, hi - _MAX_NEIGHBOURS), hi):
-            if wbottom > top + 0.3 * h and x >= right - 1:
-                room = min(room, x - 0.3 * h)
-        p.room = max(room, right)
+        p.rooms = []
+        for run in _runs(p.lines or [p.first]):
+            top, bottom = run[0].top, run[-1].bottom
+            right = max(line.x1 for line in run)
+            h = max(run[0].height, 1.0)
+            room = max(margin, right)
+            mine = {id(line) for line in run}
+            lo = bisect.bisect_left(tops, top - 4 * h)
+            for other in itertools.islice(by_top, lo, lo + _MAX_NEIGHBOURS):
+                if other.top > bottom:
+                    break
+                if other.bottom > top and other.x0 >= right - 1 and id(other) not in mine:
+                    room = min(room, other.x0 - 0.8 * h)
+            hi = bisect.bisect_left(wall_tops, bottom)
+            for x, _wtop, wbottom in itertools.islice(walls, max(0, hi - _MAX_NEIGHBOURS), hi):
+                if wbottom > top + 0.3 * h and x >= right - 1:
+                    room = min(room, x - 0.3 * h)
+            p.rooms.append(max(room, right))
+
+
+def _runs(lines: list[_Line]) -> list[list[_Line]]:
+    """A paragraph's lines cut where it goes on in the next column (a line above and to
+    the right of the one before): one box per run."""
+    runs = [[lines[0]]]
+    for a, b in itertools.pairwise(lines):
+        if b.top < a.top - 0.5 * a.height and b.x0 > a.x1 - a.height:
+            runs.append([b])
+        else:
+            runs[-1].append(b)
+    return runs
 
 
 def _paragraphs(
@@ -312,8 +447,7 @@ def _paragraphs(
         if nxt is None or not _continues(line, nxt) or _ruled_apart(line, nxt, rules):
             paras.append(_Paragraph(current, members[0], line, members))
             current = ""
-    # top to bottom, then left to right: the cells of a table row in order
-    return sorted(paras, key=lambda p: (p.first.top, p.first.x0))
+    return paras  # the lines came in reading order (see _reading_order)
 
 
 def paragraphs_of(lines: Sequence[_Line]) -> list[str]:
@@ -330,7 +464,7 @@ def _chain(pages: list[list[_Paragraph]]) -> list[list[list[_Paragraph]]]:
             continue
         a, b = out[n][-1][-1], out[n + 1][0][0]
         if (
-            _block_text(out[n][-1]).rstrip()[-1:] not in ".!?:;。！？\"”’)"
+            _block_text(out[n][-1]).rstrip()[-1:] not in _SENTENCE_END
             and b.text[:1].islower()
             and _full(a.last, b.first)
         ):
@@ -367,9 +501,10 @@ def _read_pages(path: Path):
     pages, infos = [], []
     try:
         for layout, info in read_pages(str(path)):
-            lines = _page_lines(layout)
-            paras = _paragraphs(lines, _rules(layout, layout.y1))
-            _set_room(paras, lines, _walls(layout, layout.y1), layout.width)
+            walls, rules = _walls(layout, layout.y1), _rules(layout, layout.y1)
+            lines = _page_lines(layout, walls, rules)
+            paras = _paragraphs(lines, rules)
+            _set_room(paras, lines, walls, layout.width)
             pages.append(paras)
             infos.append(info)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on damaged files
@@ -503,9 +638,10 @@ class PdfDocument(Document):
                 first = parts[0].lines[0] if parts[0].lines else None
                 keep = _marker_glyphs(first.glyphs, first.text) if first is not None else 0
                 block = Block(
-                    [Part(pi + n, [ln.glyphs for ln in p.lines if ln.glyphs],
-                          max([ln.right for ln in p.lines] + [p.room]))
-                     for n, p in enumerate(parts)],
+                    [Part(pi + n, [ln.glyphs for ln in run if ln.glyphs],
+                          max(ln.right for ln in run), max(p.rooms[k : k + 1] or [0.0]))
+                     for n, p in enumerate(parts) if p.lines
+                     for k, run in enumerate(_runs(p.lines))],
                     text, keep,
                 )
                 block.parts = [p for p in block.parts if p.lines]

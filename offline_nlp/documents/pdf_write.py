@@ -45,6 +45,7 @@ class Part:
     page: int
     lines: list[list[Glyph]]
     right: float  # right edge of the column
+    room: float = 0.0  # how far right a translation may run when it does not fit
 
 
 @dataclass
@@ -127,6 +128,7 @@ class _Geometry:
     x_rest: float
     x1: float
     lines: int
+    room: float = 0.0
 
 
 def _geometry(part: Part, keep: int) -> _Geometry:
@@ -143,6 +145,7 @@ def _geometry(part: Part, keep: int) -> _Geometry:
         x_rest=min((g.x0 for g in rest), default=x_first),
         x1=max(part.right, *(g.x1 for line in part.lines for g in line)),
         lines=len(part.lines),
+        room=max(part.room, part.right, *(g.x1 for line in part.lines for g in line)),
     )
 
 
@@ -208,9 +211,11 @@ class Typesetter:
         if pitch0 < 0.8 * s0:
             pitch0 = 1.2 * s0
         tokens = _tokens(block.translation)
-        for i, f in enumerate(_STEPS):
+        # the source's width first, then the room to its right, then smaller sizes
+        steps = [(1.0, False)] + [(f, True) for f in _STEPS]
+        for i, (f, wide) in enumerate(steps):
             size, pitch = s0 * f, pitch0 * f
-            slots = self._slots(geos, size, pitch, f, overflow=i == len(_STEPS) - 1)
+            slots = self._slots(geos, size, pitch, f, wide, overflow=i == len(steps) - 1)
 
             def slots_for(n: int, slots=slots):
                 if n < len(slots):
@@ -222,7 +227,8 @@ class Typesetter:
                 return size, [(slots.at(n), text) for n, text in placed]
         raise AssertionError("the last step overflows and always places")  # pragma: no cover
 
-    def _slots(self, geos: list[_Geometry], size: float, pitch: float, f: float, overflow: bool):
+    def _slots(self, geos: list[_Geometry], size: float, pitch: float, f: float, wide: bool,
+               overflow: bool):
         slots = _Slots(overflow)
         for k, g in enumerate(geos):
             base = g.top - (g.top - g.first_base) * f
@@ -230,7 +236,8 @@ class Typesetter:
             n = 0
             while base - n * pitch >= lowest - 0.01 or n == 0:
                 x = g.x_first if n == 0 else g.x_rest
-                slots.append(_Slot(k, x, base - n * pitch, max(g.x1 - x, size)))
+                right = g.room if wide else g.x1
+                slots.append(_Slot(k, x, base - n * pitch, max(right - x, size)))
                 n += 1
         slots.pitch = pitch
         return slots
