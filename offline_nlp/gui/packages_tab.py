@@ -228,12 +228,13 @@ class PackagesTab(QWidget):
             size = (self._sizes.get(info.code) if installed is not None else 0) or \
                 info.size or self._index_size(info.code)   # package metadata has no size
             # the package's own name, not its languages again (they have their column)
+            unknown = "—" if installed is None else ""   # an installed one is being measured
             cells = (info.code, codes, info.package_version,
-                     package_jobs.format_size(size) or "—", status)
+                     package_jobs.format_size(size) or unknown, status)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, (info, installed, newer))
-                if column == 3 and not size:
+                if column == 3 and not size and installed is None:
                     item.setToolTip("The package list gives no size; it shows once installed")
                 self.table.setItem(row, column, item)
         self._update_buttons()
