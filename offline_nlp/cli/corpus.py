@@ -8,7 +8,7 @@ from pathlib import Path
 
 from offline_nlp.cli.arguments import MAX_BEAM, bounded
 from offline_nlp.cli.output import ProgressBar, emit_json, info
-from offline_nlp.cli.translate import decoding_options
+from offline_nlp.cli.translate import add_glossary_option, decoding_options
 from offline_nlp.context import AppContext
 from offline_nlp.engine import PRESETS
 from offline_nlp.errors import OfflineNLPError
@@ -51,6 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                      help="speed/quality trade-off (default from settings: balanced)")
     cmd.add_argument("--beam", type=bounded(int, 1, MAX_BEAM), metavar="N",
                      help=f"beam size, 1 (greedy) to {MAX_BEAM}")
+    add_glossary_option(cmd)
     cmd.add_argument("--overwrite", action="store_true",
                      help="replace existing outputs, and restart jobs whose input changed")
     cmd.add_argument("--json", action="store_true", help="print a JSON summary")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from offline_nlp.cli.arguments import MAX_BEAM, bounded, read_stdin, text_argument
 from offline_nlp.cli.output import ProgressBar, emit_json, info
 from offline_nlp.context import AppContext
-from offline_nlp.engine import PRESETS, TranslationOptions
+from offline_nlp.engine import PRESETS, TranslationOptions, load_glossary
 from offline_nlp.errors import InputNotFoundError, OfflineNLPError, OutputExistsError
 from offline_nlp.progress import atomic_write
 
@@ -61,6 +61,14 @@ def add_decoding_options(cmd: argparse.ArgumentParser) -> None:
                      help=f"also show up to N-1 alternative translations (N at most {MAX_BEAM})")
     cmd.add_argument("--no-cache", action="store_true",
                      help="neither read nor write the segment cache")
+    add_glossary_option(cmd)
+
+
+def add_glossary_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--glossary", type=Path, metavar="FILE",
+                     help="CSV or TSV of 'source term,target term' rows (optionally two more "
+                          "columns: source and target language); these terms always come out "
+                          "as given")
 
 
 def decoding_options(args: argparse.Namespace, context: AppContext) -> TranslationOptions:
@@ -69,6 +77,8 @@ def decoding_options(args: argparse.Namespace, context: AppContext) -> Translati
         options = TranslationOptions.preset(args.preset, use_cache=options.use_cache)
     if args.beam:
         options = replace(options, beam_size=args.beam)
+    if getattr(args, "glossary", None) is not None:
+        options = replace(options, glossary=load_glossary(args.glossary))
     return replace(options, num_alternatives=args.alternatives,
                    use_cache=options.use_cache and not args.no_cache)
 

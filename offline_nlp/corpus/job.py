@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from offline_nlp.corpus.formats import SUFFIXES, BlockInput, CorpusFormat, chain_blocks, format_for
 from offline_nlp.corpus.state import BlockResult, FileState
 from offline_nlp.corpus.workers import WorkerSpec
+from offline_nlp.engine.types import TranslationOptions
 from offline_nlp.errors import OfflineNLPError
 from offline_nlp.progress import ProgressCallback, atomic_write, report
 
@@ -174,6 +175,16 @@ def _finish(item: CorpusFile) -> None:
     item.status = "done"
 
 
+def _options_identity(options: TranslationOptions) -> dict[str, object]:
+    """The options as the job's identity: a glossary by its fingerprint (a job run again
+    with other terms starts again), and no glossary key at all without one."""
+    identity = asdict(replace(options, glossary=None))
+    del identity["glossary"]
+    if options.glossary:
+        identity["glossary"] = options.glossary.digest
+    return identity
+
+
 def run_corpus(files: list[CorpusFile], spec: WorkerSpec, runner: Runner, workers: int, *,
                block_lines: int = 1000, overwrite: bool = False, mode: str = "local",
                skipped: list[tuple[Path, str]] | None = None, models: list[str] | None = None,
@@ -181,7 +192,7 @@ def run_corpus(files: list[CorpusFile], spec: WorkerSpec, runner: Runner, worker
     """Translate every pending block of ``files`` with ``runner`` and write the outputs."""
     summary = CorpusSummary(files, list(skipped or []), workers, mode)
     job = {"from": spec.source, "to": spec.target, "models": models or [],
-           "options": asdict(spec.options), "block_lines": block_lines}
+           "options": _options_identity(spec.options), "block_lines": block_lines}
     for item in files:
         if item.status == "pending":
             try:

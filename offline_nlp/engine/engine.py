@@ -196,6 +196,8 @@ class Engine:
         if source == target:
             return [Translation(text) for text in texts]
         route = self.route(source, target)
+        if options.glossary is not None:
+            options = replace(options, glossary=options.glossary.for_pair(source, target) or None)
         layouts = [split_text(text, source) for text in texts]
         sentences = list(dict.fromkeys(
             p.text for layout in layouts for p in layout if p.is_sentence))
@@ -447,7 +449,10 @@ def _options_key(package: InstalledPackage, options: TranslationOptions) -> str:
     return (f"b{options.beam_size}n{options.num_alternatives}u{int(options.replace_unknowns)}"
             f"l{options.length_ratio},{options.length_extra},{options.length_penalty}"
             f"r{options.repetition_penalty}"
-            f"g{options.no_repeat_ngram_size}p{package.info.target_prefix}")
+            f"g{options.no_repeat_ngram_size}p{package.info.target_prefix}"
+            # Terms never reach the model today, but whatever carries them must not be
+            # answered from a cache filled without them (or with other terms).
+            + (f"G{options.glossary.digest}" if options.glossary else ""))
 
 
 def _batch_cap(tokens: list[list[str]], max_tokens: int, replicas: int) -> int:

@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from offline_nlp.engine.alignment import SpanRow
+from offline_nlp.engine.glossary import Glossary
 from offline_nlp.engine.models import tokenizer_of
 from offline_nlp.engine.protect import Span, fold_full_width, is_number, spans_of
 from offline_nlp.engine.reinsert import Masked, mask, put_back
@@ -704,7 +705,16 @@ def guard_for(first: InstalledPackage, last: InstalledPackage, options: Translat
         translate=translate, source_tokens=source, target_tokens=package_tokenizer(last),
         scripts=expected_scripts(first.info.from_code, first.info.from_name), limit=limit,
         options=options, known=lru_cache(maxsize=256)(knows) if knows else _always,
-        align=align)
+        align=align, more_spans=_terms(options.glossary) if options.glossary else None)
+
+
+def _terms(glossary: Glossary) -> Callable[[str], list[Span]]:
+    """A sentence's glossary terms, as spans put back as their target terms."""
+    def spans(sentence: str) -> list[Span]:
+        return [Span(start, end, target, "term")
+                for start, end, target in glossary.matches(sentence)]
+
+    return spans
 
 
 def _always(char: str) -> bool:

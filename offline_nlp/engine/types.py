@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from offline_nlp.engine.glossary import Glossary
+
 __all__ = [
     "PRESETS",
     "EngineConfig",
@@ -40,6 +42,8 @@ class TranslationOptions:
         max_sentence_tokens: a sentence longer than this (in source tokens) is cut at
             clause punctuation, then by length, and translated in pieces; 0 takes the
             package's ``max_source_tokens``, else 150 (see engine.integrity).
+        glossary: terms that always become the given target terms (see
+            engine.glossary); only the rows for the pair being translated apply.
     """
 
     beam_size: int = 2
@@ -52,6 +56,7 @@ class TranslationOptions:
     no_repeat_ngram_size: int | None = None
     use_cache: bool = True
     max_sentence_tokens: int = 0
+    glossary: Glossary | None = None
 
     @classmethod
     def preset(cls, name: str, **changes: object) -> TranslationOptions:

@@ -34,7 +34,7 @@ def test_txt_paragraphs_reflow_and_numbers_stay(tmp_path: Path) -> None:
             "This paragraph is wrapped by hand at a fixed width so that the sentence continues "
             "on the next line and should be translated as one sentence."
         ),
-        "Items:\n- first item\n- second item",
+        "Items:\nfirst item\nsecond item",  # list markers never reach the model
     ]
     out = (tmp_path / "a.xx.txt").read_text(encoding="utf-8")
     assert out == (
