@@ -178,12 +178,13 @@ def put_back(masked: Masked, translation: str, rows: list[SpanRow] | None,
                 out += previous.after or item.before
             elif out:
                 out += _separator(item.before, masked.sentence[item.start - 1:item.start],
-                                  out[-1], "before", item.text)
+                                  out[-1], "before", item.text, _terms_only(item))
             hole_rows.extend(_rows_of(item, len(out)))
             out += item.text
             if not isinstance(following, Hole) and following[1].strip():
                 out += _separator(item.after, masked.sentence[item.end:item.end + 1],
-                                  following[1].lstrip()[0], "after", item.text)
+                                  following[1].lstrip()[0], "after", item.text,
+                                  _terms_only(item))
             continue
         offset, text = item
         if index > 0:  # after a hole: its separator replaces the translation's spaces
@@ -238,13 +239,20 @@ def _position(hole: Hole, rows: list[SpanRow]) -> int | None:
     return None
 
 
-def _separator(gap: str, source_char: str, target_char: str, side: str, text: str) -> str:
+def _terms_only(hole: Hole) -> bool:
+    return all(span.kind == "term" for span in hole.spans)
+
+
+def _separator(gap: str, source_char: str, target_char: str, side: str, text: str,
+               term: bool = False) -> str:
     """The source's whitespace beside a hole; a space where the source, written without
     spaces (Chinese), had none but the translation is written with them; none between a
-    Chinese or Japanese word and a number or another such word."""
+    Chinese or Japanese word and a number or another such word, nor beside a glossary
+    term (``term``: target-language words, spaced as the translation is)."""
     if not target_char:
         return ""
-    if is_wide(target_char) and (is_number(text) or is_wide(text[0 if side == "before" else -1])):
+    if is_wide(target_char) and (term or is_number(text)
+                                 or is_wide(text[0 if side == "before" else -1])):
         return ""
     if gap:
         return gap
