@@ -164,10 +164,14 @@ class SegmentCache:
                 except (ValueError, TypeError, KeyError):
                     continue  # an unreadable entry is a miss, translated again
         if found:
+            # One transaction, not one autocommit per row: 5,633 marks took 1.30 s
+            # alone against 0.44 s together, a quarter of a cached rerun (issue 25).
             self._clock += 1
+            self._db.execute("BEGIN")
             self._db.executemany(
                 "UPDATE segments SET used=? WHERE key=?", [(self._clock, k) for k in found]
             )
+            self._db.execute("COMMIT")
         return found
 
     def put_many(self, items: Iterable[tuple[str, CachedSentence]]) -> None:
