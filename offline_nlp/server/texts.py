@@ -23,7 +23,7 @@ class Prepared:
     """The engine texts of one ``q`` item and the function that rebuilds its result."""
 
     texts: list[str]
-    align: bool
+    align: list[bool]  # per text: only inline markup needs the model's word alignment
     rebuild: Callable[[Sequence[Translation]], str]
     alternatives: Callable[[Sequence[Translation]], list[str]]
 
@@ -31,7 +31,7 @@ class Prepared:
 def prepare(text: str, html: bool) -> Prepared:
     """Split ``text`` (plain or an HTML fragment or page) into engine texts."""
     if not html:
-        return Prepared([text], False, lambda done: done[0].text,
+        return Prepared([text], [False], lambda done: done[0].text,
                         lambda done: list(done[0].alternatives))
     from offline_nlp.documents.html import HtmlDocument  # the documents extra, lazily
 
@@ -43,5 +43,5 @@ def prepare(text: str, html: bool) -> Prepared:
         document.write(out, list(done))
         return out.getvalue().decode("utf-8")
 
-    return Prepared([s.text for s in segments], any(s.needs_alignment for s in segments),
+    return Prepared([s.text for s in segments], [s.needs_alignment for s in segments],
                     rebuild, lambda done: [])

@@ -360,3 +360,51 @@ def test_a_mangled_multipart_body_is_400_in_one_line(client: Any) -> None:
         assert reply.status == 400
         assert reply.json()["error"].startswith("Invalid request: the body cannot be read")
         assert "\n" not in reply.json()["error"]
+
+
+def _on_event_loop() -> bool:
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def test_html_is_parsed_rebuilt_and_aligned_off_the_event_loop(start_server: Any,
+                                                              monkeypatch) -> None:
+    """Issue 25: parsing and rebuilding a page held every other request up, and every
+    node was aligned where only nodes with inline tags need it."""
+    from dataclasses import replace
+
+    from offline_nlp.server import api
+
+    on_loop: list[bool] = []
+    real_prepare = api.prepare
+
+    def prepare(text: str, html: bool):  # type: ignore[no-untyped-def]
+        on_loop.append(_on_event_loop())
+        prepared = real_prepare(text, html)
+
+        def rebuild(done):  # type: ignore[no-untyped-def]
+            on_loop.append(_on_event_loop())
+            return prepared.rebuild(done)
+        return replace(prepared, rebuild=rebuild)
+
+    monkeypatch.setattr(api, "prepare", prepare)
+    server, client = start_server()
+    aligned: list[tuple[bool, list[str]]] = []
+    real_submit = server.batcher.submit
+
+    def submit(texts, source, target, options, align=False, **kw):  # type: ignore[no-untyped-def]
+        aligned.append((align, list(texts)))
+        return real_submit(texts, source, target, options, align, **kw)
+
+    monkeypatch.setattr(server.batcher, "submit", submit)
+    page = "<p>The <b>old</b> house is by the river.</p><p>We go home!</p>"
+    out = client.post_json("/translate", {"q": page, "source": "en", "target": "xz",
+                                          "format": "html"}).json()["translatedText"]
+    assert translate_text(HOME, "en", "xz") in out
+    assert on_loop == [False, False], "the page was parsed or rebuilt on the event loop"
+    assert (True, [HOME]) not in aligned and (False, [HOME]) in aligned
