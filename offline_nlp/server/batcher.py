@@ -8,10 +8,16 @@ waiting request with the same key, and translates all their texts with one
 sentences); each request gets back exactly its own translations. While the engine works,
 new requests queue up and form the next merged job, so batches stay full under load.
 
-Cancelling: a request cancelled before its job starts is dropped. A merged job is
-translated in chunks of about :data:`CHUNK_CHARS` characters; before each chunk the
-texts of cancelled requests are left out, and a chunk whose requests are all cancelled
-stops between model batches (the engine's cancel flag).
+Fair scheduling: a request is *interactive* (a page's or a window's texts, at most
+:data:`INTERACTIVE_CHARS`) or *bulk* (a document, a huge request). Bulk jobs run one
+chunk of about :data:`BULK_CHUNK_CHARS` at a time, taking turns, and every waiting
+interactive request goes before the next bulk chunk: a sentence typed during a
+100-page upload waits for one chunk, not for the document (issue 25: 13.7 s against
+80 ms idle when one key's chunks all ran first).
+
+Cancelling: a request cancelled before its job starts is dropped. Before each chunk
+the texts of cancelled requests are left out, and a chunk whose requests are all
+cancelled stops between model batches (the engine's cancel flag).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
@@ -33,9 +40,15 @@ log = logging.getLogger(__name__)
 
 #: How long the engine thread waits for more requests after the first one of a job.
 GATHER_SECONDS = 0.005
-#: Characters per engine call within a merged job: many full model batches, yet a
-#: cancelled request stops costing work within one chunk.
+#: Characters per engine call within a merged interactive job: many full model
+#: batches, yet a cancelled request stops costing work within one chunk.
 CHUNK_CHARS = 60_000
+#: Requests longer than this are bulk work, which yields to interactive requests.
+INTERACTIVE_CHARS = 20_000
+#: Characters per turn of a bulk job: about one full batch per replica, so that an
+#: interactive request waits about one batch (bench/serve.py measures it), while
+#: batches stay full.
+BULK_CHUNK_CHARS = 8_000
 
 Key = tuple[str, str, TranslationOptions, bool]
 
@@ -46,6 +59,7 @@ class TranslationRequest:
 
     texts: list[str]
     key: Key
+    bulk: bool = False
     future: Future[list[Translation]] = field(default_factory=Future)
     cancelled: CancelFlag = field(default_factory=CancelFlag)
 
@@ -112,7 +126,8 @@ class Batcher:
                  gather_seconds: float = GATHER_SECONDS) -> None:
         self._translate = translate
         self._gather = gather_seconds
-        self._waiting: dict[Key, list[TranslationRequest]] = {}
+        self._waiting: dict[Key, list[TranslationRequest]] = {}  # interactive, by key
+        self._bulk: deque[_Job] = deque()  # bulk jobs, each taking one chunk a turn
         self._lock = threading.Condition()
         self._closed = False
         self._running: list[TranslationRequest] = []
@@ -122,16 +137,27 @@ class Batcher:
         self._thread.start()
 
     def submit(self, texts: Sequence[str], source: str, target: str,
-               options: TranslationOptions, align: bool = False) -> TranslationRequest:
-        """Queue ``texts``; the request's future gets one translation per text."""
-        request = TranslationRequest(list(texts), (source, target, options, align))
+               options: TranslationOptions, align: bool = False, *,
+               bulk: bool | None = None) -> TranslationRequest:
+        """Queue ``texts``; the request's future gets one translation per text.
+
+        ``bulk`` marks work nobody watches sentence by sentence (a document); by
+        default a request is bulk when it is longer than :data:`INTERACTIVE_CHARS`.
+        """
+        texts = list(texts)
+        if bulk is None:
+            bulk = sum(len(text) for text in texts) > INTERACTIVE_CHARS
+        request = TranslationRequest(texts, (source, target, options, align), bulk)
         if not request.texts:
             request.future.set_result([])
             return request
         with self._lock:
             if self._closed:
                 raise RuntimeError("the translation server is shutting down")
-            self._waiting.setdefault(request.key, []).append(request)
+            if bulk:
+                self._bulk.append(_Job(request.key, [request], BULK_CHUNK_CHARS))
+            else:
+                self._waiting.setdefault(request.key, []).append(request)
             self._lock.notify()
         return request
 
@@ -139,8 +165,10 @@ class Batcher:
                         options: TranslationOptions | None = None, *, align: bool = False,
                         on_progress: ProgressCallback | None = None,
                         cancel: threading.Event | None = None) -> list[Translation]:
-        """The engine's signature, so the documents pipeline can run through the queue."""
-        request = self.submit(texts, source, target, options or TranslationOptions(), align)
+        """The engine's signature, so the documents pipeline can run through the queue
+        (as bulk work: it yields to interactive requests)."""
+        request = self.submit(texts, source, target, options or TranslationOptions(), align,
+                              bulk=True)
         while True:
             try:
                 return request.future.result(timeout=0.05)
@@ -158,6 +186,7 @@ class Batcher:
         now, and the engine stops at its next cancel check."""
         with self._lock:
             requests = [r for waiting in self._waiting.values() for r in waiting]
+            requests += [r for job in self._bulk for r in job.requests]
             requests += self._running
         for request in requests:
             request.cancel()
@@ -177,53 +206,35 @@ class Batcher:
     def _run(self) -> None:
         while True:
             with self._lock:
-                while not self._waiting and not self._closed:
+                while not self._waiting and not self._bulk and not self._closed:
                     self._lock.wait()
-                if self._closed and not self._waiting:
+                if self._closed and not self._waiting and not self._bulk:
                     return
-            time.sleep(self._gather)  # let the other tabs' requests arrive
+                interactive = bool(self._waiting)
+            if interactive:
+                time.sleep(self._gather)  # let the other tabs' requests arrive
             with self._lock:
-                key = next(iter(self._waiting))  # oldest key first: no starvation
-                requests = self._waiting.pop(key)
-                self._running = requests
-            self._run_job(key, requests)
+                if self._waiting:
+                    key = next(iter(self._waiting))  # oldest key first: no starvation
+                    job, bulk = _Job(key, self._waiting.pop(key), CHUNK_CHARS), False
+                else:
+                    job, bulk = self._bulk.popleft(), True
+                self._running = job.requests
+            if not bulk:
+                while job.step(self):  # an interactive job runs to its end
+                    pass
+            elif job.step(self):
+                with self._lock:
+                    self._bulk.append(job)  # its next chunk after the other jobs' turns
             with self._lock:
                 self._running = []
 
-    def _run_job(self, key: Key, requests: list[TranslationRequest]) -> None:
-        results: dict[int, list[Translation]] = {id(r): [] for r in requests}
-        pending = list(requests)
-        try:
-            for chunk in _chunks(requests):
-                live = [(r, t) for r, t in chunk if not r.gone]
-                if not live:
-                    continue
-                self.jobs += 1
-                owners = list({id(r): r for r, _ in live}.values())
-                source, target, options, align = key
-                try:
-                    translations = self._translate(
-                        [t for _, t in live], source, target, options, align=align,
-                        cancel=_ChunkCancel(owners))
-                except Cancelled:  # every owner of this chunk is gone; later ones go on
-                    pending = self._finish(pending, results)
-                    continue
-                except Exception as exc:  # noqa: BLE001 - find whose texts failed
-                    if len(owners) == 1:
-                        raise
-                    translations = self._one_by_one(live, key, exc)
-                for (request, _), translation in zip(live, translations, strict=True):
-                    results[id(request)].append(translation)
-                pending = self._finish(pending, results)
-        except BaseException as exc:  # noqa: BLE001 - every waiting request hears of it
-            log.warning("translation failed: %s", exc)
-            for request in pending:
-                if not request.future.done():
-                    request.future.set_exception(exc)
-            return
-        for request in pending:
-            if not request.future.done():
-                request.future.set_exception(Cancelled())
+    def _call(self, key: Key, live: list[tuple[TranslationRequest, str]],
+              owners: list[TranslationRequest]) -> list[Translation]:
+        self.jobs += 1
+        source, target, options, align = key
+        return self._translate([t for _, t in live], source, target, options, align=align,
+                               cancel=_ChunkCancel(owners))
 
     def _one_by_one(self, live: list[tuple[TranslationRequest, str]], key: Key,
                     error: Exception) -> list[Translation]:
@@ -246,16 +257,55 @@ class Batcher:
         # back in the chunk's order (requests' texts are contiguous there)
         return out
 
-    @staticmethod
-    def _finish(pending: list[TranslationRequest],
-                results: dict[int, list[Translation]]) -> list[TranslationRequest]:
+
+class _Job:
+    """Merged requests of one key, translated one chunk per :meth:`step`."""
+
+    def __init__(self, key: Key, requests: list[TranslationRequest], chunk_chars: int) -> None:
+        self.key = key
+        self.requests = requests
+        self._chunks = iter(_chunks(requests, chunk_chars))
+        self._results: dict[int, list[Translation]] = {id(r): [] for r in requests}
+        self._pending = list(requests)
+
+    def step(self, batcher: Batcher) -> bool:
+        """Translate the next chunk; False once every request has its answer."""
+        try:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                for request in self._pending:
+                    _resolve(request, error=Cancelled())
+                return False
+            live = [(r, t) for r, t in chunk if not r.gone]
+            if live:
+                owners = list({id(r): r for r, _ in live}.values())
+                try:
+                    translations = batcher._call(self.key, live, owners)
+                except Cancelled:  # every owner of this chunk is gone; later ones go on
+                    translations = None
+                except Exception as exc:  # noqa: BLE001 - find whose texts failed
+                    if len(owners) == 1:
+                        raise
+                    translations = batcher._one_by_one(live, self.key, exc)
+                if translations is not None:
+                    for (request, _), translation in zip(live, translations, strict=True):
+                        self._results[id(request)].append(translation)
+            self._pending = self._finish()
+        except BaseException as exc:  # noqa: BLE001 - every waiting request hears of it
+            log.warning("translation failed: %s", exc)
+            for request in self._pending:
+                _resolve(request, error=exc)
+            return False
+        return bool(self._pending)
+
+    def _finish(self) -> list[TranslationRequest]:
         """Resolve requests whose texts are all done (early: small requests need not wait)."""
         still = []
-        for request in pending:
+        for request in self._pending:
             if request.gone:
                 _resolve(request, error=Cancelled())
-            elif len(results[id(request)]) == len(request.texts):
-                _resolve(request, results[id(request)])
+            elif len(self._results[id(request)]) == len(request.texts):
+                _resolve(request, self._results[id(request)])
             else:
                 still.append(request)
         return still
@@ -273,13 +323,14 @@ def _resolve(request: TranslationRequest, result: list[Translation] | None = Non
         pass
 
 
-def _chunks(requests: list[TranslationRequest]) -> list[list[tuple[TranslationRequest, str]]]:
-    """``(request, text)`` in request order, cut into chunks of about CHUNK_CHARS."""
+def _chunks(requests: list[TranslationRequest],
+            chunk_chars: int) -> list[list[tuple[TranslationRequest, str]]]:
+    """``(request, text)`` in request order, cut into chunks of about ``chunk_chars``."""
     chunks: list[list[tuple[TranslationRequest, str]]] = [[]]
     size = 0
     for request in requests:
         for text in request.texts:
-            if size >= CHUNK_CHARS:
+            if size >= chunk_chars:
                 chunks.append([])
                 size = 0
             chunks[-1].append((request, text))

@@ -178,3 +178,42 @@ def test_cancelling_a_request_wakes_the_engine_wait_without_polling(monkeypatch)
     waiter.join(30)
     gate.set()
     assert outcome == ["cancelled"]
+
+
+def _fair(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Chunks of one text; anything over 2 characters is bulk work."""
+    monkeypatch.setattr(batcher_module, "CHUNK_CHARS", 1)
+    monkeypatch.setattr(batcher_module, "BULK_CHUNK_CHARS", 1, raising=False)
+    monkeypatch.setattr(batcher_module, "INTERACTIVE_CHARS", 2, raising=False)
+
+
+def test_a_page_request_goes_before_the_rest_of_a_document(monkeypatch, batcher: Any,
+                                                           recorder: Recorder) -> None:
+    """Issue 25: one sentence waited 13.7 s for a 100-page upload's chunks."""
+    _fair(monkeypatch)
+    document = batcher.submit(["aaa", "bbb", "ccc"], "en", "xl", OPTIONS)
+    assert recorder.busy.wait(30)
+    page = batcher.submit(["x"], "en", "xl", OPTIONS)
+    recorder.gate.set()
+    assert _texts(page) == ["X"]
+    assert _texts(document) == ["AAA", "BBB", "CCC"]
+    assert recorder.calls == [["aaa"], ["x"], ["bbb"], ["ccc"]]
+
+
+def test_two_documents_take_turns(monkeypatch, batcher: Any, recorder: Recorder) -> None:
+    _fair(monkeypatch)
+    first = batcher.submit(["aaa", "aab"], "en", "xl", OPTIONS)
+    assert recorder.busy.wait(30)
+    second = batcher.submit(["bba", "bbb"], "en", "xz", OPTIONS)
+    recorder.gate.set()
+    assert _texts(first) == ["AAA", "AAB"] and _texts(second) == ["BBA", "BBB"]
+    assert recorder.calls == [["aaa"], ["bba"], ["aab"], ["bbb"]]
+
+
+def test_the_documents_pipeline_is_bulk_work(monkeypatch, batcher: Any,
+                                             recorder: Recorder) -> None:
+    _fair(monkeypatch)
+    monkeypatch.setattr(batcher_module, "CHUNK_CHARS", 100)
+    recorder.gate.set()
+    batcher.translate_texts(["a", "b"], "en", "xl", OPTIONS)  # short, yet a document's
+    assert recorder.calls == [["a"], ["b"]], "bulk work goes in bulk-sized chunks"
