@@ -49,16 +49,14 @@ def test_one_engine_call_for_all_documents(inputs: list[Path], tmp_path: Path) -
     before = [sha(p) for p in inputs]
     results = translate_documents(jobs, engine, "en", "xx", on_progress=events.append)
     assert [r.status for r in results] == ["done"] * 3
-    assert len(engine.calls) == 1
-    call = engine.calls[0]
-    assert call["texts"].count("Shared sentence.") == 1  # identical units sent once
-    assert set(call["texts"]) == {
-        "First document.",
-        "Shared sentence.",
-        "Second",
-        "A subtitle line",
-    }
-    assert call["align"] is True and call["source"] == "en" and call["target"] == "xx"
+    # One call for all documents' plain texts, one for those whose inline tags need
+    # the words aligned (issue 25: aligning every sentence cost most of the time).
+    plain, aligned = engine.calls
+    assert [plain["align"], aligned["align"]] == [False, True]
+    assert plain["texts"].count("Shared sentence.") == 1  # identical units sent once
+    assert set(plain["texts"]) == {"First document.", "Shared sentence.", "Second"}
+    assert aligned["texts"] == ["A subtitle line"]
+    assert plain["source"] == "en" and plain["target"] == "xx"
     assert (out / "a.xx.txt").read_text() == "FIRST DOCUMENT.\n\nSHARED SENTENCE.\n"
     assert (out / "sub" / "b.xx.md").read_text() == "# SECOND\n\nSHARED SENTENCE.\n"
     assert "A <i>SUBTITLE</i> LINE" in (out / "c.xx.srt").read_text()
@@ -83,7 +81,7 @@ def test_failed_file_does_not_stop_the_others(inputs: list[Path], tmp_path: Path
     assert "empty" in str(results[0].error)
     assert "wrong.pdf" in str(results[-1].error)
     assert not jobs[0][1].exists() and not jobs[-1][1].exists()
-    assert len(engine.calls) == 1
+    assert len(engine.calls) == 2  # the plain texts and the aligned ones, of all files
 
 
 def test_existing_output_overwrite_and_skip(inputs: list[Path], tmp_path: Path) -> None:
@@ -278,3 +276,16 @@ def test_write_twice_gives_the_same_file(tmp_path: Path, name: str) -> None:
     doc.write(tmp_path / "three", trs)
     assert (tmp_path / "one").read_bytes() == (tmp_path / "three").read_bytes()
     assert (tmp_path / "one").read_bytes() != (tmp_path / "two").read_bytes()
+
+
+def test_each_document_is_read_once(inputs: list[Path], tmp_path: Path, monkeypatch) -> None:
+    """Issue 25: every document was parsed twice, to count its sentences and to translate."""
+    from offline_nlp.documents import pipeline
+
+    opened: list[Path] = []
+    monkeypatch.setattr(pipeline, "open_document",
+                        lambda path: opened.append(path) or open_document(path))
+    jobs = [(p, tmp_path / "out" / p.name) for p in inputs]
+    results = translate_documents(jobs, FakeEngine(), "en", "xx")
+    assert [r.status for r in results] == ["done"] * 3
+    assert sorted(opened) == sorted(inputs)
