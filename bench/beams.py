@@ -33,7 +33,10 @@ def main() -> None:
     parser.add_argument("--pairs", default="en_xl,en_xz,xl_en,xz_en")
     parser.add_argument("--sentences", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: it runs, no figures")
     args = parser.parse_args()
+    if args.smoke:
+        args.pairs, args.sentences = "en_xl", 5
     packages = ROOT / "tests" / "fixtures" / "packages"
     with tempfile.TemporaryDirectory() as home:
         manager = PackageManager(AppPaths.under(Path(home)).ensure())

@@ -1,54 +1,16 @@
-"""Deterministic multi-paragraph English-like text for benchmarks; run as a script, the
-corpus benchmark (see BENCH_DOC below)."""
+"""The corpus benchmark (see BENCH_DOC below); the generated text is bench/common.py's."""
 
 from __future__ import annotations
 
 import os
 import random
 
-_WORDS = """the of and to in is was for on that with as by at from it this be are an or
-which have has had not but all were when we there can more one their if will about into
-time people year way day man thing woman life child world school state family student group
-country problem hand part place case week company system program question work government
-number night point home water room mother area money story fact month lot right study book
-eye job word business issue side kind head house service friend father power hour game line
-end member law car city community name president team minute idea kid body information back
-parent face others level office door health person art war history party result change
-morning reason research girl guy moment air teacher force education good new first last long
-great little own other old right big high different small large next early young important
-few public bad same able""".split()
+import sys
 
-
-def make_sentence(rng: random.Random) -> str:
-    length = max(3, min(60, int(rng.lognormvariate(2.8, 0.45))))
-    words = [rng.choice(_WORDS) for _ in range(length)]
-    if rng.random() < 0.3:
-        words.insert(rng.randrange(len(words)), str(rng.randrange(1, 3000)))
-    if length > 8 and rng.random() < 0.5:
-        words[rng.randrange(2, length - 2)] += ","
-    return " ".join(words).capitalize() + rng.choice(".....?!")
-
-
-def make_corpus(sentences: int, seed: int = 0) -> list[str]:
-    rng = random.Random(seed)
-    return [make_sentence(rng) for _ in range(sentences)]
-
-
-def make_document(sentences: int, seed: int = 0) -> str:
-    """Paragraphs of 1-6 sentences separated by blank lines, like real documents."""
-    rng = random.Random(seed)
-    corpus = make_corpus(sentences, seed)
-    paragraphs, i = [], 0
-    while i < len(corpus):
-        n = rng.randint(1, 6)
-        paragraphs.append(" ".join(corpus[i:i + n]))
-        i += n
-    return "\n\n".join(paragraphs)
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import make_corpus, make_document, make_sentence  # noqa: E402,F401 - used by old imports
 
 # -- the corpus benchmark: `python bench/corpus.py` -------------------------------------
-# The functions above are imported by the other benchmarks as `from corpus import ...`;
-# run as a script, this file measures `offline-nlp corpus`.
 
 BENCH_DOC = """Corpus speed: `offline-nlp corpus` (1 and 2 local workers, Ray with 2 actors) vs
 the engine translating the same lines in one call (what `offline-nlp translate` does).
@@ -75,11 +37,11 @@ def _worker_setup(length: int) -> None:
 
     if BENCH not in sys.path:
         sys.path.append(BENCH)  # Ray workers run this by value, without bench/ on the path
+    import common
     import fixed_length
-    import translate
 
     fixed_length.install(length)
-    translate.retries_off()
+    common.retries_off()
 
 
 def _corpus_run(lines_file, spec, workers, runner, block_lines):  # type: ignore[no-untyped-def]
@@ -108,7 +70,7 @@ def bench_main() -> None:
     from pathlib import Path
 
     sys.path.append(BENCH)
-    import translate as bench_translate
+    import common
 
     from offline_nlp.corpus import WorkerSpec, default_workers, run_local
     from offline_nlp.corpus.workers import usable_cores
@@ -119,13 +81,16 @@ def bench_main() -> None:
     parser.add_argument("--length", type=int, default=30, help="tokens decoded a sentence")
     parser.add_argument("--block-lines", type=int, default=50)
     parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="tiny model and sizes, no Ray")
     args = parser.parse_args()
-    package = bench_translate.model_package()
+    if args.smoke:
+        args.lines, args.length, args.block_lines, args.no_ray = 10, 3, 5, True
+    package = common.model_package(args.smoke)
     lines = make_corpus(args.lines, seed=11)
     _worker_setup(args.length)  # here, and in each worker through spec.setup
     options = TranslationOptions(beam_size=2, use_cache=False)
     config = EngineConfig()
-    engine = bench_translate.single_package_engine(package, config)
+    engine = common.single_package_engine(package, config)
     engine.translate_texts(["Warm up."], "en", "xx", options)
     start = time.perf_counter()
     reference = [t.text for t in engine.translate_texts(lines, "en", "xx", options)]

@@ -222,14 +222,14 @@ def make_engine(kind: str, source: str, target: str, length: int):
         return FakeEngine(), "en", "xx"
     if kind == "random":
         sys.path.insert(0, str(HERE))  # bench/translate.py's model and fixed-length decoding
+        import common
         import fixed_length
-        import translate as bench_translate
 
         from offline_nlp.engine import EngineConfig
 
         fixed_length.install(length)
         return (
-            bench_translate.single_package_engine(bench_translate.model_package(), EngineConfig()),
+            common.single_package_engine(common.model_package(), EngineConfig()),
             "en",
             "xx",
         )
@@ -275,7 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--from", dest="source", default="en")
     parser.add_argument("--to", dest="target", default="de")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: it runs, no figures")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.pages, args.chapters = 2, 2
     engine, source, target = make_engine(args.engine, args.source, args.target, args.length)
     totals = {"parse": 0.0, "engine": 0.0, "write": 0.0}
     with tempfile.TemporaryDirectory() as tmp:

@@ -50,7 +50,10 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--translate", type=int, default=20,
                         help="files to let finish before Cancel all")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: it runs, no figures")
     args = parser.parse_args()
+    if args.smoke:
+        args.files, args.translate = 6, 2
     scratch = Path(tempfile.mkdtemp(prefix="bench-folder-"))
     os.environ["OFFLINE_NLP_HOME"] = str(scratch / "home")
     folder = scratch / "many"

@@ -44,7 +44,7 @@ sys.path[:0] = [str(HERE), str(ROOT / "tests"), str(ROOT / "tests" / "fixtures")
 
 import fixed_length  # noqa: E402
 import synthetic  # noqa: E402
-from corpus import make_document  # noqa: E402
+from common import make_document  # noqa: E402
 from helpers import FIXTURE_PAIRS, fixture_package  # noqa: E402
 
 from offline_nlp.engine import Engine, EngineConfig, TranslationOptions  # noqa: E402
@@ -315,11 +315,11 @@ def print_pieces_or_whole(count: int) -> None:
         print("| " + " | ".join(map(str, row)) + " |")
 
 
-def cost(sentences: int, beam: int) -> dict[str, float]:
-    from translate import model_package, single_package_engine
+def cost(sentences: int, beam: int, smoke: bool = False) -> dict[str, float]:
+    from common import model_package, single_package_engine
 
-    fixed_length.install(30)
-    package = model_package()
+    fixed_length.install(3 if smoke else 30)
+    package = model_package(smoke)
     text = make_document(sentences, seed=7)  # bench/translate.py's document
     engine = single_package_engine(package, EngineConfig())
     options = TranslationOptions(beam_size=beam, length_penalty=0.2, use_cache=False)
@@ -337,7 +337,7 @@ def cost(sentences: int, beam: int) -> dict[str, float]:
     return spent
 
 
-def quality(long: int, spans: int) -> None:
+def quality(long: int, spans: int, document_sentences: int = 10_000) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         engine = fixture_engine(Path(tmp))
         print("## 1. Long sentences without punctuation (30-120 words) between ordinary ones")
@@ -352,7 +352,7 @@ def quality(long: int, spans: int) -> None:
             print("| " + " | ".join(map(str, row)) + " |")
         kept, of = kept_paragraphs(engine)
         print(f"\nChinese/Japanese/Korean paragraphs inside English, kept verbatim: {kept} of {of}")
-    document = make_document(10_000, seed=7)
+    document = make_document(document_sentences, seed=7)
     count, split_seconds, plan_seconds = splitter_speed(document)
     scale = 10_000 / count
     print(f"\n## 3. Speed per 10,000 sentences ({count} in the document)")
@@ -369,16 +369,19 @@ def main() -> None:
     parser.add_argument("--no-cost", action="store_true", help="skip the random-model part")
     parser.add_argument("--cost-only", action="store_true", help="only the random-model part")
     parser.add_argument("--pieces-only", action="store_true", help="only section 5")
+    parser.add_argument("--smoke", action="store_true", help="tiny model and sizes")
     args = parser.parse_args()
+    if args.smoke:
+        args.sentences, args.long, args.spans = 10, 2, 2
     if args.pieces_only:
         print_pieces_or_whole(args.spans * 2)
         return
     if not args.cost_only:
-        quality(args.long, args.spans)
+        quality(args.long, args.spans, 200 if args.smoke else 10_000)
         print_pieces_or_whole(args.spans * 2)
     if args.no_cost:
         return
-    spent = cost(args.sentences, args.beam)
+    spent = cost(args.sentences, args.beam, args.smoke)
     layer = spent.get("split", 0.0) + spent.get("guard", 0.0)
     print(f"\n## 4. Cost on bench/translate.py's document ({spent['sentences']:.0f} sentences, "
           f"random Transformer-base, beam {args.beam}, 30 tokens each)")

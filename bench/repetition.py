@@ -98,7 +98,10 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--beam", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: it runs, no figures")
     args = parser.parse_args()
+    if args.smoke:
+        args.sentences = 5
     source, target = args.pair.split("_")
     package = ROOT / "tests" / "fixtures" / "packages" / f"translate-{args.pair}-1_0.argosmodel"
     with tempfile.TemporaryDirectory() as home:

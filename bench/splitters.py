@@ -197,7 +197,7 @@ def scaling(size: int) -> None:
 def translate_document() -> None:
     """The splitter's share of bench/translate.py's document, to set against its decode time."""
     sys.path.insert(0, str(HERE))
-    from corpus import make_document
+    from common import make_document
 
     text = make_document(2000, seed=7)
     count = sum(p.is_sentence for p in split_text(text))
@@ -208,7 +208,10 @@ def translate_document() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale-kb", type=int, default=500, help="n for the scaling table, in KB")
+    parser.add_argument("--smoke", action="store_true", help="a small scaling table")
     args = parser.parse_args()
+    if args.smoke:
+        args.scale_kb = 5
     comparison(load_cases())
     translate_document()
     scaling(args.scale_kb * 1000)

@@ -34,7 +34,7 @@ import ctranslate2
 import fixed_length
 import numpy as np
 import sentencepiece as spm
-from corpus import make_corpus
+from common import make_corpus
 from random_model import _norm, fill_and_save
 
 from offline_nlp.engine import Engine, EngineConfig
@@ -70,26 +70,35 @@ def build_bart_like(out_dir: Path, vocabulary: list[str], layers: int, d_model: 
     fill_and_save(spec, rng, d_model, ffn, vocabulary, out_dir)
 
 
-def model_package() -> Path:
+#: --smoke: the same layout, small enough to build in a second.
+TINY = {"layers": 1, "d_model": 64, "heads": 2, "ffn": 128, "vocab": 2000, "positions": 1024}
+
+
+def model_package(smoke: bool = False) -> Path:
     """bench/out/bart-base-summarize-en: metadata, int8 model, sentencepiece (built once)."""
-    folder = OUT / "bart-base-summarize-en"
+    folder = OUT / ("tiny-summarize-en" if smoke else "bart-base-summarize-en")
+    shape = TINY if smoke else BART_BASE
     if (folder / "model" / "model.bin").exists():
         return folder
-    print("building a BART-base shaped model with random weights (once)...", file=sys.stderr)
+    if not smoke:
+        print("building a BART-base shaped model with random weights (once)...",
+              file=sys.stderr)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as tmp:
         text = Path(tmp) / "corpus.txt"
-        text.write_text("\n".join(make_corpus(20000, seed=98)), encoding="utf-8")
+        text.write_text("\n".join(make_corpus(2000 if smoke else 20000, seed=98)),
+                        encoding="utf-8")
         spm.SentencePieceTrainer.train(
-            input=str(text), model_prefix=str(folder / "sentencepiece"), vocab_size=8000,
+            input=str(text), model_prefix=str(folder / "sentencepiece"),
+            vocab_size=min(8000, shape["vocab"]),
             hard_vocab_limit=False, character_coverage=1.0, minloglevel=2)
     (folder / "sentencepiece.vocab").unlink(missing_ok=True)
     processor = spm.SentencePieceProcessor(model_file=str(folder / "sentencepiece.model"))
     pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
-    pieces += [f"<extra_{i}>" for i in range(BART_BASE["vocab"] - len(pieces))]
-    shape = {k: v for k, v in BART_BASE.items() if k != "vocab"}
-    build_bart_like(folder / "model", pieces, **shape)
+    pieces += [f"<extra_{i}>" for i in range(shape["vocab"] - len(pieces))]
+    build_bart_like(folder / "model", pieces,
+                    **{k: v for k, v in shape.items() if k != "vocab"})
     metadata = {"package_version": "1.0", "type": "summarize", "code": "summarize-en-bench",
                 "from_code": "en", "languages": ["en"], "tokenizer": "sentencepiece",
                 "max_input_tokens": MAX_INPUT, "max_output_tokens": 256, "links": []}
@@ -152,9 +161,12 @@ def main() -> None:
     parser.add_argument("--length", type=int, default=128, help="tokens generated per summary")
     parser.add_argument("--beam", type=int, default=2)
     parser.add_argument("--no-long", action="store_true", help="skip the map-reduce run")
+    parser.add_argument("--smoke", action="store_true", help="tiny model and sizes")
     args = parser.parse_args()
+    if args.smoke:
+        args.docs, args.words, args.length, args.no_long = 2, 40, 4, True
     fixed_length.install(args.length)
-    package = model_package()
+    package = model_package(args.smoke)
     config = EngineConfig()
     summarizer = make_summarizer(package, config, args.beam)
     docs = make_documents(args.docs, args.words)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import math
 import os
 import random
@@ -49,16 +48,13 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
 import ctranslate2  # noqa: E402
 import fixed_length  # noqa: E402
-from corpus import make_corpus, make_document  # noqa: E402
-from random_model import build_package  # noqa: E402
+from common import OUT, make_corpus, make_document, model_package, retries_off  # noqa: E402
+from common import single_package_engine  # noqa: E402
 
 from offline_nlp.engine import Engine, EngineConfig, TranslationOptions  # noqa: E402
-from offline_nlp.engine import integrity  # noqa: E402
 from offline_nlp.engine.segmentation import split_text  # noqa: E402
 from offline_nlp.engine.tokenization import SentencePieceTokenizer  # noqa: E402
-from offline_nlp.packages import InstalledPackage  # noqa: E402
 
-OUT = HERE / "out"
 PARITY_PYTHON = ROOT / ".venv-parity" / "bin" / "python"
 FIXTURE = ROOT / "tests" / "fixtures" / "packages" / "translate-en_xl-1_0.argosmodel"
 # argostranslate's decoding, given to every contender so that all decode the same thing.
@@ -82,44 +78,6 @@ class Case:
 
     def median(self, name: str) -> float:
         return statistics.median(self.times[name])
-
-
-def model_package() -> Path:
-    folder = OUT / "transformer-base-en_xx"
-    if not (folder / "model" / "model.bin").exists():
-        print("building a Transformer-base model with random weights (once)...", file=sys.stderr)
-        shutil.rmtree(folder, ignore_errors=True)
-        build_package(folder, make_corpus(20000, seed=99))
-    return folder
-
-
-def retries_off() -> dict[str, int]:
-    """Count, but do not make, the coverage guard's retries.
-
-    A random model forced to 30 tokens writes looping garbage, which the guard rightly
-    translates again (up to five times): that would measure the random model, not the
-    engine. The guard's checks still run and are timed; what its retries cost on real
-    output is ``bench/integrity.py``'s to measure.
-    """
-    skipped = {"units": 0}
-    # ... and says so for every request: once is enough here.
-    logging.getLogger(integrity.__name__).setLevel(logging.ERROR)
-
-    def count(self: integrity.Guard, suspects: set[str], results: object) -> None:
-        skipped["units"] += len(suspects)
-
-    integrity.Guard._retry = count  # type: ignore[assignment,method-assign]
-    return skipped
-
-
-def single_package_engine(package: Path, config: EngineConfig) -> Engine:
-    installed = InstalledPackage.load(package)
-
-    class Source:
-        def installed(self) -> list[InstalledPackage]:
-            return [installed]
-
-    return Engine(Source(), config)
 
 
 def ceiling_setups(case: Case, replicas: int) -> dict[str, dict[str, object]]:
@@ -282,7 +240,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--length", type=int, default=30, help="tokens decoded per sentence")
     parser.add_argument("--no-argos", action="store_true")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny model, one small case, argostranslate only if built")
     args = parser.parse_args()
+    if args.smoke:
+        # argostranslate's worker takes longer to start than all the rest: left out
+        args.sizes, args.beams, args.repeats, args.length, args.no_argos = "10", "1", 1, 3, True
     config = EngineConfig()
     inter, intra = config.threads()
     argos = not args.no_argos and PARITY_PYTHON.exists()
@@ -293,7 +256,7 @@ def main() -> None:
     identity = fixture_identity(config) if argos else ""
     fixed_length.install(args.length)
     skipped = retries_off()
-    package = model_package()
+    package = model_package(args.smoke)
     tokenizer = SentencePieceTokenizer(package / "sentencepiece.model")
     cases = [make_case(int(size), int(beam), tokenizer)
              for beam in args.beams.split(",") for size in args.sizes.split(",")]

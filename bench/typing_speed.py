@@ -57,7 +57,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=30)
     parser.add_argument("--words", type=int, default=6, help="words per sentence")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: it runs, no figures")
     args = parser.parse_args()
+    if args.smoke:
+        args.sentences = 2
     os.environ["OFFLINE_NLP_HOME"] = tempfile.mkdtemp(prefix="bench-typing-")
     app = QApplication.instance() or QApplication([])
     from offline_nlp.context import AppContext
