@@ -47,6 +47,7 @@ from common import model_package, retries_off, single_package_engine  # noqa: E4
 
 from offline_nlp.engine import Engine, EngineConfig, TranslationOptions  # noqa: E402
 from offline_nlp.server import Server, ServerConfig  # noqa: E402
+from offline_nlp.server import batcher as batcher_module  # noqa: E402
 
 
 def make_pages(count: int, nodes: int, seed: int) -> list[list[str]]:
@@ -170,8 +171,14 @@ def main() -> None:
                         help="one-sentence requests, idle and during the upload")
     parser.add_argument("--doc-sentences", type=int, default=3000,
                         help="sentences of the uploaded document")
+    parser.add_argument("--bulk-chunk-chars", type=int, default=0,
+                        help="override the server's BULK_CHUNK_CHARS (an experiment)")
+    parser.add_argument("--upload-only", action="store_true",
+                        help="only the one-sentence rows, idle and during the upload")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no verdict")
     args = parser.parse_args()
+    if args.bulk_chunk_chars:
+        batcher_module.BULK_CHUNK_CHARS = args.bulk_chunk_chars
     if args.smoke:
         args.clients, args.pages, args.nodes, args.length = 2, 1, 3, 3
         args.sentences, args.doc_sentences = 2, 60
@@ -184,12 +191,14 @@ def main() -> None:
     per_client = [pages[i::args.clients] for i in range(args.clients)]
     engine.translate_texts(["Warm up the model."], "en", "xx", options)
 
-    rows = [("engine, direct (one call per page)", run_direct(engine, pages, options))]
+    rows = [] if args.upload_only else [
+        ("engine, direct (one call per page)", run_direct(engine, pages, options))]
     with Server(engine, ServerConfig(port=0, options=options)) as server:
-        rows.append((f"server, {args.clients} clients, one request per page",
-                     run_clients(server.port, per_client, per_node=False)))
-        rows.append((f"server, {args.clients} clients, one request per node",
-                     run_clients(server.port, per_client, per_node=True)))
+        if not args.upload_only:
+            rows.append((f"server, {args.clients} clients, one request per page",
+                         run_clients(server.port, per_client, per_node=False)))
+            rows.append((f"server, {args.clients} clients, one request per node",
+                         run_clients(server.port, per_client, per_node=True)))
         idle = one_sentence_ms(server.port, args.sentences, seed=17)
         busy, upload_s = during_upload(server.port, make_document(args.doc_sentences, 5),
                                        args.sentences)
@@ -211,9 +220,13 @@ def main() -> None:
     print(f"| {'idle':46} | {statistics.median(idle):9.1f} | {max(idle):8.1f} | {len(idle):8} |")
     label = f"during an upload of {args.doc_sentences} sentences ({upload_s:.0f} s)"
     print(f"| {label:46} | {statistics.median(busy):9.1f} | {max(busy):8.1f} | {len(busy):8} |")
+    ratio = f"during-upload/idle={statistics.median(busy) / statistics.median(idle):.2f}"
+    if args.upload_only:
+        print(f"bulk chunks of {batcher_module.BULK_CHUNK_CHARS} characters; {ratio}")
+        return
     direct, pages_s, nodes_s = (seconds for _, seconds in rows)
     print(f"server/direct={direct / pages_s:.2f} server/per-node={nodes_s / pages_s:.2f} "
-          f"during-upload/idle={statistics.median(busy) / statistics.median(idle):.2f}")
+          f"{ratio}")
 
 
 if __name__ == "__main__":
