@@ -96,6 +96,6 @@ def build_package(dest: Path, corpus: list[str], vocab_size: int = 32000, *,
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).parent))
-    from corpus import make_corpus
+    from common import make_corpus
 
     build_package(Path(sys.argv[1]), make_corpus(3000, seed=1))
