@@ -375,11 +375,15 @@ class TextTab(QWidget):
         old = edit.toPlainText()
         if old == text:
             return
+        top = _top_block(edit)
         start, end = _changed_range(old, text)
         cursor = QTextCursor(edit.document())
         cursor.setPosition(start)
         cursor.setPosition(len(old) - end, QTextCursor.MoveMode.KeepAnchor)
         cursor.insertText(text[start:len(text) - end])
+        # Wrapped lines are laid out lazily, so the scroll bar (in lines) can still
+        # shift under an edit above the view: put the same line back at the top.
+        _scroll_to_block(edit, min(top, edit.document().blockCount() - 1))
 
     @Slot(int, object)
     def _on_succeeded(self, _request: int, result: TextResult) -> None:
@@ -580,6 +584,26 @@ def format_seconds(seconds: float) -> str:
     if seconds < 0.1:
         return f"{max(1, round(seconds * 1000))} ms"
     return f"{seconds:.2f} s"
+
+
+def _top_block(edit: QPlainTextEdit) -> int:
+    return edit.cursorForPosition(QPoint(0, 0)).blockNumber()
+
+
+def _scroll_to_block(edit: QPlainTextEdit, number: int) -> None:
+    """Scroll so that block ``number`` is the first one visible (as far as it can be)."""
+    bar = edit.verticalScrollBar()
+    document = edit.document()
+    for _ in range(4):
+        top = _top_block(edit)
+        if top == number:
+            return
+        low, high = sorted((top, number))
+        lines = sum(max(1, document.findBlockByNumber(i).lineCount()) for i in range(low, high))
+        before = bar.value()
+        bar.setValue(before + (lines if number > top else -lines))
+        if bar.value() == before:
+            return
 
 
 def _changed_range(old: str, new: str) -> tuple[int, int]:
