@@ -172,13 +172,14 @@ def main() -> None:
     parser.add_argument("--doc-sentences", type=int, default=3000,
                         help="sentences of the uploaded document")
     parser.add_argument("--bulk-chunk-chars", type=int, default=0,
-                        help="override the server's BULK_CHUNK_CHARS (an experiment)")
+                        help="fixed bulk turns of this many characters instead of "
+                             "turns sized by speed (an experiment)")
     parser.add_argument("--upload-only", action="store_true",
                         help="only the one-sentence rows, idle and during the upload")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no verdict")
     args = parser.parse_args()
     if args.bulk_chunk_chars:
-        batcher_module.BULK_CHUNK_CHARS = args.bulk_chunk_chars
+        batcher_module.MIN_BULK_CHARS = batcher_module.MAX_BULK_CHARS = args.bulk_chunk_chars
     if args.smoke:
         args.clients, args.pages, args.nodes, args.length = 2, 1, 3, 3
         args.sentences, args.doc_sentences = 2, 60
@@ -222,7 +223,9 @@ def main() -> None:
     print(f"| {label:46} | {statistics.median(busy):9.1f} | {max(busy):8.1f} | {len(busy):8} |")
     ratio = f"during-upload/idle={statistics.median(busy) / statistics.median(idle):.2f}"
     if args.upload_only:
-        print(f"bulk chunks of {batcher_module.BULK_CHUNK_CHARS} characters; {ratio}")
+        turns = (f"{args.bulk_chunk_chars} characters" if args.bulk_chunk_chars else
+                 f"about {batcher_module.BULK_TURN_SECONDS} s")
+        print(f"bulk turns of {turns}; {ratio}")
         return
     direct, pages_s, nodes_s = (seconds for _, seconds in rows)
     print(f"server/direct={direct / pages_s:.2f} server/per-node={nodes_s / pages_s:.2f} "

@@ -10,10 +10,10 @@ new requests queue up and form the next merged job, so batches stay full under l
 
 Fair scheduling: a request is *interactive* (a page's or a window's texts, at most
 :data:`INTERACTIVE_CHARS`) or *bulk* (a document, a huge request). Bulk jobs run one
-chunk of about :data:`BULK_CHUNK_CHARS` at a time, taking turns, and every waiting
-interactive request goes before the next bulk chunk: a sentence typed during a
-100-page upload waits for one chunk, not for the document (issue 25: 13.7 s against
-80 ms idle when one key's chunks all ran first).
+turn of about :data:`BULK_TURN_SECONDS` at a time, taking turns, and every waiting
+interactive request goes before the next bulk turn: a sentence typed during a
+100-page upload waits for the rest of one turn, not for the document (issue 25: 13.7 s
+against 80 ms idle when one key's chunks all ran first).
 
 Cancelling: a request cancelled before its job starts is dropped. Before each chunk
 the texts of cancelled requests are left out, and a chunk whose requests are all
@@ -45,10 +45,16 @@ GATHER_SECONDS = 0.005
 CHUNK_CHARS = 60_000
 #: Requests longer than this are bulk work, which yields to interactive requests.
 INTERACTIVE_CHARS = 20_000
-#: Characters per turn of a bulk job: about one full batch per replica, so that an
-#: interactive request waits about one batch (bench/serve.py measures it), while
-#: batches stay full.
-BULK_CHUNK_CHARS = 8_000
+#: A bulk job's turn aims at about this long: an interactive request arriving meanwhile
+#: waits for the rest of it. Its size in characters follows the speed measured on the
+#: last turns, so a fast model still gets full batches and a slow one short turns.
+BULK_TURN_SECONDS = 0.25
+#: Bounds of a bulk turn in characters; the first turn, before any speed is known, is
+#: the smallest (about 20 sentences: a batch for each replica).
+MIN_BULK_CHARS = 2_000
+MAX_BULK_CHARS = 60_000
+
+_clock = time.perf_counter  # a seam for the tests
 
 Key = tuple[str, str, TranslationOptions, bool]
 
@@ -131,6 +137,7 @@ class Batcher:
         self._lock = threading.Condition()
         self._closed = False
         self._running: list[TranslationRequest] = []
+        self._bulk_rate: float | None = None  # characters a second of recent bulk turns
         self.jobs = 0  # engine calls made, for tests and the benchmark
         self._thread = threading.Thread(target=self._run, name="offline-nlp-engine",
                                         daemon=True)
@@ -155,7 +162,7 @@ class Batcher:
             if self._closed:
                 raise RuntimeError("the translation server is shutting down")
             if bulk:
-                self._bulk.append(_Job(request.key, [request], BULK_CHUNK_CHARS))
+                self._bulk.append(_Job(request.key, [request]))
             else:
                 self._waiting.setdefault(request.key, []).append(request)
             self._lock.notify()
@@ -216,18 +223,32 @@ class Batcher:
             with self._lock:
                 if self._waiting:
                     key = next(iter(self._waiting))  # oldest key first: no starvation
-                    job, bulk = _Job(key, self._waiting.pop(key), CHUNK_CHARS), False
+                    job, bulk = _Job(key, self._waiting.pop(key)), False
                 else:
                     job, bulk = self._bulk.popleft(), True
                 self._running = job.requests
             if not bulk:
-                while job.step(self):  # an interactive job runs to its end
+                while job.step(self, CHUNK_CHARS):  # an interactive job runs to its end
                     pass
-            elif job.step(self):
+            elif self._bulk_turn(job):
                 with self._lock:
-                    self._bulk.append(job)  # its next chunk after the other jobs' turns
+                    self._bulk.append(job)  # its next turn after the other jobs' turns
             with self._lock:
                 self._running = []
+
+    def _bulk_turn(self, job: _Job) -> bool:
+        """One turn of a bulk job, sized from the speed of the last turns."""
+        size = MIN_BULK_CHARS
+        if self._bulk_rate is not None:
+            size = int(min(MAX_BULK_CHARS, max(MIN_BULK_CHARS,
+                                               self._bulk_rate * BULK_TURN_SECONDS)))
+        started = _clock()
+        more = job.step(self, size)
+        seconds = _clock() - started
+        if job.translated_chars and seconds > 0:
+            rate = job.translated_chars / seconds
+            self._bulk_rate = rate if self._bulk_rate is None else (self._bulk_rate + rate) / 2
+        return more
 
     def _call(self, key: Key, live: list[tuple[TranslationRequest, str]],
               owners: list[TranslationRequest]) -> list[Translation]:
@@ -259,19 +280,33 @@ class Batcher:
 
 
 class _Job:
-    """Merged requests of one key, translated one chunk per :meth:`step`."""
+    """Merged requests of one key, translated a chunk per :meth:`step`."""
 
-    def __init__(self, key: Key, requests: list[TranslationRequest], chunk_chars: int) -> None:
+    def __init__(self, key: Key, requests: list[TranslationRequest]) -> None:
         self.key = key
         self.requests = requests
-        self._chunks = iter(_chunks(requests, chunk_chars))
+        self._texts = [(r, t) for r in requests for t in r.texts]
+        self._next = 0
         self._results: dict[int, list[Translation]] = {id(r): [] for r in requests}
         self._pending = list(requests)
+        self.translated_chars = 0  # by the last step
 
-    def step(self, batcher: Batcher) -> bool:
-        """Translate the next chunk; False once every request has its answer."""
+    def _take(self, chars: int) -> list[tuple[TranslationRequest, str]] | None:
+        """The next texts in request order, about ``chars`` characters (at least one)."""
+        if self._next >= len(self._texts):
+            return None
+        chunk, size = [], 0
+        while self._next < len(self._texts) and (not chunk or size < chars):
+            chunk.append(self._texts[self._next])
+            size += len(self._texts[self._next][1])
+            self._next += 1
+        return chunk
+
+    def step(self, batcher: Batcher, chars: int) -> bool:
+        """Translate the next ``chars`` characters; False once every request has its answer."""
+        self.translated_chars = 0
         try:
-            chunk = next(self._chunks, None)
+            chunk = self._take(chars)
             if chunk is None:
                 for request in self._pending:
                     _resolve(request, error=Cancelled())
@@ -281,6 +316,7 @@ class _Job:
                 owners = list({id(r): r for r, _ in live}.values())
                 try:
                     translations = batcher._call(self.key, live, owners)
+                    self.translated_chars = sum(len(t) for _, t in live)
                 except Cancelled:  # every owner of this chunk is gone; later ones go on
                     translations = None
                 except Exception as exc:  # noqa: BLE001 - find whose texts failed
@@ -321,18 +357,3 @@ def _resolve(request: TranslationRequest, result: list[Translation] | None = Non
             request.future.set_result(result or [])
     except InvalidStateError:
         pass
-
-
-def _chunks(requests: list[TranslationRequest],
-            chunk_chars: int) -> list[list[tuple[TranslationRequest, str]]]:
-    """``(request, text)`` in request order, cut into chunks of about ``chunk_chars``."""
-    chunks: list[list[tuple[TranslationRequest, str]]] = [[]]
-    size = 0
-    for request in requests:
-        for text in request.texts:
-            if size >= chunk_chars:
-                chunks.append([])
-                size = 0
-            chunks[-1].append((request, text))
-            size += len(text)
-    return chunks

@@ -183,7 +183,8 @@ def test_cancelling_a_request_wakes_the_engine_wait_without_polling(monkeypatch)
 def _fair(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Chunks of one text; anything over 2 characters is bulk work."""
     monkeypatch.setattr(batcher_module, "CHUNK_CHARS", 1)
-    monkeypatch.setattr(batcher_module, "BULK_CHUNK_CHARS", 1, raising=False)
+    monkeypatch.setattr(batcher_module, "MIN_BULK_CHARS", 1, raising=False)
+    monkeypatch.setattr(batcher_module, "MAX_BULK_CHARS", 1, raising=False)
     monkeypatch.setattr(batcher_module, "INTERACTIVE_CHARS", 2, raising=False)
 
 
@@ -217,3 +218,19 @@ def test_the_documents_pipeline_is_bulk_work(monkeypatch, batcher: Any,
     recorder.gate.set()
     batcher.translate_texts(["a", "b"], "en", "xl", OPTIONS)  # short, yet a document's
     assert recorder.calls == [["a"], ["b"]], "bulk work goes in bulk-sized chunks"
+
+
+def test_bulk_turns_follow_the_measured_speed(monkeypatch, batcher: Any,
+                                              recorder: Recorder) -> None:
+    """A turn aims at BULK_TURN_SECONDS: short on a slow model, full on a fast one."""
+    ticks = iter(range(1000))
+    monkeypatch.setattr(batcher_module, "_clock", lambda: float(next(ticks)))  # 1 s a turn
+    monkeypatch.setattr(batcher_module, "BULK_TURN_SECONDS", 2.0)
+    monkeypatch.setattr(batcher_module, "MIN_BULK_CHARS", 10)
+    monkeypatch.setattr(batcher_module, "MAX_BULK_CHARS", 40)
+    recorder.gate.set()
+    texts = [f"text {i:05d}" for i in range(12)]  # 10 characters each
+    batcher.translate_texts(texts, "en", "xl", OPTIONS)
+    # 10 characters first (nothing measured yet), then 2 s at the mean of the measured
+    # rate and the earlier estimate (10, then 15, 22.5 characters a second), at most 40.
+    assert [len(call) for call in recorder.calls] == [1, 2, 3, 4, 2]
