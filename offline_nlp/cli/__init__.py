@@ -61,7 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
     doctor_cmd.register(commands)
     serve_cmd.register(commands)
     _register_gui(commands)
+    _verbose_anywhere(parser)
     return parser
+
+
+def _verbose_anywhere(parser: argparse.ArgumentParser) -> None:
+    """``-v`` after the command too (``offline-nlp translate ... -v``), as the summary
+    line's "(see -v)" suggests; SUPPRESS keeps a ``-v`` given before the command."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                if not any("-v" in a.option_strings for a in sub._actions):
+                    sub.add_argument("-v", "--verbose", action="store_true",
+                                     default=argparse.SUPPRESS, help="log what happens")
+                _verbose_anywhere(sub)
 
 
 def _register_gui(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -91,6 +104,17 @@ def _no_display() -> bool:
                    ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
+def _pipe_closed() -> int:
+    """The reader of stdout went away (``| head -5``): it has what it wanted. Stop
+    quietly, as other command-line tools do; the exit flush must not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or closed
+        pass
+    return 141  # 128 + SIGPIPE, as a shell reports a tool that a closed pipe ended
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -111,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("offline-nlp: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _pipe_closed()
     finally:
         if context is not None:
             context.close()

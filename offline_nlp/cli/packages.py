@@ -37,6 +37,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "codes: en de, which also installs a route through English), a URL, "
                     "or a path to a .argosmodel file.")
     install.add_argument("package", nargs="+", metavar="PACKAGE")
+    install.add_argument("--force", action="store_true",
+                         help="install even a package whose model fails its test "
+                              "translation, or one that is installed already")
     install.set_defaults(handler=install_packages)
 
     remove = sub.add_parser("remove", help="remove installed packages")
@@ -103,13 +106,19 @@ def _resolve(context: AppContext, names: list[str]) -> list[PackageInfo | str | 
 
 def install_packages(args: argparse.Namespace, context: AppContext) -> int:
     for item in _resolve(context, args.package):
+        if isinstance(item, PackageInfo) and not args.force:
+            present = context.packages.installed_as(item)
+            if present is not None:
+                print(f"already installed: {present.info} ('packages update' gets newer "
+                      "versions, --force installs it again)")
+                continue
         bar = ProgressBar(f"{item.code if isinstance(item, PackageInfo) else item}")
         if isinstance(item, PackageInfo):
-            package = context.packages.install(item, on_progress=bar)
+            package = context.packages.install(item, on_progress=bar, force=args.force)
         elif isinstance(item, Path):
-            package = context.packages.install_file(item)
+            package = context.packages.install_file(item, force=args.force)
         else:
-            package = context.packages.install_url(item, on_progress=bar)
+            package = context.packages.install_url(item, on_progress=bar, force=args.force)
         bar.close()
         print(f"installed {package.info}")
     return 0

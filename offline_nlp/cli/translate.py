@@ -125,6 +125,7 @@ def _translate_text(args: argparse.Namespace, context: AppContext,
         return 0
     if result.kept or result.suspect:
         info(_integrity_note(len(result.kept), len(result.suspect)).lstrip(", "))
+        _say_suspects(args, result.suspect)
     output = result.text + ("" if result.text.endswith("\n") else "\n")
     if args.output and str(args.output) != "-":
         if args.output.exists() and not args.overwrite:
@@ -296,6 +297,8 @@ def _summarise(args: argparse.Namespace, results: list,  # type: ignore[type-arg
         for page in result.pdf_pages:  # image-only pages, Type3 fonts...: one line each
             for note in page["notes"]:
                 info(f"{result.source.name}: {note}")
+        if result.status == "done":
+            _say_suspects(args, result.suspects, f"{result.source}: ")
     if args.json:
         detected = getattr(args, "detected", {})
         auto = getattr(args, "source", None) == AUTO
@@ -311,6 +314,13 @@ def _summarise(args: argparse.Namespace, results: list,  # type: ignore[type-arg
     info(f"{counts['done']} translated, {counts['failed']} failed, {counts['skipped']} skipped"
          + _integrity_note(sum(r.kept for r in results), sum(r.suspect for r in results)))
     return 1 if counts["failed"] else 0
+
+
+def _say_suspects(args: argparse.Namespace, sentences: object, where: str = "") -> None:
+    """With -v: each sentence whose translation may be incomplete, on its own line."""
+    if getattr(args, "verbose", False):
+        for sentence in sentences:  # type: ignore[attr-defined]
+            info(f"possibly incomplete: {where}{' '.join(str(sentence).split())[:300]}")
 
 
 def _integrity_note(kept: int, suspect: int) -> str:

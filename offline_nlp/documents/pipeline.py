@@ -75,6 +75,7 @@ class DocumentResult:
         suspect: sentences whose translation may be incomplete (see Translation.suspect).
         pdf_pages: a PDF written as a PDF: the glyph accounting of each page
             (see :class:`~offline_nlp.documents.pdf.PdfDocument`).
+        suspects: those sentences (the first few hundred characters of each).
     """
 
     source: Path
@@ -86,6 +87,7 @@ class DocumentResult:
     kept: int = 0
     suspect: int = 0
     pdf_pages: tuple = ()
+    suspects: tuple[str, ...] = ()
 
     @property
     def message(self) -> str:
@@ -416,7 +418,8 @@ def _write(job: _Job, doc: Document, translations: list[Translation], bilingual:
     return DocumentResult(src, dst, "done", segments=len(translations),
                           kept=sum(len(t.kept) for t in translations),
                           suspect=sum(len(t.suspect) for t in translations),
-                          pdf_pages=tuple(getattr(doc, "accounting", None) or ()))
+                          pdf_pages=tuple(getattr(doc, "accounting", None) or ()),
+                          suspects=tuple(s[:300] for t in translations for s in t.suspect))
 
 
 def _appeared(src: Path, dst: Path, skip_existing: bool) -> DocumentResult:

@@ -25,6 +25,10 @@ PACKAGE_LIMITS = ZipLimits(total=MAX_UNPACKED, ratio=MAX_RATIO, ratio_floor=_RAT
                            entries=MAX_ENTRIES)
 
 
+# What Python's zipfile can unpack; 99 (AES) and others would fail midway.
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+
+
 def _open(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
@@ -37,6 +41,14 @@ def _check_entry(info: zipfile.ZipInfo, archive: str) -> PurePosixPath:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
         raise InvalidPackageError(f"{archive} has an entry outside its folder: {info.filename!r}")
+    if info.flag_bits & 0x1:
+        raise InvalidPackageError(
+            f"{archive} has an encrypted entry ({info.filename[:80]!r}); packages are never "
+            "encrypted, refusing it")
+    if info.compress_type not in _METHODS:
+        raise InvalidPackageError(
+            f"{archive} uses compression method {info.compress_type} for "
+            f"{info.filename[:80]!r}, which zip files of packages never use; refusing it")
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
         raise InvalidPackageError(f"{archive} contains a symbolic link: {info.filename!r}")
@@ -55,8 +67,9 @@ def inspect_archive(path: Path) -> tuple[PackageInfo, str]:
         entries = [_check_entry(info, path.name) for info in archive.infolist()]
         try:
             bad = archive.testzip()
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise InvalidPackageError(f"{path.name} is damaged: {exc}") from exc
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+                ValueError) as exc:
+            raise InvalidPackageError(f"{path.name} is damaged: {str(exc)[:200]}") from None
         if bad is not None:
             raise InvalidPackageError(f"{path.name} is damaged: {bad} fails its CRC check")
         top = _top_folder(entries, path.name)

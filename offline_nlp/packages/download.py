@@ -13,7 +13,8 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,19 +75,21 @@ def _open(url: str, timeout: float, start: int = 0) -> http.client.HTTPResponse:
     return _OPENER.open(request, timeout=timeout)  # type: ignore[no-any-return]
 
 
-def fetch_bytes(url: str, timeout: float = 30.0, limit: int = 8 * 1024**2) -> bytes:
-    """The body of a small resource (the package index), at most ``limit`` bytes."""
+def fetch_bytes(url: str, timeout: float = 30.0, limit: int = 8 * 1024**2,
+                limits: Limits | None = None) -> bytes:
+    """The body of a small resource (the package index), at most ``limit`` bytes, under
+    the same stall timeout and minimum rate as a package download (``limits``)."""
+    limits = limits or Limits(stall=timeout)
+    body = bytearray()
     try:
-        with _open(url, timeout) as response:
-            data = response.read(limit + 1)
+        with _open(url, limits.stall) as response:
+            _pump(response, body.extend, 0, 0, replace(limits, max_bytes=limit), None, None,
+                  url, what="the package index")
     except PackageDownloadError:
         raise
     except _TRANSFER_ERRORS as exc:
         raise PackageDownloadError(f"cannot fetch {url}: {_reason(exc)}") from exc
-    if len(data) > limit:
-        raise PackageDownloadError(
-            f"{url} is larger than {limit // 1024**2} MB; that is not a package index")
-    return data  # type: ignore[no-any-return]
+    return bytes(body)
 
 
 def _reason(exc: BaseException) -> str:
@@ -158,28 +161,38 @@ def _check_complete(url: str, part: Path, total: int) -> None:
 def _copy(response: http.client.HTTPResponse, part: Path, start: int, total: int,
           limits: Limits, on_progress: ProgressCallback | None,
           cancel: threading.Event | None, url: str) -> None:
-    done = start
-    window_start, window_done = time.monotonic(), done
     with part.open("ab" if start else "wb") as out:
-        while True:
-            check_cancel(cancel)
-            # read1 returns what one socket read brings: a trickling server cannot keep
-            # us inside read() past the rate check.
-            chunk = response.read1(_CHUNK)
-            if not chunk:
-                break
-            out.write(chunk)
-            done += len(chunk)
-            _check_size(url, done, limits)
-            report(on_progress, done, total, "downloading")
-            elapsed = time.monotonic() - window_start
-            if elapsed >= limits.rate_window:
-                rate = (done - window_done) / elapsed
-                if rate < limits.min_rate:
-                    raise PackageDownloadError(
-                        f"download of {url} is too slow ({rate:.0f} bytes/s, the minimum is "
-                        f"{limits.min_rate:.0f}); run the same command again to resume")
-                window_start, window_done = time.monotonic(), done
+        _pump(response, out.write, start, total, limits, on_progress, cancel, url)
+
+
+def _pump(response: http.client.HTTPResponse, write: Callable[[bytes], object], done: int,
+          total: int, limits: Limits, on_progress: ProgressCallback | None,
+          cancel: threading.Event | None, url: str, what: str = "") -> None:
+    """Read the body into ``write`` until it ends, checking size and rate as it goes."""
+    window_start, window_done = time.monotonic(), done
+    while True:
+        check_cancel(cancel)
+        # read1 returns what one socket read brings: a trickling server cannot keep
+        # us inside read() past the rate check.
+        chunk = response.read1(_CHUNK)
+        if not chunk:
+            break
+        write(chunk)
+        done += len(chunk)
+        if what and done > limits.max_bytes:
+            raise PackageDownloadError(
+                f"{url} is larger than {limits.max_bytes // 1024**2} MB; that is not {what}")
+        _check_size(url, done, limits)
+        report(on_progress, done, total, "downloading")
+        elapsed = time.monotonic() - window_start
+        if elapsed >= limits.rate_window:
+            rate = (done - window_done) / elapsed
+            if rate < limits.min_rate:
+                again = "try again later" if what else "run the same command again to resume"
+                raise PackageDownloadError(
+                    f"download of {url} is too slow ({rate:.0f} bytes/s, the minimum is "
+                    f"{limits.min_rate:.0f}); {again}")
+            window_start, window_done = time.monotonic(), done
 
 
 def sha256_file(path: Path) -> str:

@@ -13,9 +13,11 @@ import json
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from offline_nlp.errors import IndexUnavailableError, InvalidPackageError, PackageDownloadError
-from offline_nlp.packages.download import fetch_bytes
+from offline_nlp.packages.download import Limits, fetch_bytes
 from offline_nlp.packages.metadata import PackageInfo
 from offline_nlp.progress import atomic_write
 
@@ -81,20 +83,32 @@ def _read_capped(path: Path) -> bytes:
         return handle.read(MAX_INDEX_BYTES + 1)
 
 
-def _read_index(url: str, timeout: float) -> bytes:
-    """A local file given as a path is read as it is; anything else must be http(s)."""
+def _read_index(url: str, timeout: float, limits: Limits | None = None) -> bytes:
+    """A local file given as a path or a ``file:`` URL is read as it is; anything else
+    must be http(s). (The index is named by the user; the links inside it are still
+    refused unless they are http(s).)"""
+    if url[:5].lower() == "file:":
+        local = Path(url2pathname(urlsplit(url).path))
+        if not local.is_file():
+            raise IndexUnavailableError(f"the package index {local} does not exist (from {url})")
+        url = str(local)
     if "://" not in url and Path(url).is_file():
         try:
             return _read_capped(Path(url))
         except OSError as exc:
-            raise PackageDownloadError(f"cannot read {url}: {exc.strerror or exc}") from exc
-    return fetch_bytes(url, timeout=timeout, limit=MAX_INDEX_BYTES)
+            raise IndexUnavailableError(
+                f"cannot read the package index {url}: {exc.strerror or exc}") from None
+    return fetch_bytes(url, timeout=timeout, limit=MAX_INDEX_BYTES, limits=limits)
 
 
-def fetch_index(url: str, cache_file: Path, timeout: float = 30.0) -> list[PackageInfo]:
-    """Download the index, keep a copy for offline use, and return its packages."""
+def fetch_index(url: str, cache_file: Path, timeout: float = 30.0,
+                limits: Limits | None = None) -> list[PackageInfo]:
+    """Download the index, keep a copy for offline use, and return its packages.
+
+    ``limits``: the stall timeout and minimum rate of package downloads, so a server
+    trickling its index cannot hold the command for minutes."""
     try:
-        raw = _read_index(url, timeout)
+        raw = _read_index(url, timeout, limits)
     except PackageDownloadError as exc:
         raise IndexUnavailableError(
             f"cannot reach the package index ({exc}); connect to the internet, or install "

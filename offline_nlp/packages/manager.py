@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import filelock
+from packaging.version import Version
 
 from offline_nlp.errors import (
     IndexUnavailableError,
@@ -36,7 +37,7 @@ from offline_nlp.errors import (
 from offline_nlp.packages import archive
 from offline_nlp.packages.download import Limits, check_web_url, download, sha256_file
 from offline_nlp.packages.index import cache_file_for, fetch_index, index_url, load_cached_index
-from offline_nlp.packages.metadata import InstalledPackage, PackageInfo
+from offline_nlp.packages.metadata import InstalledPackage, PackageInfo, parse_version
 from offline_nlp.paths import AppPaths
 from offline_nlp.progress import ProgressCallback, atomic_write
 
@@ -207,7 +208,7 @@ class PackageManager:
             cached = load_cached_index(cache_file)
             if cached is not None:
                 return cached
-        return fetch_index(self.index_url, cache_file, self.timeout)
+        return fetch_index(self.index_url, cache_file, self.timeout, self.limits)
 
     def find_available(self, code: str) -> PackageInfo:
         """An index entry by code (``translate-en_de``) or pair (``en_de``, ``en-de``)."""
@@ -232,7 +233,7 @@ class PackageManager:
     # -- install ------------------------------------------------------------------------
 
     def install(self, info: PackageInfo, *, on_progress: ProgressCallback | None = None,
-                cancel: threading.Event | None = None) -> InstalledPackage:
+                cancel: threading.Event | None = None, force: bool = False) -> InstalledPackage:
         """Download an index package and install it.
 
         Raises:
@@ -260,12 +261,12 @@ class PackageManager:
                 raise PackageDownloadError("; ".join(errors))
             try:
                 self._check_checksum(dest, info)
-                return self.install_file(dest, expected=info, source=link)
+                return self.install_file(dest, expected=info, source=link, force=force)
             finally:
                 dest.unlink(missing_ok=True)
 
     def install_url(self, url: str, *, on_progress: ProgressCallback | None = None,
-                    cancel: threading.Event | None = None) -> InstalledPackage:
+                    cancel: threading.Event | None = None, force: bool = False) -> InstalledPackage:
         """Download a package from an http(s) link the user gave, then install it."""
         check_web_url(url)
         self.paths.ensure()
@@ -274,7 +275,7 @@ class PackageManager:
         with self._download_lock(dest):
             download(url, dest, limits=self.limits, on_progress=on_progress, cancel=cancel)
             try:
-                return self.install_file(dest, source=url)
+                return self.install_file(dest, source=url, force=force)
             finally:
                 dest.unlink(missing_ok=True)
 
@@ -300,8 +301,10 @@ class PackageManager:
                 "it was deleted, try again")
 
     def install_file(self, path: Path, *, expected: PackageInfo | None = None,
-                     source: str | None = None) -> InstalledPackage:
-        """Install a local ``.argosmodel`` file; the file itself is left as it is."""
+                     source: str | None = None, force: bool = False) -> InstalledPackage:
+        """Install a local ``.argosmodel`` file; the file itself is left as it is.
+
+        ``force``: install a package whose model fails the probe (it would not translate)."""
         path = Path(path)
         if not path.is_file():
             raise PackageNotFoundError(f"no such package file: {path}")
@@ -312,14 +315,15 @@ class PackageManager:
                 f"not {expected.from_code}→{expected.to_code} as the index says")
         self.paths.ensure()
         with self._locked():
-            return self._place(path, info, top, source or str(path))
+            return self._place(path, info, top, source or str(path), expected, force)
 
-    def _place(self, path: Path, info: PackageInfo, top: str, source: str) -> InstalledPackage:
+    def _place(self, path: Path, info: PackageInfo, top: str, source: str,
+               expected: PackageInfo | None = None, force: bool = False) -> InstalledPackage:
         staging = self.paths.packages / f".staging-{uuid.uuid4().hex}"
         final = self.paths.packages / info.code
         try:
             archive.unpack_archive(path, top, staging)
-            self._prove(InstalledPackage(info, staging), final)
+            self._prove(InstalledPackage(info, staging), final, force)
             files = _hash_tree(staging)
             self._swap_in(staging, final)
         except OSError as exc:
@@ -330,11 +334,13 @@ class PackageManager:
         self._record(final.name, {
             "code": info.code, "version": info.package_version, "sha256": sha256_file(path),
             "files": files, "source": source, "installed": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            **_index_version(info, expected),
         })
         return InstalledPackage.load(final)
 
-    def _prove(self, staged: InstalledPackage, final: Path) -> None:
-        """The new version must load and translate before it may replace a working one."""
+    def _prove(self, staged: InstalledPackage, final: Path, force: bool = False) -> None:
+        """The package must load and translate before it is installed (``force``: a new
+        one is installed anyway), and before it may replace a working version (always)."""
         if self.probe is None:
             return
         try:
@@ -346,6 +352,10 @@ class PackageManager:
             raise InvalidPackageError(
                 f"{staged.info.code} {staged.info.package_version} does not work ({problem}); "
                 "the installed version was kept")
+        if not force:
+            raise InvalidPackageError(
+                f"{staged.info.code} does not work ({problem}); it was not installed "
+                "(pass --force to install it anyway)")
         log.warning("%s is installed, but its model does not work: %s", staged.info.code, problem)
 
     def _works(self, folder: Path) -> bool:
@@ -429,15 +439,46 @@ class PackageManager:
             self._record(package.path.name, None)
         return package
 
+    def installed_as(self, info: PackageInfo) -> InstalledPackage | None:
+        """The installed package that already is ``info`` (same code, this version or a
+        newer one), or ``None``."""
+        manifest = self._manifest()
+        for package in self.installed():
+            if package.info.code == info.code and _offered(package, manifest) >= info.version:
+                return package
+        return None
+
     def updates(self) -> list[tuple[InstalledPackage, PackageInfo]]:
         """Installed packages for which the index has a newer ``package_version``."""
         newest: dict[str, PackageInfo] = {}
         for info in self.available():
             if info.code not in newest or info.version > newest[info.code].version:
                 newest[info.code] = info
+        manifest = self._manifest()
         return [(pkg, newest[pkg.info.code]) for pkg in self.installed()
                 if not pkg.read_only and pkg.info.code in newest
-                and newest[pkg.info.code].version > pkg.info.version]
+                and newest[pkg.info.code].version > _offered(pkg, manifest)]
+
+
+def _index_version(info: PackageInfo, expected: PackageInfo | None) -> dict[str, str]:
+    """What the manifest records of the index's version, when it differs from the one in
+    the archive: an index that says 1.1 for an archive that says 1.0 would otherwise be
+    downloaded again by every update."""
+    if expected is None or expected.version == info.version:
+        return {}
+    log.warning("the index lists %s %s, but its archive says %s; recorded, so updates will "
+                "not download it again until the index changes", info.code,
+                expected.package_version, info.package_version)
+    return {"index_version": expected.package_version}
+
+
+def _offered(pkg: InstalledPackage, manifest: dict[str, Any]) -> Version:
+    """The newest version this package was installed as: its own, or the index's."""
+    entry = manifest.get(pkg.path.name)
+    recorded = entry.get("index_version") if isinstance(entry, dict) else None
+    if isinstance(recorded, str):
+        return max(pkg.info.version, parse_version(recorded))
+    return pkg.info.version
 
 
 def _check_files(folder: Path, entry: object) -> list[str]:

@@ -32,7 +32,7 @@ def test_index_links_to_other_schemes_are_never_followed(
             "data:application/zip;base64," + base64.b64encode(package.read_bytes()).decode())
     url = publish(state, base, [{**entry(base, "/x"), "links": [link]}])
     with world.unchanged_outside():
-        code, _, err = world.cli(capsys, "--index-url", url, "packages", "install",
+        code, _, err = world.cli(capsys, "--index-url", url, "packages", "install", "--force",
                                  "translate-en_xl")
     assert "no http(s) download link" in one_line_error(code, err)
     assert not (world.packages / "translate-en_xl").exists()
@@ -47,7 +47,7 @@ def test_a_redirect_to_another_scheme_is_refused(world: World, capsys, hostile_s
         state.routes[f"/index{path}.json"] = Route(json.dumps([entry(base, path)]).encode())
         url = f"{base}/index{path}.json"
         with world.unchanged_outside():
-            code, _, err = world.cli(capsys, "--index-url", url, "packages", "install",
+            code, _, err = world.cli(capsys, "--index-url", url, "packages", "install", "--force",
                                      "translate-en_xl")
         message = one_line_error(code, err)
         assert "not allowed" in message or "only http and https are followed" in message
@@ -57,7 +57,7 @@ def test_a_redirect_to_another_scheme_is_refused(world: World, capsys, hostile_s
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "data:,hello", "ftp://127.0.0.1/x"])
 def test_the_user_gives_a_path_not_a_file_url(world: World, capsys, url: str) -> None:
     with world.unchanged_outside():
-        code, _, err = world.cli(capsys, "packages", "install", url)
+        code, _, err = world.cli(capsys, "packages", "install", "--force", url)
     assert "only http:// and https://" in one_line_error(code, err)
 
 
@@ -67,7 +67,7 @@ def test_a_url_ending_in_dots_cannot_write_outside_the_downloads(
     state, base = hostile_server
     state.routes[f"/deep/pkg{tail}"] = Route(build_package(world.root / "p.argosmodel").read_bytes())
     with world.unchanged_outside():
-        code, out, err = world.cli(capsys, "packages", "install", f"{base}/deep/pkg{tail}")
+        code, out, err = world.cli(capsys, "packages", "install", "--force", f"{base}/deep/pkg{tail}")
     assert code == 0, err
     assert (world.packages / "translate-en_xl").is_dir()
     assert sorted(p.name for p in world.home.joinpath("cache").iterdir()
@@ -116,12 +116,12 @@ def test_a_cut_off_download_is_one_line_and_resumes(
     state.routes["/p.argosmodel"] = Route(body, mode=mode, once=True)
     url = publish(state, base, [entry(base, "/p.argosmodel")])
     with world.unchanged_outside():
-        code, _, err = world.cli(capsys, "--index-url", url, "packages", "install",
+        code, _, err = world.cli(capsys, "--index-url", url, "packages", "install", "--force",
                                  "translate-en_xl")
     assert "run the same command again to resume" in one_line_error(code, err)
     (part,) = world.downloads.glob("*.part")
     assert 0 < part.stat().st_size < len(body)
-    code, out, err = world.cli(capsys, "--index-url", url, "packages", "install", "translate-en_xl")
+    code, out, err = world.cli(capsys, "--index-url", url, "packages", "install", "--force", "translate-en_xl")
     assert code == 0, err
     assert state.requests[-1][1] == f"bytes={part.stat().st_size if part.exists() else len(body) // 2}-"
 
@@ -155,14 +155,20 @@ def test_a_download_larger_than_any_package_is_refused(
     assert list(app_paths.downloads.glob("*.part")) == []
 
 
-def test_an_index_is_read_from_a_path_but_not_from_a_file_url(world: World, capsys,
-                                                               hostile_server) -> None:
-    """``file`` only when the user gives a path: a saved index works offline."""
+def test_an_index_is_read_from_a_path_or_a_file_url(world: World, capsys,
+                                                    hostile_server) -> None:
+    """An index the user names may be a local file, as a path or a file: URL (a saved
+    index works offline); file: links inside an index stay refused (see above)."""
     state, base = hostile_server
     saved = world.root / "saved-index.json"
     saved.write_text(json.dumps([entry(base, "/p.argosmodel")]))
     code, out, err = world.cli(capsys, "--index-url", str(saved), "packages", "available")
     assert code == 0 and "translate-en_xl" in out, err
-    code, _, err = world.cli(capsys, "--index-url", saved.as_uri(), "packages", "available",
+    code, out, err = world.cli(capsys, "--index-url", saved.as_uri(), "packages", "available",
+                               "--refresh")
+    assert code == 0 and "translate-en_xl" in out, err
+    missing = (world.root / "gone.json").as_uri()
+    code, _, err = world.cli(capsys, "--index-url", missing, "packages", "available",
                              "--refresh")
-    assert "give a local file as a path" in one_line_error(code, err)
+    message = one_line_error(code, err)
+    assert "gone.json does not exist" in message and "internet" not in message

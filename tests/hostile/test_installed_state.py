@@ -19,7 +19,7 @@ from offline_nlp.paths import AppPaths
 
 
 def install(world: World, capsys, package) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    return world.cli(capsys, "packages", "install", str(package))
+    return world.cli(capsys, "packages", "install", "--force", str(package))
 
 
 def test_a_garbage_model_never_replaces_a_working_one(world: World, capsys) -> None:
@@ -97,7 +97,7 @@ def test_three_installs_in_parallel_processes_keep_every_manifest_entry(world: W
         archives = [build_package(world.root / f"{a}_{b}-{round_}.argosmodel",
                                   {"code": f"translate-{a}_{b}", "from_code": a, "to_code": b})
                     for a, b in pairs]
-        runs = [subprocess.Popen([sys.executable, "-m", "offline_nlp", "packages", "install",
+        runs = [subprocess.Popen([sys.executable, "-m", "offline_nlp", "packages", "install", "--force",
                                   str(archive)], env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE) for archive in archives]
         results = [run.communicate(timeout=120) for run in runs]

@@ -45,7 +45,7 @@ def test_a_hostile_metadata_field_is_one_line_and_installs_nothing(
         world: World, capsys, fields: dict[str, object]) -> None:
     package = build_package(world.root / "bad.argosmodel", fields)
     with world.unchanged_outside():
-        code, _, err = world.cli(capsys, "packages", "install", str(package))
+        code, _, err = world.cli(capsys, "packages", "install", "--force", str(package))
     message = one_line_error(code, err)
     assert "metadata" in message
     folders, hidden = listed_and_hidden(world)
@@ -55,15 +55,15 @@ def test_a_hostile_metadata_field_is_one_line_and_installs_nothing(
 def test_a_package_named_manifest_cannot_break_later_installs(
         world: World, capsys) -> None:
     good = build_package(world.root / "good.argosmodel")
-    assert world.cli(capsys, "packages", "install", str(good))[0] == 0
+    assert world.cli(capsys, "packages", "install", "--force", str(good))[0] == 0
     manifest = json.loads((world.packages / "manifest.json").read_text())
     bad = build_package(world.root / "bad.argosmodel", {"code": "manifest.json"})
     with world.unchanged_outside():
-        one_line_error(*world.cli(capsys, "packages", "install", str(bad))[::2])
+        one_line_error(*world.cli(capsys, "packages", "install", "--force", str(bad))[::2])
     assert json.loads((world.packages / "manifest.json").read_text()) == manifest
     other = build_package(world.root / "other.argosmodel",
                           {"code": "translate-xl_en", "from_code": "xl", "to_code": "en"})
-    assert world.cli(capsys, "packages", "install", str(other))[0] == 0
+    assert world.cli(capsys, "packages", "install", "--force", str(other))[0] == 0
     code, out, _ = world.cli(capsys, "packages", "verify")
     assert code == 0 and out.count(": ok") == 2
 
@@ -71,7 +71,7 @@ def test_a_package_named_manifest_cannot_break_later_installs(
 def test_installed_metadata_is_checked_when_read(world: World, capsys) -> None:
     """A package edited after install (or copied in by hand) is not trusted either."""
     good = build_package(world.root / "good.argosmodel")
-    assert world.cli(capsys, "packages", "install", str(good))[0] == 0
+    assert world.cli(capsys, "packages", "install", "--force", str(good))[0] == 0
     metadata = world.packages / "translate-en_xl" / "metadata.json"
     metadata.write_text(json.dumps({**json.loads(metadata.read_text()), "to_code": "../../x"}))
     code, out, err = world.cli(capsys, "languages")
@@ -95,7 +95,7 @@ def test_the_strict_schema_accepts_real_packages(world: World, capsys) -> None:
     package = build_package(world.root / "pt.argosmodel",
                             {"code": "translate-en_pt_BR", "to_code": "pt_BR",
                              "package_version": 2})
-    code, out, err = world.cli(capsys, "packages", "install", str(package))
+    code, out, err = world.cli(capsys, "packages", "install", "--force", str(package))
     assert code == 0, err
     assert (world.packages / "translate-en_pt_BR").is_dir()
 
@@ -122,6 +122,6 @@ def test_an_archive_built_to_exhaust_us_is_one_line(world: World, capsys, kind: 
     package = _raw_package(world.root / "p.argosmodel", metadata,
                            extra=20_000 if kind == "many-files" else 0)
     with world.unchanged_outside():
-        code, _, err = world.cli(capsys, "packages", "install", str(package))
+        code, _, err = world.cli(capsys, "packages", "install", "--force", str(package))
     one_line_error(code, err)
     assert listed_and_hidden(world) == (set(), set())
