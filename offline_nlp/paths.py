@@ -83,7 +83,14 @@ class AppPaths:
     def ensure(self) -> AppPaths:
         """Create the folders (idempotent) and tag the cache so backups skip it."""
         for folder in (self.config, self.data, self.cache, self.packages, self.downloads):
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a file in the way, a read-only disk
+                from offline_nlp.errors import OutputWriteError
+
+                what = "a file is in the way" if folder.exists() or isinstance(
+                    exc, (FileExistsError, NotADirectoryError)) else exc.strerror or str(exc)
+                raise OutputWriteError(f"cannot create the folder {folder}: {what}") from None
         tag = self.cache / "CACHEDIR.TAG"
         if not tag.exists():
             tag.write_text(_CACHEDIR_TAG, encoding="ascii")

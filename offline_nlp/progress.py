@@ -122,6 +122,12 @@ def _umask() -> int:
     return mask
 
 
+# What writing the temporary file raises when the disk or the user's quota is full, or
+# the file too large for the file system: the output cannot be written.
+_FULL = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EROFS")
+         if hasattr(errno, name)}
+
+
 @contextlib.contextmanager
 def atomic_write(path: Path, mode: str = "wb", *, replace: bool = True) -> Iterator[IO[bytes]]:
     """Write ``path`` all at once: a temporary file beside it, renamed over it on success.
@@ -145,13 +151,18 @@ def atomic_write(path: Path, mode: str = "wb", *, replace: bool = True) -> Itera
     try:
         if os.chmod in os.supports_fd:  # mkstemp made it 0600: private, unlike any output
             os.chmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, mode) as handle:
-            yield handle
-            try:
-                handle.flush()
-                os.fsync(handle.fileno())
-            except OSError as exc:  # a full disk
+        try:
+            with os.fdopen(fd, mode) as handle:
+                yield handle
+                try:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                except OSError as exc:  # a full disk
+                    raise cannot_write(path, exc) from None
+        except OSError as exc:
+            if exc.errno in _FULL:  # a full disk while the caller wrote: one line too
                 raise cannot_write(path, exc) from None
+            raise
         _publish(tmp, path, replace)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -53,10 +53,15 @@ class Settings:
             raise SettingsError(f"preset {self.preset!r} is not one of: {', '.join(PRESETS)}")
         if self.device not in DEVICES:
             raise SettingsError(f"device {self.device!r} is not one of: {', '.join(DEVICES)}")
-        for name in ("cpu_threads", "parallel_jobs", "max_loaded_models"):
+        for name, most in BOUNDS.items():
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 0:
-                raise SettingsError(f"{name} must be a whole number ≥ 0, not {value!r}")
+            if not isinstance(value, int) or not 0 <= value <= most:
+                raise SettingsError(f"{name} must be a whole number from 0 to {most}, "
+                                    f"not {_short(value)}")
+        threads = max(1, self.cpu_threads) * max(1, self.parallel_jobs)
+        if threads > MAX_THREADS:
+            raise SettingsError(f"cpu_threads × parallel_jobs is {threads}; at most "
+                                f"{MAX_THREADS} threads may translate at once")
         return self
 
     def engine_config(self) -> EngineConfig:
@@ -66,6 +71,19 @@ class Settings:
 
     def translation_options(self) -> TranslationOptions:
         return TranslationOptions.preset(self.preset, use_cache=self.use_cache)
+
+
+#: The largest value of each number a user sets. Past them CTranslate2 crashes
+#: (100,000 threads: SIGSEGV) or the machine stalls (a million parallel replicas); no
+#: computer this runs on has more cores than this.
+BOUNDS = {"cpu_threads": 256, "parallel_jobs": 64, "max_loaded_models": 64,
+          "schema_version": 1_000}
+MAX_THREADS = 4096
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 #: The type each field's annotation asks for, checked before any value is used: a

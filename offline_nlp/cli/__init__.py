@@ -125,6 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     context = None
     try:
+        if args.packages_dir is not None and args.packages_dir.exists() \
+                and not args.packages_dir.is_dir():
+            raise OfflineNLPError(f"--packages-dir {args.packages_dir} is a file; give a "
+                                  "folder (it is created if missing)")
         if getattr(args, "needs_context", True):
             context = AppContext.create(packages_dir=args.packages_dir, index_url=args.index_url,
                                         use_cache=not getattr(args, "no_cache", False))

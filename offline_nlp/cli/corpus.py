@@ -8,7 +8,7 @@ from pathlib import Path
 
 from offline_nlp.cli.arguments import MAX_BEAM, bounded
 from offline_nlp.cli.output import ProgressBar, emit_json, info
-from offline_nlp.cli.translate import add_glossary_option, decoding_options
+from offline_nlp.cli.translate import _integrity_note, add_glossary_option, decoding_options
 from offline_nlp.context import AppContext
 from offline_nlp.engine import PRESETS
 from offline_nlp.errors import OfflineNLPError
@@ -108,11 +108,14 @@ def _report(args: argparse.Namespace, summary: object) -> int:
         counts[item.status] = counts.get(item.status, 0) + 1
         if item.status == "failed":
             info(f"failed {item.source}: {item.error}")
+        if item.redone:
+            info(f"{item.output}: {item.redone}")
     if args.json:
         emit_json(summary.to_json())
     rate = summary.lines / summary.seconds if summary.seconds else 0.0
     info(f"{counts.get('done', 0)} files translated, {counts.get('earlier', 0)} done earlier, "
          f"{counts.get('failed', 0)} failed; {summary.blocks} blocks "
          f"({summary.blocks_resumed} from an earlier run), {summary.lines} lines now "
-         f"({rate:.0f} lines/s), {len(failures)} malformed lines")
+         f"({rate:.0f} lines/s), {len(failures)} malformed lines"
+         + _integrity_note(summary.kept, summary.suspect))
     return 1 if failures or counts.get("failed") else 0

@@ -63,7 +63,7 @@ def connect(address: str, spec: WorkerSpec, *, shared: bool = False) -> tuple[An
     payload = None if shared else _ship(ray, spec.packages)
 
     def runner(spec: WorkerSpec, blocks: Iterable[tuple[Key, list[str]]],
-               workers: int) -> Iterator[tuple[Key, list[str], int]]:
+               workers: int) -> Iterator[tuple[Key, list[str], int, int, int]]:
         return _run(ray, spec, payload, blocks, workers)
 
     return runner, workers, spec
@@ -115,12 +115,14 @@ class RayBlockTranslator:
             "block": pa.array([row["block"] for row in rows], pa.int64()),
             "translations": pa.array([r[0] for r in results], pa.list_(pa.string())),
             "tokens": pa.array([r[1] for r in results], pa.int64()),
+            "kept": pa.array([r[2] for r in results], pa.int64()),
+            "suspect": pa.array([r[3] for r in results], pa.int64()),
         })
 
 
 def _run(ray: Any, spec: WorkerSpec, payload: tuple[str, Any] | None,
          blocks: Iterable[tuple[Key, list[str]]], workers: int,
-         ) -> Iterator[tuple[Key, list[str], int]]:
+         ) -> Iterator[tuple[Key, list[str], int, int, int]]:
     import pyarrow as pa
 
     tables = [pa.table({"file": pa.array([key[0]], pa.int64()),
@@ -139,8 +141,8 @@ def _run(ray: Any, spec: WorkerSpec, payload: tuple[str, Any] | None,
         num_cpus=spec.config.cpu_threads or 1)
     try:
         for row in translated.iter_rows():
-            yield (int(row["file"]), int(row["block"])), list(row["translations"]), \
-                int(row["tokens"])
+            yield ((int(row["file"]), int(row["block"])), list(row["translations"]),
+                   int(row["tokens"]), int(row["kept"]), int(row["suspect"]))
     except OfflineNLPError:
         raise
     except Exception as exc:  # a RayTaskError wraps what went wrong on the node

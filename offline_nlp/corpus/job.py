@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from offline_nlp.corpus.formats import SUFFIXES, BlockInput, CorpusFormat, chain_blocks, format_for
-from offline_nlp.corpus.state import BlockResult, FileState
+from offline_nlp.corpus.state import BlockDamaged, BlockResult, FileState, block_checksum
 from offline_nlp.corpus.workers import WorkerSpec
 from offline_nlp.engine.types import TranslationOptions
 from offline_nlp.errors import OfflineNLPError
-from offline_nlp.progress import ProgressCallback, atomic_write, report
+from offline_nlp.progress import ProgressCallback, atomic_write, cannot_write, report
 
 __all__ = ["CorpusFile", "CorpusSummary", "Runner", "plan_files", "run_corpus"]
 
@@ -48,6 +48,9 @@ class CorpusFile:
     blocks: int = 0
     pending: set[int] = field(default_factory=set)
     failures: list[tuple[int, str]] = field(default_factory=list)
+    kept: int = 0  # sentences in another script, kept as they were
+    suspect: int = 0  # sentences whose translation may be incomplete
+    redone: str = ""  # saved blocks that did not validate, and why
 
 
 @dataclass
@@ -66,16 +69,27 @@ class CorpusSummary:
     def failures(self) -> list[tuple[Path, int, str]]:
         return [(f.source, line, reason) for f in self.files for line, reason in f.failures]
 
+    @property
+    def kept(self) -> int:
+        return sum(f.kept for f in self.files)
+
+    @property
+    def suspect(self) -> int:
+        return sum(f.suspect for f in self.files)
+
     def to_json(self) -> dict[str, Any]:
         rate = self.seconds or float("inf")
         return {
             "mode": self.mode, "workers": self.workers,
             "files": [{"input": str(f.source), "output": str(f.output), "status": f.status,
                        "lines": f.lines, "blocks": f.blocks, "failures": len(f.failures),
+                       "kept": f.kept, "suspect": f.suspect,
+                       **({"redone": f.redone} if f.redone else {}),
                        **({"error": f.error} if f.error else {})} for f in self.files],
             "skipped": [{"input": str(p), "reason": r} for p, r in self.skipped],
             "blocks": self.blocks, "blocks_resumed": self.blocks_resumed,
             "lines": self.lines, "failed_lines": len(self.failures),
+            "kept": self.kept, "suspect": self.suspect,
             "failures": [{"file": str(p), "line": n, "error": r} for p, n, r in self.failures],
             "seconds": round(self.seconds, 3), "lines_per_second": round(self.lines / rate, 1),
             "tokens_per_second": round(self.tokens / rate, 1),
@@ -122,6 +136,7 @@ def _prepare(item: CorpusFile, job: dict[str, Any], block_lines: int, overwrite:
         item.status, item.lines = "earlier", int(manifest.get("lines", 0))
         item.blocks = int(manifest.get("blocks", 0))
         item.failures = [(int(n), str(r)) for n, r in manifest.get("failures", [])]
+        item.kept, item.suspect = int(manifest.get("kept", 0)), int(manifest.get("suspect", 0))
         return
     if item.output.exists() and not overwrite:
         raise OfflineNLPError(f"{item.output} exists; pass --overwrite to replace it")
@@ -133,7 +148,30 @@ def _prepare(item: CorpusFile, job: dict[str, Any], block_lines: int, overwrite:
     item.blocks = -(-item.lines // block_lines)
     if not same or manifest.get("complete"):  # new, changed, or its output was deleted
         item.state.start(item.identity)
-    item.pending = set(range(item.blocks)) - item.state.done_blocks()
+    done = item.state.done_blocks() & set(range(item.blocks))
+    if done:
+        done -= _damaged_blocks(item, done, block_lines)
+    item.pending = set(range(item.blocks)) - done
+
+
+def _damaged_blocks(item: CorpusFile, done: set[int], block_lines: int) -> set[int]:
+    """The saved blocks that do not validate against the input (line count, types,
+    checksum of its lines): they are removed, to be translated again, and
+    ``item.redone`` says so. Reads the input once."""
+    bad: dict[int, str] = {}
+    for index, block in enumerate(item.format.blocks(item.source, block_lines)):
+        if index in done:
+            why = item.state.check_block(index, len(block.texts),
+                                         block_checksum(block.texts, block.failures))
+            if why is not None:
+                bad[index] = why
+    for index in bad:
+        item.state.drop_block(index)
+    if bad:
+        first = min(bad)
+        item.redone = (f"{len(bad)} saved block(s) did not validate and were translated "
+                       f"again (block {first}: {bad[first]})")
+    return set(bad)
 
 
 def _read_pending(files: list[CorpusFile], block_lines: int,
@@ -151,27 +189,60 @@ def _read_pending(files: list[CorpusFile], block_lines: int,
             item.status, item.error, item.pending = "failed", str(exc), set()
 
 
-def _merge(block: BlockInput, translations: list[str], tokens: int) -> BlockResult:
+def _merge(block: BlockInput, translations: list[str], tokens: int, kept: int = 0,
+           suspect: int = 0) -> BlockResult:
     it = iter(translations)
     return BlockResult([None if text is None else next(it) for text in block.texts],
-                       block.failures, tokens)
+                       block.failures, tokens, block_checksum(block.texts, block.failures),
+                       kept, suspect)
+
+
+def _changed(item: CorpusFile) -> str:
+    """Why ``item``'s input is no longer the one its blocks were read from, or ``""``."""
+    try:
+        now = _identity(item, {})
+    except OSError as exc:
+        return f"its input {item.source} is gone ({exc.strerror or exc})"
+    if (now["size"], now["mtime_ns"]) != (item.identity["size"], item.identity["mtime_ns"]):
+        return (f"its input {item.source} changed while it was translated ({now['size']} "
+                f"bytes now, {item.identity['size']} before); run the same command again "
+                "to translate it anew")
+    return ""
 
 
 def _finish(item: CorpusFile) -> None:
     """Every block is done: write the output from the block files, atomically."""
-    item.output.parent.mkdir(parents=True, exist_ok=True)
+    changed = _changed(item)
+    if changed:
+        item.status, item.error = "failed", changed
+        return
+    try:
+        item.output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(item.output.parent, exc) from None
     failures: list[tuple[int, str]] = []
+    counts = [0, 0]
 
     def translations() -> Iterator[list[str | None]]:
         for result in item.state.results(item.blocks):
             failures.extend(result.failures)
+            counts[0] += result.kept
+            counts[1] += result.suspect
             yield result.translations
 
-    with atomic_write(item.output) as out:
-        item.format.write(item.source, out, chain_blocks(translations()))
-    item.failures = failures
-    item.state.finish({**item.identity, "lines": item.lines, "blocks": item.blocks,
-                       "failures": failures})
+    try:
+        with atomic_write(item.output) as out:
+            item.format.write(item.source, out, chain_blocks(translations()))
+    except BlockDamaged as exc:  # changed on disk since it was checked
+        item.status, item.error = "failed", (f"a saved block of {item.output} is damaged "
+                                             f"({exc}); run the same command again")
+        return
+    item.failures, (item.kept, item.suspect) = failures, counts
+    try:
+        item.state.finish({**item.identity, "lines": item.lines, "blocks": item.blocks,
+                           "failures": failures, "kept": item.kept, "suspect": item.suspect})
+    except OSError as exc:
+        raise cannot_write(item.state.manifest_file, exc) from None
     item.status = "done"
 
 
@@ -209,10 +280,13 @@ def run_corpus(files: list[CorpusFile], spec: WorkerSpec, runner: Runner, worker
     inputs: dict[Key, BlockInput] = {}
     exit_after = int(os.environ.get(EXIT_AFTER_BLOCKS, "0"))
     started, saved = time.monotonic(), 0
-    for key, translations, tokens in runner(spec, _read_pending(files, block_lines, inputs),
-                                            workers):
+    for key, translations, tokens, *notes in runner(
+            spec, _read_pending(files, block_lines, inputs), workers):
         item, block = files[key[0]], inputs.pop(key)
-        item.state.save_block(key[1], _merge(block, translations, tokens))
+        try:
+            item.state.save_block(key[1], _merge(block, translations, tokens, *notes))
+        except OSError as exc:  # a full disk: the blocks saved so far are kept
+            raise cannot_write(item.state.blocks_dir, exc) from None
         saved += 1
         if saved == exit_after:
             os._exit(75)  # the test of resuming: stop as abruptly as a kill
@@ -226,4 +300,10 @@ def run_corpus(files: list[CorpusFile], spec: WorkerSpec, runner: Runner, worker
         if not item.pending and item.status == "pending":
             _finish(item)
     summary.seconds = time.monotonic() - started
+    for item in active:
+        if item.status == "pending":  # its input ran out of lines before its last block
+            item.status = "failed"
+            item.error = _changed(item) or (
+                f"its input {item.source} has fewer lines than when the job started; run "
+                "the same command again")
     return summary

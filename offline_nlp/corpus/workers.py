@@ -64,13 +64,16 @@ class BlockTranslator:
         packages = [InstalledPackage.load(path) for path in spec.packages]
         self.engine = Engine(_Packages(packages), spec.config)
 
-    def __call__(self, texts: list[str]) -> tuple[list[str], int]:
-        """Translations of ``texts`` and the number of source tokens they had."""
+    def __call__(self, texts: list[str]) -> tuple[list[str], int, int, int]:
+        """Translations of ``texts``, the number of source tokens they had, and the
+        sentences kept as they were and possibly incomplete (as ``translate`` counts)."""
         spec = self.spec
         results = self.engine.translate_texts(texts, spec.source, spec.target, spec.options)
         first = self.engine.route(spec.source, spec.target).packages[0]
         tokens = sum(map(len, self.engine.models.get(first).tokenizer.encode(texts)))
-        return [result.text for result in results], tokens
+        return ([result.text for result in results], tokens,
+                sum(len(result.kept) for result in results),
+                sum(len(result.suspect) for result in results))
 
 
 def usable_cores() -> tuple[int, int]:
@@ -134,7 +137,7 @@ WORKER_EXIT_AT_BLOCK = "OFFLINE_NLP_CORPUS_WORKER_EXIT_AT_BLOCK"
 _blocks_seen = 0
 
 
-def _translate_in_worker(texts: list[str]) -> tuple[list[str], int]:
+def _translate_in_worker(texts: list[str]) -> tuple[list[str], int, int, int]:
     global _blocks_seen
     assert _translator is not None
     _blocks_seen += 1
@@ -144,8 +147,9 @@ def _translate_in_worker(texts: list[str]) -> tuple[list[str], int]:
 
 
 def run_local(spec: WorkerSpec, blocks: Iterable[tuple[object, list[str]]],
-              workers: int) -> Iterator[tuple[object, list[str], int]]:
-    """Translate ``(key, texts)`` blocks; yield ``(key, translations, tokens)`` as each ends.
+              workers: int) -> Iterator[tuple[object, list[str], int, int, int]]:
+    """Translate ``(key, texts)`` blocks; yield ``(key, translations, tokens, kept,
+    suspect)`` as each ends.
 
     One worker runs in this process; more run as processes, each loading the model once,
     with at most two blocks each queued so memory stays bounded.
@@ -157,7 +161,7 @@ def run_local(spec: WorkerSpec, blocks: Iterable[tuple[object, list[str]]],
         return
     context = multiprocessing.get_context("spawn")  # never fork a process holding OpenMP
     with ProcessPoolExecutor(workers, context, _start_worker, (spec,)) as pool:
-        pending: dict[Future[tuple[list[str], int]], object] = {}
+        pending: dict[Future[tuple[list[str], int, int, int]], object] = {}
         source = iter(blocks)
         try:
             while True:

@@ -4,8 +4,9 @@ closes early, settings out of range, a file where a folder goes."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
-from hostile_kit import World
+from hostile_kit import World, one_line_error
 
 from offline_nlp.cli import main
 
@@ -46,3 +47,31 @@ def test_verbose_after_the_command_says_which_sentences(installed: World, capsys
         assert "possibly incomplete: " in err and "Hello world." in err, args
     code, out, err = _run(capsys, "packages", "list", "-v")
     assert code == 0, err
+
+
+def test_settings_out_of_range_are_one_line_naming_file_and_key(world: World,
+                                                                 capsys) -> None:
+    """cpu_threads 100000 crashed CTranslate2 (SIGSEGV); parallel_jobs 1000000 hung."""
+    config = world.home / "config"
+    config.mkdir(parents=True)
+    settings = config / "settings.json"
+    for key, value in (("cpu_threads", 100_000), ("parallel_jobs", 1_000_000),
+                       ("max_loaded_models", 10**9), ("cpu_threads", -1)):
+        settings.write_text(json.dumps({key: value}))
+        with world.unchanged_outside():
+            code, out, err = _run(capsys, "translate", "--from", "en", "--to", "xl",
+                                  "--text", "Hello.")
+        message = one_line_error(code, err)
+        assert str(settings) in message and key in message and str(value) in message
+    settings.write_text(json.dumps({"cpu_threads": 200, "parallel_jobs": 60}))
+    message = one_line_error(*_run(capsys, "languages")[::2])
+    assert "cpu_threads × parallel_jobs" in message
+
+
+def test_packages_dir_that_is_a_file_is_one_line(world: World, capsys) -> None:
+    a_file = world.root / "bystander" / "notes.txt"
+    with world.unchanged_outside():
+        code, out, err = _run(capsys, "--packages-dir", str(a_file), "packages", "list")
+    message = one_line_error(code, err)
+    assert str(a_file) in message and "folder" in message
+    assert a_file.read_text() == "keep me\n"
