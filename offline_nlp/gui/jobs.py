@@ -178,6 +178,8 @@ class LatestOnly(QObject):
     """
 
     succeeded = Signal(int, object)
+    #: every request's result, the replaced ones' too (their work may be reused)
+    any_succeeded = Signal(int, object)
     failed = Signal(int, object)
     progress = Signal(int, int, str)
     idle = Signal()
@@ -231,6 +233,7 @@ class LatestOnly(QObject):
         self.progress.emit(done, total, message)
 
     def _on_succeeded(self, request: int, result: object) -> None:
+        self.any_succeeded.emit(request, result)
         if request == self._latest:
             self.succeeded.emit(request, result)
 

@@ -91,6 +91,8 @@ class TextTab(QWidget):
         self.places: tuple = ()                 # where each sentence of the shown result is
         self._shown = ("", "")                  # the source and translation they belong to
         self._shown_pair = ("", "")             # their languages (the detected source)
+        # the last request the engine worked for, and its result
+        self._last_work: tuple[int, TextResult] | None = None
         self._sent_prefix = ""                  # finished sentences already sent
         self._submitted: tuple[str, ...] = ()   # the last request's text and pair
         self.alternatives_menu: QMenu | None = None
@@ -105,6 +107,7 @@ class TextTab(QWidget):
         self.source_edit.textChanged.connect(self._on_text_changed)
         self.pair.changed.connect(self._on_pair_changed)
         self.requests.succeeded.connect(self._on_succeeded)
+        self.requests.any_succeeded.connect(self._on_any_result)
         self.requests.failed.connect(self._on_failed)
         self.requests.idle.connect(self._on_idle)
 
@@ -386,7 +389,7 @@ class TextTab(QWidget):
         _scroll_to_block(edit, min(top, edit.document().blockCount() - 1))
 
     @Slot(int, object)
-    def _on_succeeded(self, _request: int, result: TextResult) -> None:
+    def _on_succeeded(self, request: int, result: TextResult) -> None:
         self.places = result.live.places
         self._shown = (result.source_text, result.translation.text)
         self._shown_pair = (result.source, result.target)
@@ -399,16 +402,35 @@ class TextTab(QWidget):
         if result.detected:
             via = f" · detected {language_name(result.source, names)}{via}"
         self.banner.hide()
-        if result.live.sent:
-            self.state_label.setText(f"{format_seconds(result.seconds)}{via}")
-            self.translated.emit(result.seconds)
-        else:    # every sentence came from memory: no time worth showing
+        work = result if result.live.sent else self._work_before(request, result)
+        if work is not None:
+            # typing: the sentences were translated by the request before (the one sent
+            # when a sentence ended); its time is this text's time, not 0.00 s
+            self.state_label.setText(f"{format_seconds(work.seconds)}{via}")
+            self.translated.emit(work.seconds)
+        else:    # every sentence came from memory
             self.state_label.setText(f"From memory{via}")
         if not result.complete:
             return        # the rest follows after the pause: one history entry for both
         self.history.add(HistoryEntry(result.source_text, result.translation.text,
                                       result.source, result.target))
         self._show_history()
+
+    @Slot(int, object)
+    def _on_any_result(self, request: int, result: TextResult) -> None:
+        if result.live.sent:
+            self._last_work = (request, result)
+
+    def _work_before(self, request: int, result: TextResult) -> TextResult | None:
+        """The request just before this one, when it translated the start of this text
+        (typing: the finished sentences are sent when one ends, the rest after a pause)."""
+        if self._last_work is None:
+            return None
+        number, work = self._last_work
+        if number == request - 1 and result.source_text.startswith(work.source_text) and (
+                work.source, work.target) == (result.source, result.target):
+            return work
+        return None
 
     @Slot(int, object)
     def _on_failed(self, _request: int, exc: BaseException) -> None:

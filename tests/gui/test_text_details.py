@@ -136,3 +136,17 @@ def test_the_text_tab_can_detect_the_source_language(qtbot: QtBot, window: MainW
     tab.translate_now()                             # German: no package into xl from it
     qtbot.waitUntil(lambda: not tab.banner.isHidden())
     assert "could not tell the language" in tab.banner.label.text()
+
+
+def test_a_typed_sentence_shows_the_time_of_its_translation(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """The sentence is sent when "." is typed; the request after the pause finds it in
+    memory: the time shown is the first one's, not "From memory" and never 0.00 s."""
+    tab = window.text_tab
+    tab.source_edit.setFocus()
+    qtbot.keyClicks(tab.source_edit, "see you soon.")
+    qtbot.waitUntil(lambda: tab.target_edit.toPlainText() == "SEE YOU SOON.")
+    qtbot.waitUntil(lambda: not tab.requests.is_busy() and not tab._debounce.isActive())
+    assert tab.state_label.text().endswith((" ms", " s"))
+    assert window.time_label.text().startswith("Last translation: ")
+    assert "0.00 s" not in window.time_label.text()
