@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -201,6 +202,11 @@ class DocumentsTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.pair)
         top.addStretch(1)
+        # a PDF becomes a PDF (the same pages) or, as before, a Word document of its text
+        self.pdf_as = QComboBox()
+        self.pdf_as.addItem("PDF → PDF (same pages)", ".pdf")
+        self.pdf_as.addItem("PDF → Word (text only)", ".docx")
+        top.addWidget(self.pdf_as)
         top.addWidget(self.bilingual)
 
         self.output_edit = QLineEdit()
@@ -421,11 +427,16 @@ class DocumentsTab(QWidget):
             by_target.setdefault(item.to_lang, []).append(item)
         out_dir = self.output_folder()
         for target, group in by_target.items():
-            planned = [(item.source, output_path(item.source, out_dir or item.source.parent,
-                                                 target, item.root if out_dir else None))
-                       for item in group]
+            planned = [(item.source, self._pdf_as(item.source, output_path(
+                item.source, out_dir or item.source.parent, target,
+                item.root if out_dir else None))) for item in group]
             for item, (_, output) in zip(group, distinct_outputs(planned, target, self._taken)):
                 item.output = output
+
+    def _pdf_as(self, source: Path, output: Path) -> Path:
+        if source.suffix.lower() == ".pdf":
+            return output.with_suffix(self.pdf_as.currentData() or ".pdf")
+        return output
 
     def _release_output(self, item: QueuedFile) -> None:
         if item.output is not None:

@@ -100,6 +100,11 @@ def test_a_pdf_beside_its_docx_gets_a_pdf(window: MainWindow, tmp_path: Path) ->
     # a PDF is translated into a PDF (it used to become a second writer.en.docx)
     assert [f.output.name for f in tab.files if f.output] == ["writer.en.docx",
                                                               "writer.en.pdf"]
+    tab.pdf_as.setCurrentIndex(1)  # PDF -> Word, the text only, as before
+    other = tmp_path / "other.pdf"
+    other.write_bytes(b"%PDF-1.4")
+    tab.add_paths([other])
+    assert tab.files[-1].output.name == "other.en.docx"
 
 
 def test_rows_keep_the_pair_they_were_queued_with(
