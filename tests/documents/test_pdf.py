@@ -321,3 +321,37 @@ def test_kinsoku_tokens() -> None:
     assert "「良" in tokens and "い」" in tokens and "気。" in tokens and "界！" in tokens
     assert "Hello" in tokens and "world," in tokens
     assert not any(t[0] in "。、」）！" for t in tokens)
+
+
+def test_cli_writes_a_pdf_and_counts_its_pages_in_json(
+    installed_home, monkeypatch, capsys, tmp_path: Path, shared_docs: Path
+) -> None:
+    import json
+    import shutil
+
+    import synthetic
+
+    from offline_nlp.cli import main
+
+    monkeypatch.setenv("OFFLINE_NLP_PACKAGES", str(installed_home.packages))
+    lists = tmp_path / "l.pdf"
+    shutil.copyfile(LISTS_AND_TABLE, lists)
+    mixed = tmp_path / "m.pdf"
+    _form_and_type3_pdf(mixed, shared_docs / "pdf" / "git.pdf")
+    assert main(["translate", "--from", "en", "--to", "xl", str(lists), str(mixed), "--json"]) == 0
+    out, err = capsys.readouterr()
+    entries = {Path(e["input"]).name: e for e in json.loads(out)}
+    assert entries["l.pdf"]["output"] == str(tmp_path / "l.xl.pdf")
+    for entry in entries.values():
+        for page in entry["pdf_pages"]:
+            assert page["translated"] + page["kept"] + page["reported"] == page["glyphs"]
+    assert [p["page"] for p in entries["m.pdf"]["pdf_pages"]] == [1, 2, 3]
+    assert "m.pdf: page 3 is an image; it was kept untranslated" in err.splitlines()
+    assert any(line.startswith("m.pdf: page 2:") and "Type3" in line for line in err.splitlines())
+    # the word-for-word fixture: each block's translation, exactly, in reading order
+    text = _flat(_pdftotext(tmp_path / "l.xl.pdf"))
+    expected = [synthetic.translate_text(s.text, "en", "xl")
+                for s in open_document(lists).segments() if s.locator[0] >= 0]
+    positions = [text.find(_flat(e)) for e in expected]
+    assert -1 not in positions
+    assert positions == sorted(positions)
