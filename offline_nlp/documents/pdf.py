@@ -82,6 +82,7 @@ class _Line:
     block: int  # index of its text block on the page
     right: float = 0.0  # right edge of the text around it (see _set_right_edges)
     glyphs: list = field(default_factory=list)  # its pdf_read.Glyph s, left to right
+    bullet: bool = False  # a list bullet drawn as a shape just left of it
 
     @property
     def height(self) -> float:
@@ -204,9 +205,10 @@ def _gutter(boxes: list[_Box], walls: list[tuple[float, float, float]]) -> float
         gap_end = starts[i]
         x = (edge + gap_end) / 2
         crossing = sum(1 for b in boxes if b.x0 < x < b.x1)
-        if crossing * 2 >= len(boxes):
-            continue
-        if any(edge - 1 <= wx <= gap_end + 1 and wt < bottom and wb > top for wx, wt, wb in walls):
+        if crossing > max(2, len(boxes) / 4):
+            continue  # not columns: text across most of the page
+        if any((edge - 1 <= wx <= gap_end + 1 or abs(wx - x) < 8) and wt < bottom and wb > top
+               for wx, wt, wb in walls):
             continue  # a table's rule
         key = (crossing, -(gap_end - edge), x)
         if gap_end - edge >= 4 and (best is None or key < best):
@@ -214,23 +216,85 @@ def _gutter(boxes: list[_Box], walls: list[tuple[float, float, float]]) -> float
     return None if best is None else best[2]
 
 
-def _split_at_rules(page, rules: list[tuple[float, float, float]]) -> list[_Box]:
+@dataclass
+class _Piece:
+    """A text line, or the part of one between two vertical rules."""
+
+    items: list  # pdfminer's LTChar and LTAnno, in order
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+    def get_text(self) -> str:
+        return "".join(item.get_text() for item in self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def _pieces(line, walls: list[tuple[float, float, float]],
+            page_top: float) -> list[tuple[int, _Piece]]:
+    """``(column, piece)``: a line cut at the vertical rules (table borders) that run
+    through it; pdfminer joins two table cells into one line when they are close. The
+    column counts the block's rules left of the piece."""
+    from pdfminer.layout import LTChar
+
+    items = list(line)
+    xs = [x for x, _t, _b in walls]
+    top, bottom = page_top - line.y1, page_top - line.y0
+    through = sorted(x for x, wt, wb in walls
+                     if wt < bottom - 1 and wb > top + 1 and line.x0 < x < line.x1)
+    if not through:
+        return [(bisect.bisect_left(xs, line.x0 + 1),
+                 _Piece(items, line.x0, line.x1, line.y0, line.y1))]
+    walls_x = xs
+    groups: dict[int, list] = {}
+    k = 0
+    for item in items:
+        if isinstance(item, LTChar):
+            k = bisect.bisect_left(walls_x, (item.x0 + item.x1) / 2)
+        groups.setdefault(k, []).append(item)
+    out = []
+    for k, group in sorted(groups.items()):
+        chars = [c for c in group if isinstance(c, LTChar)]
+        if chars:
+            out.append((k, _Piece(group, min(c.x0 for c in chars), max(c.x1 for c in chars),
+                                  line.y0, line.y1)))
+    return out
+
+
+def _split_at_rules(page, rules: list[tuple[float, float, float]],
+                    walls: list[tuple[float, float, float]] = ()) -> list[_Box]:  # type: ignore[assignment]
     """pdfminer's text blocks, cut where a horizontal rule runs between two of their
-    lines (two table rows in one block)."""
+    lines (two table rows in one block) and where a vertical rule runs through them
+    (two table cells in one block)."""
     from pdfminer.layout import LTTextLine
 
+    walls = sorted(walls, key=lambda w: w[1])
+    wall_tops = [w[1] for w in walls]
     boxes = []
     for block in _text_blocks(page):
-        group: list = []
+        top, bottom = page.y1 - block.y1, page.y1 - block.y0
+        hi = bisect.bisect_left(wall_tops, bottom)
+        near = sorted(
+            w for w in itertools.islice(walls, max(0, hi - _MAX_NEIGHBOURS), hi)
+            if w[2] > top and block.x0 + 1 < w[0] < block.x1 - 1
+        )
+        columns: dict[int, list] = {}
         for line in block:
-            if not isinstance(line, LTTextLine):
-                continue
-            if group and _rule_between(group[-1], line, page.y1, rules):
+            if isinstance(line, LTTextLine):
+                for k, piece in _pieces(line, near, page.y1):
+                    columns.setdefault(k, []).append(piece)
+        for _k, pieces in sorted(columns.items()):
+            group: list = []
+            for piece in pieces:
+                if group and _rule_between(group[-1], piece, page.y1, rules):
+                    boxes.append(_box_of(group, page.y1))
+                    group = []
+                group.append(piece)
+            if group:
                 boxes.append(_box_of(group, page.y1))
-                group = []
-            group.append(line)
-        if group:
-            boxes.append(_box_of(group, page.y1))
     return boxes
 
 
@@ -252,9 +316,36 @@ def _rule_between(a, b, page_top: float, rules: list[tuple[float, float, float]]
     return False
 
 
+def _dots(layout, page_top: float) -> list[tuple[float, float, float, float]]:
+    """Small drawn shapes as (top, bottom, x0, x1): list bullets drawn as paths (Chromium
+    draws them so)."""
+    from pdfminer.layout import LTCurve, LTFigure
+
+    dots = []
+    for item in layout:
+        if isinstance(item, LTFigure):
+            dots.extend(_dots(item, page_top))
+        elif isinstance(item, LTCurve) and 1 < item.width < 8 and 1 < item.height < 8:
+            dots.append((page_top - item.y1, page_top - item.y0, item.x0, item.x1))
+    return sorted(dots)
+
+
+def _mark_bullets(lines: list[_Line], dots: list[tuple[float, float, float, float]]) -> None:
+    tops = [d[0] for d in dots]
+    for line in lines:
+        i = bisect.bisect_left(tops, line.top - line.height)
+        for top, bottom, x0, x1 in itertools.islice(dots, i, i + 16):
+            if top > line.bottom:
+                break
+            inside = top >= line.top - 1 and bottom <= line.bottom + 1
+            if inside and line.x0 - 3 * line.height < x0 and x1 < line.x0:
+                line.bullet = True
+                break
+
+
 def _page_lines(page, walls: list[tuple[float, float, float]] = (),  # type: ignore[assignment]
                 rules: list[tuple[float, float, float]] = ()) -> list[_Line]:  # type: ignore[assignment]
-    boxes = _split_at_rules(page, list(rules))
+    boxes = _split_at_rules(page, list(rules), list(walls))
     lines = []
     for b, block in enumerate(box.item for box in _reading_order(boxes, list(walls))):
         for line in block:
@@ -265,6 +356,7 @@ def _page_lines(page, walls: list[tuple[float, float, float]] = (),  # type: ign
                 glyphs = [c.glyph for c in line if hasattr(c, "glyph")]
                 lines.append(_Line(text, line.x0, line.x1, top, bottom, b, glyphs=glyphs))
     lines = _attach_markers(lines)
+    _mark_bullets(lines, _dots(page, page.y1))
     _set_right_edges(lines)
     return lines
 
@@ -334,7 +426,7 @@ def _next_column(a: _Line, b: _Line) -> bool:
 def _full(a: _Line, b: _Line) -> bool:
     """Line ``a`` is full: ``b``'s first word would not have fitted after it (same size)."""
     h = max(a.height, 1.0)
-    if abs(a.height - b.height) > 0.12 * h or _MARKER.match(b.text):
+    if abs(a.height - b.height) > 0.12 * h or _MARKER.match(b.text) or b.bullet:
         return False
     if a.text.endswith("-") or _CJK.match(a.text[-1]):
         return a.x1 + 2 * h > a.right
