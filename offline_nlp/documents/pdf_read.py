@@ -270,14 +270,25 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
     interpreter = Interpreter(rsrcmgr, device)
     with open(path, "rb") as fh:
         for n, page in enumerate(PDFPage.get_pages(fh, password=password)):
-            ctm = _page_ctm(page)
-            x0, y0, x1, y1 = page.mediabox
-            w, h = abs(x1 - x0), abs(y1 - y0)
-            if page.rotate in (90, 270):
-                w, h = h, w
-            device.page = PageGlyphs(n, ctm, w, h)
-            interpreter.process_page(page)
-            yield device.get_result(), device.page
+            layout, info = _process(interpreter, device, page, n)
+            turned = info.reported.get("rotated text", 0)
+            if page.rotate % 360 and turned * 2 > info.glyphs:
+                # a /Rotate page whose text is upright as drawn (a page turned in a
+                # viewer): read and write it in its own space, not the displayed one
+                page.rotate = 0
+                layout, info = _process(interpreter, device, page, n)
+            yield layout, info
+
+
+def _process(interpreter, device, page, n: int):
+    ctm = _page_ctm(page)
+    x0, y0, x1, y1 = page.mediabox
+    w, h = abs(x1 - x0), abs(y1 - y0)
+    if page.rotate in (90, 270):
+        w, h = h, w
+    device.page = PageGlyphs(n, ctm, w, h)
+    interpreter.process_page(page)
+    return device.get_result(), device.page
 
 
 def _page_ctm(page) -> tuple[float, float, float, float, float, float]:
