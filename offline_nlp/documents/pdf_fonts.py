@@ -115,6 +115,8 @@ class FontBank:
         self.faces: list[Face] = []
         self._by_key: dict[object, Face] = {}
         self._fallback: dict[str, Face | None] = {}
+        self._chosen: dict[tuple[str, bool, bool], Face] = {}
+        self._widths: dict[tuple[str, bool, bool], float] = {}
 
     def _face(self, key: object, path: str, index: int = 0) -> Face:
         face = self._by_key.get(key)
@@ -126,12 +128,33 @@ class FontBank:
 
     def bundled(self, bold: bool, italic: bool) -> Face:
         name = _BUNDLED[(bold, italic)]
-        path = resources.files("offline_nlp.documents") / "fonts" / name
-        return self._face(name, str(path))
+        face = self._by_key.get(name)
+        if face is None:
+            path = resources.files("offline_nlp.documents") / "fonts" / name
+            face = self._face(name, str(path))
+        return face
 
     def face_for(self, ch: str, bold: bool, italic: bool) -> Face:
         """The face that draws ``ch``: Noto Sans, else a system font. Raises
         :class:`DocumentParseError` naming the font to install when none has it."""
+        key = (ch, bold, italic)
+        face = self._chosen.get(key)
+        if face is None:
+            face = self._chosen[key] = self._choose(ch, bold, italic)
+        return face
+
+    def width(self, text: str, bold: bool, italic: bool) -> float:
+        """Advance of ``text`` in thousandths of the font size (each character in the
+        face that draws it)."""
+        key = (text, bold, italic)
+        w = self._widths.get(key)
+        if w is None:
+            w = sum(self.face_for(ch, bold, italic).width(ch) for ch in text)
+            if len(self._widths) < 200_000:
+                self._widths[key] = w
+        return w
+
+    def _choose(self, ch: str, bold: bool, italic: bool) -> Face:
         main = self.bundled(bold, italic)
         if main.has(ch) or ch.isspace() or unicodedata.category(ch).startswith(("C", "Z")):
             return main
@@ -233,7 +256,10 @@ def _subset(face: Face):
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(face.path, fontNumber=face.index)
+    font = TTFont(face.path, fontNumber=face.index, lazy=True)
+    for tag in ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "DSIG"):
+        if tag in font:
+            del font[tag]  # dropped before the subsetter reads them (seconds on Noto)
     options = subset.Options()
     options.layout_features = []  # no shaping: the glyphs are set one by one
     options.hinting = False

@@ -167,8 +167,11 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
             elif ts.render in (3, 7):
                 reason = "invisible text (an OCR layer)"
             key, op = self.where
-            bold, italic, mono = _style(font.fontname if isinstance(font.fontname, str)
-                                        else str(font.fontname), font)
+            style = self._styles.get(id(font))
+            if style is None:
+                name = font.fontname if isinstance(font.fontname, str) else str(font.fontname)
+                style = self._styles[id(font)] = _style(name, font)
+            bold, italic, mono = style
             color = _color(graphicstate)
             multibyte = font.is_multibyte()
             (x, y) = pos
@@ -267,6 +270,7 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
     # pdfminer's 0.5 every line became a block of its own
     params = LAParams(boxes_flow=None, all_texts=True, line_margin=1.0)
     device = Device(rsrcmgr, laparams=params)
+    device._styles = {}  # by font (the resource manager keeps each font for the file)
     interpreter = Interpreter(rsrcmgr, device)
     with open(path, "rb") as fh:
         for n, page in enumerate(PDFPage.get_pages(fh, password=password)):

@@ -154,7 +154,7 @@ class Typesetter:
         self.fonts = fonts
 
     def width(self, text: str, size: float, bold: bool, italic: bool) -> float:
-        return sum(self.fonts.face_for(ch, bold, italic).width(ch) for ch in text) * size / 1000
+        return self.fonts.width(text, bold, italic) * size / 1000
 
     def _break(self, tokens, slots_for, size, bold, italic) -> list[tuple[int, str]] | None:
         """Greedy line filling: ``[(slot index, text)]``; ``None`` when the slots run out
@@ -502,8 +502,12 @@ def write_pdf(
                 for slot, text in lines:
                     ops.extend(_text_ops(fonts, text, size, slot.x, slot.y, bold, italic))
             geo = _geometry(part, b.keep_first if k == 0 else 0)
+            # the box holds the source's glyphs and every translated line set in it
+            # (Noto's ascender is 1.07 em, its descender 0.3 em)
             low = min([geo.bottom] + [s.y - 0.3 * size for s, _ in lines])
-            box = (min(geo.x_first, geo.x_rest), low, geo.x1, geo.top)
+            high = max([geo.top] + [s.y + 1.07 * size for s, _ in lines])
+            right = max([geo.x1] + [s.x + setter.width(t, size, bold, italic) for s, t in lines])
+            box = (min(geo.x_first, geo.x_rest), low, right, high)
             accounting[part.page]["boxes"].append(_user_box(pages[part.page].ctm, box))
     for a in accounting:
         a["kept"] = a["glyphs"] - a["translated"] - a["reported"]

@@ -355,3 +355,34 @@ def test_cli_writes_a_pdf_and_counts_its_pages_in_json(
     positions = [text.find(_flat(e)) for e in expected]
     assert -1 not in positions
     assert positions == sorted(positions)
+
+
+def _gray(path: Path, page: int, tmp_path: Path):
+    """Page ``page`` rendered at 72 dpi as rows of grey levels (pdftoppm's PGM)."""
+    import subprocess
+
+    import numpy as np
+
+    stem = tmp_path / f"{path.stem}-{page}"
+    subprocess.run([_poppler("pdftoppm"), "-r", "72", "-gray", "-f", str(page), "-l", str(page),
+                    "-singlefile", str(path), str(stem)], check=True)
+    data = stem.with_suffix(".pgm").read_bytes()
+    _magic, width, height, _max, pixels = data.split(maxsplit=4)
+    return np.frombuffer(pixels, np.uint8).reshape(int(height), int(width)).astype(int)
+
+
+def test_pixels_outside_the_translated_boxes_are_the_sources(tmp_path: Path) -> None:
+    pytest.importorskip("numpy")
+    out = tmp_path / "l.pdf"
+    doc, _segs = translate_file(LISTS_AND_TABLE, out)
+    before, after = _gray(LISTS_AND_TABLE, 1, tmp_path), _gray(out, 1, tmp_path)
+    import numpy as np
+
+    outside = np.ones(before.shape, bool)
+    height = before.shape[0]
+    for x0, y0, x1, y1 in doc.accounting[0]["boxes"]:  # MediaBox starts at 0 0
+        outside[max(0, int(height - y1) - 2) : int(height - y0) + 3,
+                max(0, int(x0) - 2) : int(x1) + 3] = False
+    changed = (abs(before - after) > 40) & ~outside
+    assert changed.sum() > 1000  # the translation is there
+    assert ((abs(before - after) > 40) & outside).sum() == 0
