@@ -103,6 +103,7 @@ const handlers = {
     return callServer("/detect", { q });
   },
   async progress({ done, total, state }, sender) {
+    if (sender.frameId) return true; // a frame's progress is not the page's
     setBadge(sender.tab?.id, state, done, total);
     return true;
   },

@@ -29,7 +29,9 @@
   const LETTER = /\p{L}/u;
   const MAX_UNITS = 200;      // per request: one page-sized request, not one per node
   const MAX_CHARS = 40000;    // lowered to the server's own limit (/frontend/settings)
-  const TOP = globalThis.top === globalThis; // frames translate too; the top one owns the badge
+  // frames translate too; the top one owns the badge (window, not globalThis: Firefox runs
+  // content scripts in a sandbox whose global is not the page's window)
+  const TOP = window.top === window;
 
   let state = "original";     // original | translating | translated
   let generation = 0;         // answers of an earlier round are dropped

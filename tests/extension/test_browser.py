@@ -1,180 +1,30 @@
-"""The browser extension in a real Chromium: pages served on 127.0.0.1, translated by a real
-``offline-nlp serve`` on the fixture models, then put back with "Show original".
+"""The browser extension in real browsers, Chromium and Firefox ESR: pages served on
+127.0.0.1, translated by a real ``offline-nlp serve`` on the fixture models, then put back
+with "Show original".
 
-Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them) and
-selenium. Without them the tests skip, except under ``CI=true``, where they fail.
+Needs Debian's ``chromium``, ``chromium-driver`` and ``firefox-esr`` (``.ci/run`` installs
+them), selenium and marionette_driver. Without them the tests skip, except under
+``CI=true``, where they fail (see ``browsers.py``).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browsers import Browser, chromium, firefox, until
 from httpserver import Served, serve
 from synthetic import translate_text
 
-EXTENSION = Path(__file__).parents[2] / "resources" / "extension"
+_until = until
 
-
-def _browser_or_skip() -> tuple[str, str]:
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    missing = [name for name, path in (("chromium", chromium), ("chromium-driver", driver))
-               if path is None]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("selenium (pip)")
-    if missing:
-        reason = f"the extension tests need {', '.join(missing)} (apt-get install chromium " \
-                 "chromium-driver; .ci/run installs them)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return chromium, driver  # type: ignore[return-value]
-
-
-def _until(condition: Any, what: str, seconds: float = 60) -> Any:
-    """Poll the browser until ``condition()`` is truthy (a state, not a timing)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
-
-
-class Browser:
-    """Chromium with the unpacked extension; the page and the options page in two windows."""
-
-    def __init__(self, driver: Any) -> None:
-        self.driver = driver
-        self.page_window = driver.current_window_handle
-        self.extension_id = _until(self._find_extension, "the extension's service worker")
-        driver.switch_to.new_window("window")
-        self.options_window = driver.current_window_handle
-        driver.get(f"chrome-extension://{self.extension_id}/options.html")
-        driver.switch_to.window(self.page_window)
-
-    def _find_extension(self) -> str | None:
-        for target in self.driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]:
-            if target["type"] == "service_worker" and target["url"].startswith("chrome-extension://"):
-                return str(target["url"].split("/")[2])
-        return None
-
-    def in_extension(self, script: str, *args: Any) -> Any:
-        """Run async JS in the options page (it has the extension's APIs)."""
-        self.driver.switch_to.window(self.options_window)
-        try:
-            return self.driver.execute_async_script(script, *args)
-        finally:
-            self.driver.switch_to.window(self.page_window)
-
-    def configure(self, **settings: Any) -> None:
-        self.in_extension("const [s, done] = arguments; chrome.storage.local.set(s).then(done);",
-                          settings)
-
-    def toggle(self, url: str) -> str:
-        """What the toolbar button does, sent to the page's tab; returns the page's new state."""
-        script = """const [url, done] = arguments;
-            chrome.tabs.query({url}).then(tabs => chrome.runtime.sendMessage(
-                {type: "toggle", tabId: tabs[0].id})).then(r => done(r), e => done(String(e)));"""
-        answer = _until(lambda: (lambda r: r if isinstance(r, dict) and r.get("ok") else None)(
-            self.in_extension(script, url)), "the content script to answer")
-        return str(answer["result"])
-
-    def open(self, url: str) -> str:
-        self.driver.get(url)
-        _until(lambda: self.driver.execute_script("return document.readyState") == "complete",
-               "the page to load")
-        return self.html()
-
-    def html(self) -> str:
-        return str(self.driver.execute_script("return document.documentElement.outerHTML"))
-
-    def js(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_script(script, *args)
-
-    def ui_nodes(self) -> list[dict[str, Any]]:
-        """The nodes inside the extension's (closed) shadow root, read through the
-        DevTools protocol: the page's own scripts cannot see them."""
-        doc = self.driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1, "pierce": True})
-        found: list[dict[str, Any]] = []
-
-        def walk(node: dict[str, Any], inside: bool) -> None:
-            if inside:
-                found.append(node)
-            here = inside or node.get("nodeName") == "OFFLINE-NLP-UI"
-            for child in node.get("children", []) + node.get("shadowRoots", []):
-                walk(child, here)
-
-        walk(doc["root"], False)
-        return found
-
-    def ui_text(self) -> str:
-        return "".join(n.get("nodeValue", "") for n in self.ui_nodes() if n["nodeType"] == 3
-                       and n.get("nodeValue", "").strip() and "{" not in n["nodeValue"])
-
-    def ui_click(self, label: str) -> bool:
-        """A real (trusted) click on the extension's button with this label."""
-        for node in self.ui_nodes():
-            if node.get("nodeName") == "BUTTON" and any(
-                    c.get("nodeValue") == label for c in node.get("children", [])):
-                box = self.driver.execute_cdp_cmd(
-                    "DOM.getBoxModel", {"backendNodeId": node["backendNodeId"]})["model"]
-                xs, ys = box["content"][0::2], box["content"][1::2]
-                self.mouse((sum(xs) / 4, sum(ys) / 4), (sum(xs) / 4, sum(ys) / 4))
-                return True
-        return False
-
-    def mouse(self, start: tuple[float, float], end: tuple[float, float]) -> None:
-        """Press at ``start``, move, release at ``end``: the user's own (trusted) events."""
-        send = self.driver.execute_cdp_cmd
-        x, y = start
-        send("Input.dispatchMouseEvent", {"type": "mousePressed", "x": x, "y": y,
-                                          "button": "left", "clickCount": 1})
-        send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": end[0], "y": end[1],
-                                          "button": "left", "buttons": 1})
-        send("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": end[0], "y": end[1],
-                                          "button": "left", "clickCount": 1})
-
-    def select_with_mouse(self, element_id: str, start: int, end: int) -> None:
-        """Select characters ``start``..``end`` of an element's first text node by dragging."""
-        rects = self.js("""const [id, a, b] = arguments;
-            const text = document.getElementById(id).firstChild, r = document.createRange();
-            r.setStart(text, a); r.setEnd(text, a + 1); const s = r.getBoundingClientRect();
-            r.setStart(text, b - 1); r.setEnd(text, b); const e = r.getBoundingClientRect();
-            return [s.left + 1, (s.top + s.bottom) / 2, e.right - 1, (e.top + e.bottom) / 2];""",
-                        element_id, start, end)
-        self.mouse((rects[0], rects[1]), (rects[2], rects[3]))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium, driver_path = _browser_or_skip()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--window-size=1200,1600",
-                     f"--load-extension={EXTENSION}", f"--disable-extensions-except={EXTENSION}",
-                     # Chrome-branded builds dropped --load-extension; Chromium still honours
-                     # it, and this keeps it on if Debian ever follows
-                     "--disable-features=DisableLoadExtensionCommandLineSwitch"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(driver_path))
-    driver.set_script_timeout(60)
-    try:
-        yield Browser(driver)
-    finally:
-        driver.quit()
+@pytest.fixture(scope="module", params=["chromium", "firefox"])
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    with (chromium() if request.param == "chromium" else firefox()) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")
@@ -352,16 +202,11 @@ def _save_screenshot(browser: Browser) -> None:
     """``OFFLINE_NLP_SCREENSHOTS=docs/screenshots`` keeps the translated article for the README."""
     folder = os.environ.get("OFFLINE_NLP_SCREENSHOTS")
     if folder:
-        browser.driver.set_window_size(900, 700)
-        browser.driver.save_screenshot(str(Path(folder) / "extension.png"))
-        browser.driver.set_window_size(1200, 1600)
+        browser.screenshot(Path(folder) / "extension.png")
 
 
 def _badge(browser: Browser, url: str) -> str:
-    script = """const [url, done] = arguments;
-        chrome.tabs.query({url}).then(tabs => chrome.action.getBadgeText({tabId: tabs[0].id}))
-            .then(done, e => done(String(e)));"""
-    return str(browser.in_extension(script, url))
+    return browser.badge(url)
 
 
 def test_badge_shows_the_state_and_selection_offers_a_translation(
@@ -392,26 +237,26 @@ def test_options_page_lists_the_servers_languages_and_saves(
         browser: Browser, translation_server: str) -> None:
     browser.configure(serverUrl=translation_server, target="xz", alwaysSites=[],
                       alwaysLanguages=[])
-    driver = browser.driver
-    driver.switch_to.window(browser.options_window)
+    browser.switch(browser.options_window)
+    run = browser.js
     try:
-        driver.refresh()
+        browser.reload()
         read = "return [...document.querySelectorAll('#target option')].map(o => o.value)"
-        _until(lambda: driver.execute_script(read) == ["en", "xz", "xl"], "the language list")
-        assert driver.execute_script("return document.getElementById('target').value") == "xz"
-        driver.execute_script("""
+        _until(lambda: run(read) == ["en", "xz", "xl"], "the language list")
+        assert run("return document.getElementById('target').value") == "xz"
+        run("""
             document.getElementById('target').value = 'xl';
             document.getElementById('alwaysLanguages').value = 'xz, EN';
             document.getElementById('alwaysSites').value = 'news.example.org\\nwiki.example';
             document.querySelector('button[type=submit]').click();""")
-        _until(lambda: driver.execute_script(
+        _until(lambda: run(
             "return document.getElementById('status').textContent") == "Saved.", "saving")
-        stored = driver.execute_async_script(
+        stored = browser.options_async(
             "const done = arguments[0]; chrome.storage.local.get(null).then(done);")
         assert (stored["target"], stored["alwaysLanguages"], stored["alwaysSites"]) == (
             "xl", ["xz", "en"], ["news.example.org", "wiki.example"])
     finally:
-        driver.switch_to.window(browser.page_window)
+        browser.switch(browser.page_window)
         browser.configure(alwaysLanguages=[], alwaysSites=[])
 
 
@@ -453,7 +298,7 @@ def test_a_page_cannot_make_the_extension_translate_for_it(
         return document.querySelector('offline-nlp-ui')?.shadowRoot?.textContent ?? null;"""
     for _ in range(3):
         assert browser.js(attack) is None
-    assert browser.ui_nodes() == []
+    assert not browser.ui_present()
     assert browser.js("return document.querySelector('offline-nlp-ui')") is None
     assert browser.html().replace(' style="opacity:0"', "") == original.replace(
         ' style="opacity:0"', "")
@@ -609,3 +454,4 @@ def test_leaving_a_page_mid_translation_cancels_its_requests(
                    "the first page's request to be cancelled in the server")
         finally:
             gated.gate.set()
+
