@@ -50,6 +50,8 @@ class InlineSpan:
     end: int
     key: int
     is_object: bool = False
+    #: the run is (inside) a hyperlink: its translation always has one (see inline)
+    link: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Word ``.docx``: body, tables, headers, footers, footnotes, endnotes, comments,
-text boxes, charts and SmartArt text, translated paragraph by paragraph in place."""
+text boxes, charts and SmartArt text, translated paragraph by paragraph in place.
+Paragraphs in code styles and runs in monospaced fonts are kept (see :mod:`.codestyle`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from offline_nlp.documents._package import XmlPackageDocument, by_content_type, content_types
+from offline_nlp.documents._package import (
+    XmlPackageDocument,
+    by_content_type,
+    content_types,
+    parse_member,
+)
 from offline_nlp.documents.base import parse_error
+from offline_nlp.documents.codestyle import wml_code
 from offline_nlp.documents.xmlruns import DRAWINGML, WML, XmlUnit, collect
 
 _WORD_PARTS = (
@@ -41,10 +48,14 @@ class DocxDocument(XmlPackageDocument):
             raise parse_error(self.path, f"not a {self.KIND} file (no main document part)")
         main = [p for p in word if types[p].endswith("main+xml")]
         rest = [p for p in word if p not in main]
+        styles = by_content_type(types, ("wordprocessingml.styles+xml",))
+        self._code_paragraph, self._code_run = wml_code(
+            parse_member(zf, styles[0], self.path, self.KIND).getroot() if styles else None)
         return main + rest + by_content_type(types, _DRAWING_PARTS)
 
     def _collect(self, part: str, tree: etree._ElementTree) -> list[XmlUnit]:
-        return collect(part, tree.getroot(), [WML, DRAWINGML])
+        return collect(part, tree.getroot(), [WML, DRAWINGML],
+                       accept=lambda p: not self._code_paragraph(p), code=self._code_run)
 
 
 class DocxHandler:

@@ -17,6 +17,9 @@ characters it came from) :func:`distribute` cuts the translation into :class:`Pi
 
 When the alignment is missing, out of range or covers under half of the translation, the
 whole translation goes into the dominant run and objects keep their relative place.
+Either way, a link (a run marked ``link``) with words in the source that got no
+character of the translation (the alignment placed none of its words) takes the words
+of the translation at its relative position: as many links come out as went in.
 The pieces concatenate to exactly the translation (plus, next to an object that stood
 between two spaces, the one space the model merged away), and every object appears
 once: nothing is dropped or duplicated. This module is pure and has no format knowledge.
@@ -119,7 +122,7 @@ def distribute(
     runs = _runs(spans)
     objects = _objects(spans)
     dom = dominant_key(source, spans)
-    if len({r.key for r in runs}) <= 1 and not objects:
+    if len({r.key for r in runs}) <= 1 and not objects:  # one run: links and all
         return [Piece(runs[0].key if runs else dom, target)] if target else []
     if not target:
         return [Piece(o.key, is_object=True) for o in objects]
@@ -130,6 +133,8 @@ def distribute(
         positions = [_proportional(o.start, len(source), target) for o in objects]
     else:
         positions = [_place_object(o.start, source, target, alignment) for o in objects]
+    _keep_every_run(keys, source, runs, target)
+    _one_piece_per_link(keys, target, {r.key for r in runs if r.link})
     # objects keep their original order
     for i in range(1, len(positions)):
         positions[i] = max(positions[i], positions[i - 1])
@@ -137,6 +142,85 @@ def distribute(
     assert "".join(p.text for p in pieces) == target
     assert sum(p.is_object for p in pieces) == len(objects)
     return _pad_objects(pieces, source, objects)
+
+
+_TARGET_WORD = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
+    r"|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+
+
+def _keep_every_run(keys: list[int], source: str, runs: Sequence[InlineSpan],
+                    target: str) -> None:
+    """Give each link run with words in the source that owns no character of ``target``
+    the words at its relative position (in place), never taking another run's last word."""
+    extent: dict[int, list[int]] = {}
+    for run in runs:
+        if run.link and _WORD.search(source[run.start:run.end]):
+            lo, hi = extent.setdefault(run.key, [run.start, run.end])
+            extent[run.key] = [min(lo, run.start), max(hi, run.end)]
+    # characters per run, spaces not counted: a run holding only a space is gone
+    counts = Counter(k for k, ch in zip(keys, target) if not ch.isspace())
+    missing = [k for k in extent if not counts[k]]
+    if not missing or not target.strip():
+        return
+    words = [(m.start(), m.end()) for m in _TARGET_WORD.finditer(target)]
+    scale = len(target) / max(1, len(source))
+
+    def spare(word: tuple[int, int]) -> bool:  # taking it empties no run
+        inside = Counter(keys[i] for i in range(*word) if not target[i].isspace())
+        return all(counts[k] > n for k, n in inside.items())
+
+    for key in sorted(missing, key=lambda k: extent[k][0]):
+        lo, hi = (round(x * scale) for x in extent[key])
+        free = [w for w in words if spare(w)]
+        if not free:
+            continue
+        inside = [w for w in free if w[0] < hi and lo < w[1]]
+        chosen = inside or [min(free, key=lambda w: abs((w[0] + w[1]) / 2 - (lo + hi) / 2))]
+        end = chosen[0][0]
+        for word in chosen:  # word by word, so no run is emptied on the way
+            if not spare((end, word[1])):
+                break
+            for i in range(end, word[1]):
+                if not target[i].isspace():
+                    counts[keys[i]] -= 1
+                    counts[key] += 1
+                keys[i] = key
+            end = word[1]
+
+
+def _one_piece_per_link(keys: list[int], target: str, links: set[int]) -> None:
+    """A link whose characters are apart (another run's word, or a lone space, between
+    them) would come out as two links: it covers what lies between, unless that empties
+    another run; then its smaller pieces go to the run on their left (in place)."""
+    for key in links:
+        pieces = _pieces_of(keys, key)
+        if len(pieces) < 2:
+            continue
+        first, last = pieces[0][0], pieces[-1][1]
+        between = Counter(keys[i] for i in range(first, last)
+                          if keys[i] != key and not target[i].isspace())
+        total = Counter(k for k, ch in zip(keys, target) if not ch.isspace())
+        if all(total[k] > n for k, n in between.items()):
+            keys[first:last] = [key] * (last - first)
+            continue
+        largest = max(pieces, key=lambda p: sum(not c.isspace() for c in target[p[0]:p[1]]))
+        for start, end in pieces:
+            if (start, end) != largest:
+                other = keys[start - 1] if start > 0 else keys[end] if end < len(keys) else key
+                keys[start:end] = [other] * (end - start)
+
+
+def _pieces_of(keys: list[int], key: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    for i, k in enumerate(keys):
+        if k != key:
+            continue
+        if pieces and pieces[-1][1] == i:
+            pieces[-1] = (pieces[-1][0], i + 1)
+        else:
+            pieces.append((i, i + 1))
+    return pieces
 
 
 def _pad_objects(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from offline_nlp.documents.base import InlineSpan, Segment
 from offline_nlp.documents.inline import Piece, distribute, source_pieces
@@ -85,9 +85,10 @@ def analyse(tokens: Sequence[Tok], collapse_space: bool = False) -> InlineRegion
         paths.setdefault(key, path)
         end = pos + len(text)
         if spans and not spans[-1].is_object and spans[-1].key == key and spans[-1].end == pos:
-            spans[-1] = InlineSpan(spans[-1].start, end, key)
+            spans[-1] = replace(spans[-1], end=end)
         else:
-            spans.append(InlineSpan(pos, end, key))
+            link = any(toks[j].name == "a" or toks[j].name.startswith("link") for j in path)
+            spans.append(InlineSpan(pos, end, key, link=link))
         parts.append(text)
         pos = end
 
@@ -105,7 +106,7 @@ def analyse(tokens: Sequence[Tok], collapse_space: bool = False) -> InlineRegion
                 parts[-1] = parts[-1][:-1]
                 pos -= 1
                 last = spans[-1]
-                spans[-1] = InlineSpan(last.start, last.end - 1, last.key)
+                spans[-1] = replace(last, end=last.end - 1)
                 if spans[-1].end == spans[-1].start:
                     spans.pop()
             add_text("\n")

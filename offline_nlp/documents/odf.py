@@ -1,7 +1,8 @@
 """OpenDocument ``.odt``/``.odp``/``.ods``: every ``text:p``/``text:h`` in content.xml
 (and embedded objects) and styles.xml (headers, footers), including tables, lists,
 notes, frames and speaker notes. Spreadsheet cells that hold a formula or a non-text
-value (number, date, currency...) are left alone."""
+value (number, date, currency...) are left alone, and so are paragraphs in code styles
+and spans in monospaced fonts (see :mod:`.codestyle`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from lxml import etree
 
 from offline_nlp.documents._package import XmlPackageDocument, read_member
 from offline_nlp.documents.base import parse_error
+from offline_nlp.documents.codestyle import odf_code
 from offline_nlp.documents.xmlruns import ODF, XmlUnit, collect
 
 TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -50,7 +52,14 @@ class OdfDocument(XmlPackageDocument):
         return ["content.xml"] + (["styles.xml"] if "styles.xml" in names else []) + embedded
 
     def _collect(self, part: str, tree: etree._ElementTree) -> list[XmlUnit]:
-        return collect(part, tree.getroot(), [ODF], accept=_text_cell)
+        # A part's styles are in its own folder's content.xml and styles.xml (the
+        # document's, or an embedded object's); both are among the parsed parts.
+        folder = part.rsplit("/", 1)[0] + "/" if "/" in part else ""
+        paragraph, span = odf_code(*(self._trees[f"{folder}{n}"].getroot()
+                                     for n in ("content.xml", "styles.xml")
+                                     if f"{folder}{n}" in self._trees))
+        return collect(part, tree.getroot(), [ODF],
+                       accept=lambda p: _text_cell(p) and not paragraph(p), code=span)
 
 
 class OdfHandler:

@@ -131,7 +131,9 @@ def _signature(el: etree._Element, dialect: Dialect) -> tuple:
     return (el.tag, attrs, props)
 
 
-def flatten(p: etree._Element, dialect: Dialect, state: dict[str, int]) -> FlatParagraph:
+def flatten(p: etree._Element, dialect: Dialect, state: dict[str, int],
+            code: Callable[[etree._Element], bool] | None = None) -> FlatParagraph:
+    """``code`` says which wrappers (runs, spans) hold code: they become objects, kept."""
     leaves: list[Leaf] = []
 
     def walk(node: etree._Element, path: tuple[etree._Element, ...]) -> None:
@@ -139,6 +141,8 @@ def flatten(p: etree._Element, dialect: Dialect, state: dict[str, int]) -> FlatP
             leaves.append(Leaf(path, node.text))
         for child in node:
             kind = dialect.classify(child, state)
+            if kind == WRAP and code is not None and code(child):
+                kind = OBJ
             if kind == WRAP:
                 walk(child, (*path, child))
             elif kind == TEXT:
@@ -171,12 +175,19 @@ def flatten(p: etree._Element, dialect: Dialect, state: dict[str, int]) -> FlatP
         rep_paths.setdefault(key, leaf.path)
         end = pos + len(leaf.text)
         if spans and not spans[-1].is_object and spans[-1].key == key and spans[-1].end == pos:
-            spans[-1] = InlineSpan(spans[-1].start, end, key)
+            spans[-1] = InlineSpan(spans[-1].start, end, key, link=spans[-1].link)
         else:
-            spans.append(InlineSpan(pos, end, key))
+            spans.append(InlineSpan(pos, end, key, link=any(_is_link(e) for e in leaf.path)))
         parts.append(leaf.text)
         pos = end
     return FlatParagraph(p, leaves, "".join(parts), tuple(spans), rep_paths, objects)
+
+
+def _is_link(el: etree._Element) -> bool:
+    """A hyperlink wrapper (Word, ODF) or a slide run with a click-through link."""
+    if el.tag in (f"{{{W}}}hyperlink", f"{{{TEXT_NS}}}a"):
+        return True
+    return el.tag == f"{{{A}}}r" and el.find(f"{{{A}}}rPr/{{{A}}}hlinkClick") is not None
 
 
 class _Builder:
@@ -357,14 +368,16 @@ def collect(
     root: etree._Element,
     dialects: Sequence[Dialect],
     accept: Callable[[etree._Element], bool] | None = None,
+    code: Callable[[etree._Element], bool] | None = None,
 ) -> list[XmlUnit]:
-    """Every translatable paragraph of ``root`` for the given dialects, in document order."""
+    """Every translatable paragraph of ``root`` for the given dialects, in document order;
+    ``code`` marks runs kept as code (see :mod:`.codestyle`)."""
     tags = {t: d for d in dialects for t in d.paragraph_tags}
     state: dict[str, int] = {}
     units: list[XmlUnit] = []
     for el in root.iter(*tags):
         dialect = tags[el.tag]
-        flat = flatten(el, dialect, state)
+        flat = flatten(el, dialect, state, code)
         if not is_translatable(flat.text):
             continue
         if accept is not None and not accept(el):
