@@ -15,10 +15,12 @@ asked once per batch from a timer, after the folder scans end.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -191,6 +193,13 @@ class DocumentsTab(QWidget):
         self._asking = False               # the question is on screen
         self._question_due = False         # a timer will ask it
         self._starting = False             # _start_next is running (never re-entered)
+        self._first_queued = 0             # rows before it are all past "queued"
+        # The batch's figures go over every row: at most a few times a second, not per
+        # file and report (20,000 rows would make that quadratic).
+        self._overall_timer = QTimer(self)
+        self._overall_timer.setSingleShot(True)
+        self._overall_timer.setInterval(150)
+        self._overall_timer.timeout.connect(self._update_overall)
         self._build()
 
     # -- layout -------------------------------------------------------------------------
@@ -392,6 +401,7 @@ class DocumentsTab(QWidget):
                     self.table.removeRow(row)
                     self._release_output(self.files[row])
             self.files = keep
+            self._first_queued = 0
             for row, item in enumerate(self.files):
                 item.row = row
         finally:
@@ -565,7 +575,7 @@ class DocumentsTab(QWidget):
         if not self._scans:
             self._ask_later()
         self._start_next()
-        self._update_overall()
+        self._overall_later()
 
     # -- the queue ------------------------------------------------------------------------
 
@@ -606,7 +616,11 @@ class DocumentsTab(QWidget):
             cell.setData(Qt.ItemDataRole.DecorationRole, None)
 
     def _count_queued(self) -> int:
-        return sum(f.status == "queued" for f in self.files)
+        return sum(1 for _ in self._queued_rows())
+
+    def _overall_later(self) -> None:
+        if not self._overall_timer.isActive():
+            self._overall_timer.start()
 
     def _start_next(self) -> None:
         """Start the next queued file whose pair is installed and that waits for no
@@ -619,15 +633,24 @@ class DocumentsTab(QWidget):
         finally:
             self._starting = False
 
+    def _queued_rows(self) -> Iterator[QueuedFile]:
+        """The queued rows, in order, from the first one (found without going over the
+        finished rows at the top each time)."""
+        files = self.files
+        index = self._first_queued
+        while index < len(files) and files[index].status != "queued":
+            index += 1
+        self._first_queued = index
+        return (f for f in itertools.islice(files, index, None) if f.status == "queued")
+
     def _start_one(self) -> None:
-        queued = [f for f in self.files if f.status == "queued"]
-        if not queued:
+        if next(self._queued_rows(), None) is None:
             self._end_run()
             return
-        item = next((f for f in queued if not self._waits_for_answer(f)
+        item = next((f for f in self._queued_rows() if not self._waits_for_answer(f)
                      and self.pair.has_pair(f.from_lang, f.to_lang)), None)
         if item is None:
-            self._say_why_waiting(queued)
+            self._say_why_waiting(list(self._queued_rows()))
             return
         self.banner.hide()
         if not self._run_started:
@@ -641,7 +664,7 @@ class DocumentsTab(QWidget):
             succeeded=self._on_succeeded, failed=self._on_failed,
             cancelled=self._on_cancelled, finished=self._on_finished)
         self._update_buttons()
-        self._update_overall()
+        self._overall_later()
 
     def _say_why_waiting(self, queued: list[QueuedFile]) -> None:
         if not self.pair.has_languages():
@@ -727,7 +750,7 @@ class DocumentsTab(QWidget):
             self._set_status(item, "translating", 100)
         else:
             self._set_status(item, "translating", percent)
-        self._update_overall()
+        self._overall_later()
 
     @Slot(object)
     def _on_succeeded(self, result: DocumentResult) -> None:
@@ -771,7 +794,7 @@ class DocumentsTab(QWidget):
             self._end_run()
             return
         self._start_next()
-        self._update_overall()
+        self._overall_later()
 
     @Slot(str, str)
     def _on_pair_changed(self, source: str, target: str) -> None:
@@ -805,7 +828,7 @@ class DocumentsTab(QWidget):
 
     def _update_buttons(self) -> None:
         self.cancel_all_button.setEnabled(self._job is not None or bool(self._scans) or
-                                          any(f.status == "queued" for f in self.files))
+                                          next(self._queued_rows(), None) is not None)
         if not self.files and not self._scans:
             self.overall_label.setText("No documents queued — drop files above or press Add files…")
 
