@@ -22,6 +22,7 @@ from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from offline_nlp.engine import Engine, Translation, TranslationOptions
+from offline_nlp.engine.glossary import GlossaryError, parse_glossary_pairs
 from offline_nlp.errors import (
     Cancelled,
     DocumentError,
@@ -254,6 +255,23 @@ def _check_encodable(text: str) -> None:
                             "inside a character") from None
 
 
+def _with_glossary(options: TranslationOptions, params: dict[str, Any]) -> TranslationOptions:
+    """The request's ``glossary`` (CSV/TSV text, or a list of ``[source, target]`` pairs,
+    as JSON or as JSON text in a form field) in the options; 400 when it is bad."""
+    value = params.get("glossary")
+    if value is None or value == "":
+        return options
+    try:
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise GlossaryError("glossary is not valid JSON") from None
+        return replace(options, glossary=parse_glossary_pairs(value))
+    except GlossaryError as exc:
+        raise ApiError(400, f"Invalid request: {exc}") from None
+
+
 def _alternatives(params: dict[str, Any]) -> int:
     raw = params.get("alternatives", 0) or 0
     try:
@@ -287,7 +305,8 @@ async def translate(request: web.Request) -> web.Response:
     if source == "auto":  # off the event loop: a page of texts takes a moment
         detected = await asyncio.to_thread(_detect_sources, state, texts, target)
     sources = [d["language"] for d in detected] if detected else [source] * len(texts)
-    options = replace(state.config.options, num_alternatives=count + 1)
+    options = replace(_with_glossary(state.config.options, params),
+                      num_alternatives=count + 1)
     results = await _translate_all(state, texts, sources, target, options, text_format == "html")
     body = _translate_body(isinstance(q, list), results, detected, count)
     return _json(body)
@@ -484,7 +503,8 @@ async def translate_file(request: web.Request) -> web.Response:
         target = str(_require(fields, "target"))
         if upload is None:
             raise ApiError(400, "Invalid request: missing file parameter")
-        output = await _translate_upload(state, upload, folder, source, target)
+        options = _with_glossary(state.config.options, fields)
+        output = await _translate_upload(state, upload, folder, source, target, options)
     except BaseException:
         state.files.discard(token)
         raise
@@ -565,7 +585,7 @@ async def _save(part: BodyPartReader, path: Path, budget: _Budget) -> None:
 
 
 async def _translate_upload(state: State, upload: Path, folder: Path, source: str,
-                            target: str) -> Path:
+                            target: str, options: TranslationOptions) -> Path:
     from offline_nlp.documents.pipeline import output_path, translate_document
 
     if source == "auto":
@@ -576,7 +596,7 @@ async def _translate_upload(state: State, upload: Path, folder: Path, source: st
     cancel = CancelFlag()
     try:
         result = await asyncio.to_thread(translate_document, upload, output, state.batcher,
-                                         source, target, state.config.options, cancel=cancel)
+                                         source, target, options, cancel=cancel)
     except asyncio.CancelledError:
         cancel.set()
         raise
