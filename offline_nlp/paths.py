@@ -76,6 +76,11 @@ class AppPaths:
         return self.config / "settings.json"
 
     @property
+    def glossary_file(self) -> Path:
+        """Where the Settings tab keeps the user's glossary (CSV)."""
+        return self.config / "glossary.csv"
+
+    @property
     def downloads(self) -> Path:
         """Partial downloads, kept so an interrupted download can resume."""
         return self.cache / "downloads"

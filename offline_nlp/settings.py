@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from offline_nlp.engine.glossary import Glossary, GlossaryError, load_glossary
 from offline_nlp.engine.types import PRESETS, EngineConfig, TranslationOptions
 from offline_nlp.errors import SettingsError
 from offline_nlp.progress import atomic_write
@@ -39,6 +41,9 @@ class Settings:
     theme: str = "system"
     # The desktop app asks once before it first contacts the package index: ask/yes/no.
     check_index_online: str = "ask"
+    # A CSV/TSV glossary every translation uses (the Settings tab writes
+    # glossary.csv in the config folder); --glossary or a request's own replaces it.
+    glossary_file: str = ""
     schema_version: int = SCHEMA_VERSION
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -70,7 +75,26 @@ class Settings:
                             max_loaded_models=max(1, self.max_loaded_models))
 
     def translation_options(self) -> TranslationOptions:
-        return TranslationOptions.preset(self.preset, use_cache=self.use_cache)
+        """Raises: GlossaryError: the glossary file is gone or damaged (one line)."""
+        options = TranslationOptions.preset(self.preset, use_cache=self.use_cache)
+        if self.glossary_file:
+            options = replace(options, glossary=settings_glossary(Path(self.glossary_file)))
+        return options
+
+
+def settings_glossary(path: Path) -> Glossary:
+    """The glossary file chosen in Settings, read again only when it changes."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise GlossaryError(f"the glossary chosen in Settings cannot be read: {path} "
+                            f"({exc.strerror or exc})") from None
+    return _read_glossary(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_glossary(path: str, mtime_ns: int, size: int) -> Glossary:
+    return load_glossary(Path(path))
 
 
 #: The largest value of each number a user sets. Past them CTranslate2 crashes

@@ -18,14 +18,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QAbstractItemView,
+    QHeaderView,
     QScrollArea,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from offline_nlp.engine.glossary import Glossary, load_glossary, parse_glossary_pairs
 from offline_nlp.engine.types import PRESETS
 from offline_nlp.errors import OfflineNLPError
+from offline_nlp.progress import atomic_write
 from offline_nlp.gui.dialogs.errors import show_error
 from offline_nlp.gui.theme import THEMES
 from offline_nlp.gui.local_server import PORT_SETTING, SETTING, port, wanted
@@ -101,6 +107,7 @@ class SettingsTab(QWidget):
         form.addRow("", self.serve)
         form.addRow("Port", self.port)
         form.addRow("", self.serve_note)
+        form.addRow("Glossary", self._build_glossary())
 
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)
@@ -134,6 +141,83 @@ class SettingsTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
 
+    def _build_glossary(self) -> QWidget:
+        """A table of terms, saved as glossary.csv in the config folder with the rest."""
+        self.glossary = QTableWidget(0, 4)
+        self.glossary.setHorizontalHeaderLabels(["Source term", "Translation", "From", "To"])
+        self.glossary.setAccessibleName("Glossary: terms always translated as given")
+        header = self.glossary.horizontalHeader()
+        for column, mode in enumerate((QHeaderView.ResizeMode.Stretch,) * 2
+                                      + (QHeaderView.ResizeMode.ResizeToContents,) * 2):
+            header.setSectionResizeMode(column, mode)
+        self.glossary.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.glossary.setMinimumHeight(140)
+        add = QPushButton("Add term")
+        add.clicked.connect(self._add_term)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove_terms)
+        load = QPushButton("Import…")
+        load.setToolTip("Read a CSV or TSV file: source term, translation[, from, to]")
+        load.clicked.connect(self._import_glossary)
+        buttons = QHBoxLayout()
+        for button in (add, remove, load):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        hint = QLabel("Each source term always comes out as its translation. From and To "
+                      "are language codes (e.g. en, de); leave them empty for every pair.")
+        hint.setWordWrap(True)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.glossary)
+        column.addLayout(buttons)
+        column.addWidget(hint)
+        return box
+
+    def _set_terms(self, glossary: Glossary | None) -> None:
+        self.glossary.setRowCount(0)
+        for entry in glossary.entries if glossary else ():
+            self._add_term(entry)
+
+    @Slot()
+    def _add_term(self, entry: tuple[str, ...] = ("", "", "", "")) -> None:
+        row = self.glossary.rowCount()
+        self.glossary.insertRow(row)
+        for column, text in enumerate(entry or ("", "", "", "")):
+            self.glossary.setItem(row, column, QTableWidgetItem(text))
+        if not any(entry or ()):
+            self.glossary.setCurrentCell(row, 0)
+
+    @Slot()
+    def _remove_terms(self) -> None:
+        for row in sorted({i.row() for i in self.glossary.selectedIndexes()}, reverse=True):
+            self.glossary.removeRow(row)
+
+    @Slot()
+    def _import_glossary(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import a glossary", str(Path.home()),
+                                              "Glossaries (*.csv *.tsv *.txt);;All files (*)")
+        if not name:
+            return
+        try:
+            self._set_terms(load_glossary(Path(name)))
+        except OfflineNLPError as exc:
+            show_error(self, exc, "Cannot import the glossary")
+
+    def terms(self) -> Glossary:
+        """The table's terms (empty rows skipped).
+
+        Raises:
+            GlossaryError: a row with one term only, a bad language code...
+        """
+        rows = []
+        for row in range(self.glossary.rowCount()):
+            cells = [(self.glossary.item(row, c).text() if self.glossary.item(row, c) else "")
+                     .strip() for c in range(4)]
+            if any(cells):
+                rows.append(cells if cells[2] or cells[3] else cells[:2])
+        return parse_glossary_pairs(rows, "the glossary table")
+
     def load(self, settings: Settings) -> None:
         self.preset.setCurrentIndex(max(0, self.preset.findData(settings.preset)))
         self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
@@ -147,6 +231,11 @@ class SettingsTab(QWidget):
         self.serve.setChecked(wanted(settings))
         self.port.setValue(port(settings))
         self._show_port(self.port.value())
+        try:
+            self._set_terms(load_glossary(Path(settings.glossary_file))
+                            if settings.glossary_file else None)
+        except OfflineNLPError:
+            self._set_terms(None)  # gone or damaged: translating says so, in one line
 
     def current(self) -> Settings:
         return replace(
@@ -167,7 +256,14 @@ class SettingsTab(QWidget):
     @Slot()
     def save(self) -> None:
         try:
-            settings = self.current().validate()
+            glossary = self.terms()
+            settings = self.current()
+            path = self._context.paths.glossary_file
+            if glossary:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with atomic_write(path) as out:
+                    out.write(glossary.to_text().encode("utf-8"))
+            settings = replace(settings, glossary_file=str(path) if glossary else "").validate()
             save_settings(settings, self._context.paths.settings_file)
         except (OfflineNLPError, OSError) as exc:
             show_error(self, exc, "Cannot save settings")
