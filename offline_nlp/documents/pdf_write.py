@@ -503,8 +503,12 @@ def write_pdf(
                     ops.extend(_text_ops(fonts, text, size, slot.x, slot.y, bold, italic))
             geo = _geometry(part, b.keep_first if k == 0 else 0)
             # the box holds the source's glyphs and every translated line set in it
-            # (Noto's ascender is 1.07 em, its descender 0.3 em)
-            low = min([geo.bottom] + [s.y - 0.3 * size for s, _ in lines])
+            # (Noto's ascender is 1.07 em, its descender 0.3 em); the source's own
+            # descenders can reach below the descent its font declares (LibreOffice's
+            # Noto Sans: the "g" of "garden" 2 pt below), so 0.3 em under its last line too
+            src = max((g.size for line in part.lines for g in line), default=size)
+            low = min([geo.bottom, geo.last_base - 0.3 * src]
+                      + [s.y - 0.3 * size for s, _ in lines])
             high = max([geo.top] + [s.y + 1.07 * size for s, _ in lines])
             right = max([geo.x1] + [s.x + setter.width(t, size, bold, italic) for s, t in lines])
             box = (min(geo.x_first, geo.x_rest), low, right, high)
