@@ -25,6 +25,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # silence stderr
         pass
 
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        """The headers of a GET: the size of a file without its body."""
+        body = self.served.files.get(self.path)
+        self.served.requests.append((self.path, "HEAD"))
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         served = self.served
         range_header = self.headers.get("Range")

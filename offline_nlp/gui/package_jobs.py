@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from offline_nlp.packages import PackageManager
+from offline_nlp.packages.index import cache_file_for
 from offline_nlp.packages.metadata import InstalledPackage, PackageInfo
+from offline_nlp.packages.sizes import with_sizes
 from offline_nlp.progress import Progress, ProgressCallback, check_cancel
 
 __all__ = ["IndexResult", "InstallOutcome", "format_size", "index_allowed", "install_files",
@@ -76,9 +78,14 @@ def load_index(manager: PackageManager, refresh: bool, online: bool = True) -> W
         if not online:
             return IndexResult((), installed, "not checked online", sizes)
         try:
-            return IndexResult(tuple(manager.available(refresh)), installed, sizes=sizes)
+            available = manager.available(refresh)
         except PackageError as exc:   # offline without a cached index is a state, not an error
             return IndexResult((), installed, str(exc), sizes)
+        # the public index lists no sizes: ask the download server (HEAD), keep them
+        cache = cache_file_for(manager.paths.cache, manager.index_url)
+        available = with_sizes(available, cache.with_name(cache.stem + "-sizes.json"),
+                               ask=True)
+        return IndexResult(tuple(available), installed, sizes=sizes)
     return work
 
 

@@ -196,3 +196,35 @@ def test_no_two_columns_say_the_same(
     for row in range(tab.table.rowCount()):
         cells = [tab.table.item(row, column).text() for column in range(tab.table.columnCount())]
         assert len(set(cells)) == len(cells), cells
+
+
+def test_index_entries_without_sizes_get_them_from_the_server(
+        qtbot: QtBot, make_window: WindowFactory, index_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 22 item 8: the public index lists no sizes; the table must still show them."""
+    served, base = index_server
+    entries = []
+    for pair in ("en_xl", "xl_en"):
+        archive = make_archive(tmp_path / f"{pair}.argosmodel", pair)
+        served.files[f"/translate-{pair}-1.0.argosmodel"] = archive.read_bytes()
+        entries.append(index_entry(pair, base))          # no "size", as in Argos's index
+    url = publish(served, base, entries)
+    context = AppContext.create(index_url=url, use_cache=False)
+    try:
+        window = make_window(context)
+        window.open_packages()
+        tab = window.packages_tab
+        tab.reload(refresh=True)
+        qtbot.waitUntil(lambda: tab.table.rowCount() == 2)
+        size = len(served.files["/translate-en_xl-1.0.argosmodel"])
+        qtbot.waitUntil(lambda: tab.select_code("translate-en_xl")
+                        and tab.table.item(tab.table.currentRow(), 3).text() != "—")
+        from offline_nlp.gui.package_jobs import format_size
+        assert tab.table.item(tab.table.currentRow(), 3).text() == format_size(size)
+        heads = [path for path, kind in served.requests if kind == "HEAD"]
+        tab.reload()                                      # offline: the sizes are kept
+        qtbot.waitUntil(lambda: tab.select_code("translate-xl_en"))
+        assert tab.table.item(tab.table.currentRow(), 3).text() != "—"
+        assert len(heads) == 2
+    finally:
+        window.shutdown()
+        context.close()
