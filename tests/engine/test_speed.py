@@ -145,3 +145,15 @@ def test_cache_hits_are_marked_in_one_transaction(tmp_path) -> None:
     assert len(found) == 50
     assert cache._db.total_changes - autocommits == 50  # every hit marked as used
     assert len(commits) == 1, "each hit was marked in a transaction of its own"
+
+
+def test_a_short_request_is_split_evenly_over_the_replicas() -> None:
+    """Issue 25: 40 sentences went as batches of 33 and 7 rows, one replica doing most."""
+    from offline_nlp.engine.engine import _batch_cap, _make_batches
+
+    lengths = [12 + (i * 7) % 20 for i in range(34)] + [45, 52, 60, 66, 70, 75]
+    tokens = [["▁w"] * length for length in lengths]
+    batches = _make_batches(tokens, _batch_cap(tokens, 1024, 2))
+    padded = [(max(lengths[i] for i in b) + 1) * len(b) for b in batches]
+    assert len(batches) == 2
+    assert max(padded) <= 1.25 * min(padded), f"padded tokens per batch {padded}"
