@@ -194,7 +194,8 @@ def _translate_found(args: argparse.Namespace, context: AppContext,
         translate_documents,
     )
 
-    supported, skipped = collect_inputs(args.inputs, recursive=True, skip_own_outputs=True)
+    codes = {args.target} | {language.code for language in context.engine.languages()}
+    supported, skipped = collect_inputs(args.inputs, recursive=True, skip_own_outputs=codes)
     for path, reason in skipped:
         info(f"skipped {path}: {reason}")
     jobs = distinct_outputs(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -146,14 +146,16 @@ def distinct_outputs(jobs: Iterable[tuple[Path, Path]], target: str,
 
 def collect_inputs(
     paths: Iterable[str | Path], recursive: bool = True,
-    accept: Callable[[Path], bool] = is_supported, skip_own_outputs: bool = False,
+    accept: Callable[[Path], bool] = is_supported,
+    skip_own_outputs: bool | Collection[str] = False,
 ) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]]]:
     """Files to translate as ``(path, root)`` and files skipped as ``(path, reason)``.
 
     ``accept`` says which files are wanted (by default: documents this package reads).
     ``skip_own_outputs``: a folder's files that are translations this tool wrote
     (``a.xl.txt`` beside ``a.txt``, see :func:`~offline_nlp.documents.outputs.is_own_output`)
-    are skipped, so a rerun never translates its own outputs; named files are kept.
+    are skipped, so a rerun never translates its own outputs; named files are kept. A
+    collection of language codes adds them to the codes an output name may carry.
 
     A folder contributes its supported files (recursively by default; hidden files and
     folders are ignored) with itself as root, so outputs can keep the folder tree; a file
@@ -162,6 +164,7 @@ def collect_inputs(
     supported: list[tuple[Path, Path]] = []
     skipped: list[tuple[Path, str]] = []
     seen: set[Path] = set()
+    codes = None if isinstance(skip_own_outputs, bool) else set(skip_own_outputs)
 
     def add(path: Path, root: Path) -> None:
         key = path.resolve()
@@ -181,7 +184,7 @@ def collect_inputs(
                 rel = f.relative_to(path)
                 if any(part.startswith(".") for part in rel.parts) or not f.is_file():
                     continue
-                made_from = source_of(f) if skip_own_outputs else None
+                made_from = source_of(f, codes) if skip_own_outputs else None
                 if made_from is not None and f.resolve() not in seen:
                     seen.add(f.resolve())
                     skipped.append((f, f"a translation of {made_from.name} made by this tool"))

@@ -355,7 +355,7 @@ class PackageManager:
         if not force:
             raise InvalidPackageError(
                 f"{staged.info.code} does not work ({problem}); it was not installed "
-                "(pass --force to install it anyway)")
+                "(on the command line, --force installs it anyway)")
         log.warning("%s is installed, but its model does not work: %s", staged.info.code, problem)
 
     def _works(self, folder: Path) -> bool:

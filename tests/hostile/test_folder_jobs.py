@@ -49,16 +49,19 @@ def test_a_rerun_never_translates_its_own_outputs(installed: World, capsys) -> N
 def test_is_own_output_names_what_this_tool_writes(tmp_path: Path) -> None:
     from offline_nlp.documents.outputs import is_own_output
 
-    for name in ("a.txt", "a.xl.txt", "report.pdf", "plain.md"):
+    for name in ("a.txt", "a.de.txt", "report.pdf", "plain.md"):
         (tmp_path / name).write_text("x")
     names = {p.name for p in tmp_path.iterdir()}
-    for name, own in [("a.xl.txt", True), ("a.xl.xl.txt", True), ("a.zh-Hant.txt", True),
-                      ("report.zh.docx", True), ("report.zh.txt", True), ("a (2).xl.txt", True),
-                      ("a.txt", False), ("plain.md", False), ("b.xl.txt", False),
-                      ("a.backup2024.txt", False), ("plain.en.txt", False)]:
+    for name, own in [("a.de.txt", True), ("a.de.de.txt", True), ("a.zh-Hant.txt", True),
+                      ("report.zh.docx", True), ("report.zt.txt", True), ("a (2).de.txt", True),
+                      ("a.deu.txt", True), ("a.txt", False), ("plain.md", False),
+                      ("b.de.txt", False), ("a.backup2024.txt", False), ("a.old.txt", False),
+                      ("plain.en.txt", False)]:
         assert is_own_output(tmp_path / name) is own, name
         assert is_own_output(tmp_path / name, names=names) is own, name
-    assert not is_own_output(tmp_path / "a.xl.txt", languages=["zh"])
+    # a code an installed package uses counts too (the test models' Synthetic Latin)
+    assert not is_own_output(tmp_path / "a.xl.txt", names=names | {"a.xl.txt"})
+    assert is_own_output(tmp_path / "a.xl.txt", languages=["xl"], names=names)
 
 
 def test_a_device_or_a_pipe_as_input_is_refused(installed: World, capsys) -> None:
