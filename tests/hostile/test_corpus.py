@@ -76,6 +76,7 @@ def test_damaged_block_files_are_redone_and_said_so(killed_job, capsys) -> None:
         assert source.read_bytes() == before
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
 def test_a_full_disk_is_one_line_and_the_job_resumes(installed: World, capsys,
                                                      monkeypatch) -> None:
     """No space left when a block is saved: the one-line OutputWriteError, no output,

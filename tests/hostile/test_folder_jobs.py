@@ -64,6 +64,8 @@ def test_is_own_output_names_what_this_tool_writes(tmp_path: Path) -> None:
     assert is_own_output(tmp_path / "a.xl.txt", languages=["xl"], names=names)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(),
+                    reason="needs /dev/zero and named pipes (POSIX)")
 def test_a_device_or_a_pipe_as_input_is_refused(installed: World, capsys) -> None:
     world = installed
     fifo = world.root / "pipe.txt"
@@ -118,6 +120,7 @@ def test_an_output_written_meanwhile_is_never_replaced(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xl.txt"]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a PID check needs POSIX signals")
 def test_a_killed_writer_leaves_nothing_at_the_next_run(installed: World, capsys) -> None:
     """kill -9 in the middle of writing an output leaves its hidden .part file; the next
     run in that folder removes it at once (no process owns it), and keeps another
