@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy
+
 from offline_nlp.engine.tokenization import piece_spans
 
-__all__ = ["SpanRow", "align_sentence", "target_spans"]
+__all__ = ["SpanRow", "align_sentence", "target_spans", "uncovered_run"]
 
 # (source_start, source_end, target_start, target_end) inside one sentence.
 SpanRow = list[int]
@@ -124,3 +126,47 @@ def _target_words(text: str, pieces: list[str],
                 words.append([offset, offset + 1, [index], kind])
             first = False
     return [(int(w[0]), int(w[1]), list(w[2])) for w in words]  # type: ignore[call-overload]
+
+
+def uncovered_run(source_pieces: list[str], attention: list[list[float]]) -> float | None:
+    """The longest run of source words that no target token attends to, in words (a CJK
+    character counts 0.6, as in the guard's other measures).
+
+    A word is covered when it is some target token's strongest source word, or when the
+    attention it receives adds up to half a token's. Punctuation neither counts nor ends
+    a run. No rows (an empty output): nothing was read. ``None`` when the attention
+    says nothing: rows that keep returning to a few words (a head that was never trained
+    to align), where every run would look lost.
+    """
+    groups = [g for g in _word_groups(source_pieces)
+              if not _is_punct("".join(source_pieces[i] for i in g))]
+    if not groups:
+        return None
+    if not attention:
+        return round(sum(0.6 if _is_wide(source_pieces[g[0]]) else 1.0 for g in groups), 1)
+    width = len(source_pieces)
+    # numpy (which CTranslate2 needs anyway): this runs on every sentence translated
+    try:
+        rows = numpy.asarray(attention, dtype=numpy.float32)
+    except ValueError:  # rows of different lengths
+        return None
+    if rows.ndim != 2 or rows.shape[1] < width:
+        return None
+    rows = rows[:, :width]
+    group_of = numpy.full(width, -1)
+    for number, group in enumerate(groups):
+        group_of[group] = number
+    best = group_of[rows.argmax(axis=1)]
+    strongest = set(best[best >= 0].tolist())
+    received = rows.sum(axis=0)
+    mass = [float(received[group].sum()) for group in groups]
+    if len(strongest) < 0.5 * min(len(attention), len(groups)):
+        return None
+    longest = run = 0.0
+    for number, group in enumerate(groups):
+        if number in strongest or mass[number] >= 0.5:
+            run = 0.0
+        else:
+            run += 0.6 if _is_wide(source_pieces[group[0]]) else 1.0
+            longest = max(longest, run)
+    return round(longest, 1)

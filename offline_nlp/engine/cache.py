@@ -27,8 +27,9 @@ __all__ = ["CachedSentence", "SegmentCache"]
 
 log = logging.getLogger(__name__)
 
-# (hypotheses, alignment of the best one as (src_start, src_end, tgt_start, tgt_end) rows)
-CachedSentence = tuple[list[str], list[list[int]] | None]
+# (hypotheses, alignment of the best one as (src_start, src_end, tgt_start, tgt_end) rows,
+# the longest run of source words the best one never attended to, or None: unknown)
+CachedSentence = tuple[list[str], list[list[int]] | None, float | None]
 T = TypeVar("T")
 
 _SCHEMA = """
@@ -160,7 +161,9 @@ class SegmentCache:
             for key, value in rows:
                 try:
                     data = json.loads(value)
-                    found[key] = (list(data["h"]), data.get("a"))
+                    gap = data.get("g")
+                    gap = float(gap) if type(gap) in (int, float) and gap >= 0 else None
+                    found[key] = (list(data["h"]), data.get("a"), gap)
                 except (ValueError, TypeError, KeyError):
                     continue  # an unreadable entry is a miss, translated again
         if found:
@@ -175,8 +178,8 @@ class SegmentCache:
         return found
 
     def put_many(self, items: Iterable[tuple[str, CachedSentence]]) -> None:
-        rows = [(key, json.dumps({"h": hyps, "a": align}, ensure_ascii=False))
-                for key, (hyps, align) in items]
+        rows = [(key, json.dumps({"h": hyps, "a": align, "g": gap}, ensure_ascii=False))
+                for key, (hyps, align, gap) in items]
         if rows:
             with self._lock:
                 self._guarded(lambda: self._put_many(rows), None)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from offline_nlp.engine.alignment import SpanRow, align_sentence
+from offline_nlp.engine.alignment import SpanRow, align_sentence, uncovered_run
 from offline_nlp.engine.cache import CachedSentence, SegmentCache
 from offline_nlp.engine.integrity import Guard, Outcome, UnitResult, guard_for
 from offline_nlp.engine.langcodes import is_plain, normalize_code
@@ -324,7 +324,7 @@ class Engine:
         for sentence, key in zip(sentences, keys):
             hit = cached.get(key)
             if hit is not None and (not align or hit[1] is not None):
-                results[sentence] = _Sentence(hit[0], hit[1])
+                results[sentence] = _Sentence(hit[0], hit[1], hit[2])
             else:
                 todo.append(sentence)
         return results, todo
@@ -335,7 +335,8 @@ class Engine:
             return
         option_key = _options_key(package, options)
         items: list[tuple[str, CachedSentence]] = [
-            (SegmentCache.key(model_id(package), option_key, s), (r.hypotheses, r.alignment))
+            (SegmentCache.key(model_id(package), option_key, s),
+             (r.hypotheses, r.alignment, r.gap))
             for s, r in fresh.items()
         ]
         self.cache.put_many(items)
@@ -378,7 +379,7 @@ class Engine:
             length_penalty=options.length_penalty,
             repetition_penalty=options.repetition_penalty or 1.0,
             no_repeat_ngram_size=options.no_repeat_ngram_size or 0,
-            return_attention=align,
+            return_attention=True,  # the guard's coverage check, and alignment
             return_scores=False,
             asynchronous=True,
         )
@@ -397,12 +398,14 @@ class Engine:
                 best_pieces = pieces
             if text not in hypotheses:
                 hypotheses.append(text)
-        alignment = None
-        if align and result.attention:  # type: ignore[attr-defined]
+        alignment = gap = None
+        if result.attention:  # type: ignore[attr-defined]
             attention = result.attention[0][len(result.hypotheses[0]) - len(best_pieces):]  # type: ignore[attr-defined]
-            alignment = align_sentence(source, source_pieces, hypotheses[0], best_pieces,
-                                       attention)
-        return _Sentence(hypotheses or [""], alignment)
+            gap = uncovered_run(source_pieces, attention)
+            if align:
+                alignment = align_sentence(source, source_pieces, hypotheses[0], best_pieces,
+                                           attention)
+        return _Sentence(hypotheses or [""], alignment, gap)
 
     def _assemble(self, layout: list[Piece], outcomes: dict[str, Outcome],
                   route: Route) -> Translation:
@@ -444,7 +447,9 @@ def _chain(sentence: str, hops: list[dict[str, _Sentence]]) -> list[_Sentence]:
 def _end_to_end(chain: list[_Sentence]) -> _Sentence:
     """A unit's last-hop hypotheses with alignment rows pointing at the unit itself."""
     last = chain[-1]
-    return _Sentence(last.hypotheses, None if last.alignment is None else _compose(chain))
+    gaps = [hop.gap for hop in chain if hop.gap is not None]
+    return _Sentence(last.hypotheses, None if last.alignment is None else _compose(chain),
+                     max(gaps) if gaps else None)
 
 
 def _options_key(package: InstalledPackage, options: TranslationOptions) -> str:

@@ -13,10 +13,15 @@ language is not written in, see :mod:`scripts`) and the whitespace between them.
   ``max_source_tokens``, else :data:`DEFAULT_MAX_TOKENS`, or the option) is cut at
   clause punctuation, then by length, and its pieces are joined again with the spacing
   of the output script. Models trained on single sentences drop the end of a long one.
-* **A coverage guard.** After decoding, a unit whose output is much shorter than its
-  source (by the ratio of output to source tokens the job shows on its other sentences)
-  or that ran into the decoding limit is translated again on its own with a wider beam,
-  then in ever smaller pieces. What is still suspect is reported, never hidden.
+* **A coverage guard.** After decoding, a unit is suspect when its output never attends
+  to a run of its source words (the attention CTranslate2 returns, whatever the
+  output's length), is much shorter or longer than its source (by the ratio of output
+  to source words the job shows on its other sentences), repeats a word or phrase the
+  source does not, is empty, or ran into the decoding limit. It is translated again on
+  its own with a wider beam, then in ever smaller pieces. What is still suspect is
+  reported, never hidden, and what is still empty keeps its source text.
+* **Invisible characters** (zero-width spaces and joiners, BOM, controls) the model does
+  not know are kept out of what it sees, like spans, and put back.
 """
 
 from __future__ import annotations
@@ -53,6 +58,10 @@ MIN_GUARDED_WORDS = 6
 NORMAL_FLOOR = 0.5
 #: Units up to this size (in words) show what a complete translation's length ratio is.
 ORDINARY_WORDS = 25
+#: An output longer than this many times the usual ratio, plus LONG_SLACK words, is
+#: suspect: 4 words that came back as 30 are a loop.
+LONG_SHARE = 2.0
+LONG_SLACK = 6
 #: Pieces are never cut smaller than this many tokens when retrying.
 MIN_PIECE_TOKENS = 6
 _RETRY_DEPTH = 4
@@ -71,15 +80,25 @@ _UNSPACED = "\u0E00-\u0FFF\u1000-\u109F\u1780-\u17FF"
 _SIZE_UNITS = re.compile(f"([{_CJK}])|([{_UNSPACED}])|[^\\W_{_CJK}{_UNSPACED}]+")
 _LOOP_UNITS = re.compile(f"[{_CJK}{_UNSPACED}]|[^\\W_{_CJK}{_UNSPACED}]+")
 _NO_SPACE_BEFORE = set(".,;:!?)]}”’»%…")
+# Format characters (zero-width space, joiners, word joiner, BOM, direction marks, soft
+# hyphen) and controls other than whitespace.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\u2066-\u206f\ufeff\ufff9-\ufffb\x00-\x08\x0e-\x1f\x7f-\x84"
+                        "\x86-\x9f]+")
 _NO_SPACE_AFTER = set("([{“‘«¿¡")
 
 
 @dataclass
 class UnitResult:
-    """A unit's translation: distinct hypotheses (best first) and the best's alignment."""
+    """A unit's translation: distinct hypotheses (best first) and the best's alignment.
+
+    ``gap``: the longest run of source words the best hypothesis never attended to
+    (:func:`alignment.uncovered_run`), ``None`` where the attention is unknown.
+    """
 
     hypotheses: list[str]
     alignment: list[SpanRow] | None = None
+    gap: float | None = None
 
 
 @dataclass
@@ -147,6 +166,7 @@ class Guard:
     _counts: dict[str, int] = field(default_factory=dict)
     _normal: float = 1.0  # the usual output/source ratio, in words
     _measured: bool = False  # _normal comes from the job's ordinary sentences
+    _gaps_trusted: bool = True  # the attention shows what the model left out
 
     def plan(self, sentences: Sequence[str]) -> dict[str, _Plan]:
         """Each sentence's parts, long units already cut to the limit."""
@@ -183,7 +203,7 @@ class Guard:
             results.update(self.translate(pieces, self.options))
             suspects |= {u for u, tokens in zip(pieces, self.target_tokens.encode(
                 [results[u].hypotheses[0] for u in pieces])) if self._suspect(
-                    u, results[u].hypotheses[0], len(tokens))}
+                    u, results[u], len(tokens))}
             units = list(dict.fromkeys(units + pieces))
         in_use = {u for plan in plans.values() if plan.placed is None for u in plan.units()}
         units = [u for u in units if u in in_use]
@@ -193,6 +213,10 @@ class Guard:
         tried = set(retried)
         self._retry(retried, results)  # leaves in ``retried`` what is still suspect
         suspects -= tried - retried
+        for unit in suspects:  # nothing came back, even alone or in pieces: keep the source
+            if not results[unit].hypotheses[0].strip():
+                results[unit] = UnitResult([unit], _identity_rows(unit, 0, 0) if self.align
+                                           else None)
         outcomes = {}
         for sentence, plan in plans.items():
             if plan.placed is not None:
@@ -253,7 +277,7 @@ class Guard:
             return _Plan([_Part(sentence, 0, "keep")], kept=True)
         foreign = [Span(a, b, sentence[a:b], "foreign")
                    for a, b in foreign_runs(sentence, self.scripts)]
-        spans = _merged(spans, foreign)
+        spans = _merged(_merged(spans, foreign), self._invisible(sentence))
         parts: list[_Part] = []
         cursor = 0
         for span in [*spans, Span(len(sentence), len(sentence), "")]:
@@ -265,6 +289,16 @@ class Guard:
         whole = mask(sentence, spans) if spans and WHOLE_SENTENCES else None
         return _Plan(parts, whole=whole, kept_words=tuple(
             sentence[s.start:s.end] for s in spans if s.kind == "foreign"))
+
+    def _invisible(self, sentence: str) -> list[Span]:
+        """Invisible characters the model does not know, as spans: taken out of what it
+        sees and put back by the alignment. A model that has never seen a zero-width
+        space reads it as an unknown token and may drop everything after it; one that
+        knows it (a Persian model and its zero-width non-joiner) gets it."""
+        if sentence.isascii() and sentence.isprintable():
+            return []
+        return [Span(m.start(), m.end(), m.group(), "invisible")
+                for m in _INVISIBLE.finditer(sentence) if not all(map(self.known, m.group()))]
 
     def _add_text(self, parts: list[_Part], text: str, start: int) -> None:
         body = text.strip()
@@ -317,43 +351,70 @@ class Guard:
     # -- checking ---------------------------------------------------------------------
 
     def _check(self, units: list[str], results: dict[str, UnitResult]) -> set[str]:
-        """Units whose output looks truncated, looping or cut at the decoding limit."""
+        """Units whose output looks truncated, looping, empty or cut at the decoding limit."""
         outs = [results[u].hypotheses[0] for u in units]
         ratios = {u: _size(out) / max(_size(u), 1.0) for u, out in zip(units, outs)}
         # The usual ratio, from the job's ordinary sentences: long ones may all be cut
         # short by the same model, and their median would call that normal.
-        measured = _median([r for u, r in ratios.items()
-                            if MIN_GUARDED_WORDS <= _size(u) <= ORDINARY_WORDS])
+        ordinary = [u for u in units if MIN_GUARDED_WORDS <= _size(u) <= ORDINARY_WORDS]
+        measured = _median([ratios[u] for u in ordinary])
         self._measured = measured is not None
         # No language pair says half as much as its source (the lowest seen, word for
         # word into a CJK script, is 0.6): a lower median means the model fails everywhere.
         self._normal = max(NORMAL_FLOOR, measured) if measured is not None else 1.0
+        self._gaps_trusted = self._attention_follows(ordinary, results)
         out_tokens = self.target_tokens.encode(outs) if outs else []
         suspects = set()
-        for unit, out, tokens in zip(units, outs, out_tokens):
-            why = self._why(unit, out, len(tokens))
+        for unit, tokens in zip(units, out_tokens):
+            why = self._why(unit, results[unit], len(tokens))
             if why:
                 suspects.add(unit)
                 log.info("the translation of a sentence of %d tokens %s; translating it "
                          "again alone, then in pieces", self._counts[unit], why)
         return suspects
 
-    def _suspect(self, unit: str, out: str, out_tokens: int) -> bool:
-        return bool(self._why(unit, out, out_tokens))
+    def _attention_follows(self, ordinary: list[str], results: dict[str, UnitResult]) -> bool:
+        """Whether the model's attention can tell what was left out, judged on the job's
+        ordinary sentences: if it misses words in many of them whose length is right,
+        it is the attention that is wrong (a head never trained to align), not them."""
+        known = [u for u in ordinary if results[u].gap is not None]
+        missed = [u for u in known if (results[u].gap or 0) >= _gap_limit(_size(u))
+                  and not self._length_wrong(u, results[u].hypotheses[0])]
+        if len(known) >= 8 and len(missed) > len(known) / 4:
+            log.info("the model's attention misses words in %d of %d ordinary sentences: "
+                     "the coverage check is off for this text", len(missed), len(known))
+            return False
+        return True
 
-    def _why(self, unit: str, out: str, out_tokens: int) -> str:
-        """Why ``out`` looks like an incomplete translation of ``unit`` ("" if it does not)."""
+    def _suspect(self, unit: str, result: UnitResult, out_tokens: int) -> bool:
+        return bool(self._why(unit, result, out_tokens))
+
+    def _why(self, unit: str, result: UnitResult, out_tokens: int) -> str:
+        """Why ``result`` looks like an incomplete translation of ``unit`` ("" if not)."""
+        out = result.hypotheses[0]
+        if not out.strip():
+            return "is empty"
         tokens = self._counts[unit]
         ceiling = min(1024, int(tokens * self.options.length_ratio) + self.options.length_extra)
         if out_tokens >= ceiling - 1:
             return f"ran into the decoding limit of {ceiling} tokens"
         words = _size(unit)
+        if self._gaps_trusted and result.gap is not None and result.gap >= _gap_limit(words):
+            return f"never attends to {result.gap:g} words of its source in a row"
+        return self._length_wrong(unit, out)
+
+    def _length_wrong(self, unit: str, out: str) -> str:
+        """Too short or too long for ``unit``, or repeating what it does not repeat."""
+        words = _size(unit)
         share = _short_share(words, self._measured)
         if words >= MIN_GUARDED_WORDS and _size(out) < share * self._normal * words:
             ratio = _size(out) / words / self._normal
             return f"is {ratio:.0%} of the usual length"
-        # A phrase said three times that the source does not say three times: a loop.
-        if _loops(out) and not _loops(unit):
+        if _size(out) > LONG_SHARE * self._normal * words + LONG_SLACK:
+            ratio = _size(out) / words / self._normal
+            return f"is {ratio:.0%} of the usual length"
+        # A phrase said again that the source does not say again: a loop, a doubled output.
+        if _repeats(out, strict=True) and not _repeats(unit, strict=False):
             return "repeats itself"
         return ""
 
@@ -414,8 +475,7 @@ class Guard:
         """Settle a unit on its best candidate that passes the checks; failing that, take
         the one closest to the usual ratio if it is closer than what the unit has."""
         for unit, options in candidates.items():
-            judged = [(self._suspect(unit, c.hypotheses[0],
-                                     len(self.target_tokens.encode([c.hypotheses[0]])[0])),
+            judged = [(self._suspect(unit, c, len(self.target_tokens.encode([c.hypotheses[0]])[0])),
                        self._distance(unit, c.hypotheses[0]), index, c)
                       for index, c in enumerate(options)]
             still, distance, _, best = min(judged)
@@ -451,7 +511,8 @@ class Guard:
                 alignment = rows
             if text not in hypotheses:
                 hypotheses.append(text)
-        return UnitResult(hypotheses, alignment if self.align else None)
+        return UnitResult(hypotheses, alignment if self.align else None, _joined_gap(
+            [(results[p.text].gap, _size(p.text)) for p in parts if p.kind == "unit"]))
 
     def _join(self, parts: list[_Part], results: dict[str, UnitResult], rank: int
               ) -> tuple[str, list[SpanRow] | None]:
@@ -639,18 +700,45 @@ def _size(text: str) -> float:
     return size
 
 
-def _loops(text: str) -> bool:
-    """Whether some four words (or CJK characters) in a row occur three times or more."""
-    words = _LOOP_UNITS.findall(text)
-    if len(words) < 12:
-        return False
-    seen: dict[tuple[str, ...], int] = {}
-    for i in range(len(words) - 3):
-        gram = tuple(words[i:i + 4])
-        seen[gram] = seen.get(gram, 0) + 1
-        if seen[gram] >= 3:
+def _repeats(text: str, strict: bool) -> bool:
+    """Whether ``text`` says something again: a word three times in a row, or a phrase
+    of four words (six CJK characters) twice. ``strict=False`` (for the source, which
+    may repeat itself in other words than its translation): a word twice in a row, or
+    three words (four characters) twice."""
+    units = _LOOP_UNITS.findall(text)
+    wide = sum(len(u) == 1 and is_wide(u) for u in units) > len(units) / 2
+    size = (6 if wide else 4) - (0 if strict else (2 if wide else 1))
+    in_a_row = 3 if strict else 2
+    run = 1
+    for previous, unit in zip(units, units[1:]):
+        run = run + 1 if unit == previous and not unit.isdigit() else 1
+        if run >= in_a_row:
             return True
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(units) - size + 1):
+        gram = tuple(units[i:i + size])
+        if gram in seen:
+            return True
+        seen.add(gram)
     return False
+
+
+def _joined_gap(gaps: list[tuple[float | None, float]]) -> float | None:
+    """The gap of pieces joined, measured against the whole's limit: a piece of six
+    words that left three out is as incomplete as a whole of forty that left five,
+    and so are eight pieces that left two each."""
+    if not gaps or any(gap is None for gap, _ in gaps):
+        return None
+    whole = _gap_limit(sum(words for _, words in gaps))
+    worst = max(gap * whole / _gap_limit(words) for gap, words in gaps if gap is not None)
+    return max(worst, sum(gap for gap, _ in gaps if gap is not None and gap >= 2))
+
+
+def _gap_limit(words: float) -> float:
+    """An output that never attends to this many source words in a row left them out:
+    three in a short sentence (an article or particle the target language does without
+    is one word, rarely two), up to five from thirty words on."""
+    return max(3.0, min(5.0, math.ceil(words / 6)))
 
 
 def _short_share(words: float, measured: bool) -> float:

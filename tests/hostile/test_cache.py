@@ -65,5 +65,5 @@ def test_text_that_is_not_valid_unicode_still_gets_a_cache_key() -> None:
     """stdin decoded with surrogateescape ('Caf\\udce9') must not crash the cache."""
     cache = SegmentCache(None)
     key = cache.key("m", "o", "Caf\udce9")
-    cache.put_many([(key, (["x"], None))])
-    assert cache.get_many([key]) == {key: (["x"], None)}
+    cache.put_many([(key, (["x"], None, 0.0))])
+    assert cache.get_many([key]) == {key: (["x"], None, 0.0)}
