@@ -4,8 +4,11 @@
    sentences without punctuation (30-120 words; the models were trained on up to 18)
    between as many ordinary ones (5-15 words),
    with the engine as it is and with the layer switched off (each sentence sent whole
-   and not checked, as before issue 9). Counted: sentences not translated exactly, and
-   words of the right translation missing from the output.
+   and not checked, as before issue 9). Counted: sentences not translated exactly,
+   words of the right translation missing from the output, outputs that repeat a word
+   or phrase the right one does not (loops, doubled outputs), and empty outputs.
+   The same for ordinary sentences with an invisible character (zero-width space,
+   joiner, BOM, a control character) after a word (issue 19).
 2. **Spans kept**: URLs, addresses, paths, code, placeholders, emoji, mentions inside
    ordinary sentences, verbatim and in place with the words around them right, for the
    engine's way (translate the pieces between spans) and for placeholder tokens the
@@ -18,7 +21,9 @@
    spans verbatim, sentences exact, words of the right translation missing or extra.
 4. **The cost** of items 1-5 together on ``bench/translate.py``'s document and random
    Transformer-base model (fixed 30 output tokens): time in splitting, planning, the
-   checks and assembling, as a share of the whole engine call (must stay under 5%).
+   checks (the attention coverage included) and assembling, as a share of the whole
+   engine call (must stay under 5%); and the engine call without the attention the
+   coverage check reads (before issue 19 it was asked for only to align formatting).
 
     .venv/bin/python bench/integrity.py [--sentences 1000] [--beam 2]
     .venv/bin/python bench/integrity.py --pieces-only     # section 5 alone
@@ -29,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
+import math
 import random
 import re
 import sys
@@ -90,6 +96,12 @@ def _units(text: str, target: str) -> list[str]:
     return list(text.replace(" ", "")) if target == "xz" else text.split()
 
 
+def loops(output: str, expected: str) -> bool:
+    """The output says something again that the right translation does not."""
+    return integrity._repeats(output, strict=True) and not integrity._repeats(expected,
+                                                                              strict=True)
+
+
 def missing_words(output: str, expected: str, target: str) -> int:
     want, got = _units(expected, target), _units(output, target)
     matched = sum(b.size for b in difflib.SequenceMatcher(None, want, got,
@@ -116,10 +128,48 @@ def dropped(engine: Engine, count: int) -> list[tuple[str, str, int, int, int, i
             with context:
                 outs = [t.text for t in engine.translate_texts(
                     sentences, "en", target, replace(options, max_sentence_tokens=limit))]
-            wrong = sum(o != e for o, e in zip(outs, expected))
-            missing = sum(missing_words(o, e, target) for o, e in zip(outs, expected))
-            total = sum(len(_units(e, target)) for e in expected)
-            rows.append((f"en→{target}", label, len(sentences), wrong, missing, total))
+            rows.append((f"en→{target}", label, *_counts(outs, expected, target)))
+    return rows
+
+
+def _counts(outs: list[str], expected: list[str], target: str
+            ) -> tuple[int, int, int, int, int, int]:
+    wrong = sum(o != e for o, e in zip(outs, expected))
+    missing = sum(missing_words(o, e, target) for o, e in zip(outs, expected))
+    total = sum(len(_units(e, target)) for e in expected)
+    looping = sum(loops(o, e) for o, e in zip(outs, expected))
+    empty = sum(not o.strip() for o in outs)
+    return len(outs), wrong, missing, total, looping, empty
+
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\x07", "\u00ad"]
+
+
+def invisible(engine: Engine, count: int) -> list[tuple[object, ...]]:
+    """Ordinary sentences with an invisible character after a random word; the right
+    answer is the translation of the sentence without it (the character, put back
+    after the aligned word, is taken out of the output before comparing)."""
+    rng = random.Random(17)
+    plain = ["The " + " ".join(rng.choice(synthetic.ENGLISH_WORDS)
+                               for _ in range(rng.randint(5, 15))) + "." for _ in range(count)]
+    sources = []
+    for index, sentence in enumerate(plain):
+        words = sentence.split(" ")
+        at = rng.randint(1, len(words) - 1)
+        words[at - 1] += INVISIBLE[index % len(INVISIBLE)]
+        sources.append(" ".join(words))
+    rows = []
+    options = TranslationOptions(use_cache=False)
+    for target in ("xl", "xz"):
+        expected = [synthetic.translate_text(s, "en", target) for s in plain]
+        for label, context in (("layer off (before)", layer_off()),
+                               ("engine (after)", contextlib.nullcontext())):
+            with context:
+                outs = [t.text for t in engine.translate_texts(sources, "en", target, options)]
+            kept = sum(o.count(c) == 1 for o, c in zip(
+                outs, [INVISIBLE[i % len(INVISIBLE)] for i in range(len(outs))]))
+            outs = [o.translate({ord(c): None for c in INVISIBLE}) for o in outs]
+            rows.append((f"en→{target}", label, *_counts(outs, expected, target), kept))
     return rows
 
 
@@ -232,12 +282,23 @@ def timed(spent: dict[str, float]) -> Iterator[None]:
         finally:
             spent["retries"] = spent.get("retries", 0.0) + time.perf_counter() - start
 
+    real_coverage = engine_module.uncovered_run
+
+    def coverage(*args, **kwargs):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return real_coverage(*args, **kwargs)
+        finally:
+            spent["coverage"] = spent.get("coverage", 0.0) + time.perf_counter() - start
+
     engine_module.split_text, integrity.Guard.run, integrity.Guard._retry = split, run, retry  # type: ignore[method-assign,assignment]
+    engine_module.uncovered_run = coverage  # type: ignore[assignment]
     try:
         yield
     finally:
         engine_module.split_text, integrity.Guard.run, integrity.Guard._retry = (  # type: ignore[method-assign]
             real_split, real_run, real_retry)
+        engine_module.uncovered_run = real_coverage
 
 
 WHOLE_PACKAGE = ROOT / "tests" / "fixtures" / "packages" / "translate-en_xl-whole-1_0.argosmodel"
@@ -315,7 +376,30 @@ def print_pieces_or_whole(count: int) -> None:
         print("| " + " | ".join(map(str, row)) + " |")
 
 
-def cost(sentences: int, beam: int, smoke: bool = False) -> dict[str, float]:
+@contextlib.contextmanager
+def attention_off() -> Iterator[None]:
+    """The engine without the attention the coverage check reads."""
+    real = engine_module.Engine._submit
+
+    def submit(self, model, batch, options, align):  # type: ignore[no-untyped-def]
+        translator = model.translator
+
+        class NoAttention:
+            @staticmethod
+            def translate_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
+                kwargs["return_attention"] = align
+                return translator.translate_batch(*args, **kwargs)
+
+        return real(self, replace(model, translator=NoAttention()), batch, options, align)
+
+    engine_module.Engine._submit = submit  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        engine_module.Engine._submit = real  # type: ignore[method-assign]
+
+
+def cost(sentences: int, beam: int, smoke: bool = False, rounds: int = 3) -> dict[str, float]:
     from common import model_package, single_package_engine
 
     fixed_length.install(3 if smoke else 30)
@@ -325,14 +409,23 @@ def cost(sentences: int, beam: int, smoke: bool = False) -> dict[str, float]:
     options = TranslationOptions(beam_size=beam, length_penalty=0.2, use_cache=False)
     engine.translate("Warm up.", "en", "xx", options)
     spent: dict[str, float] = {}
-    with timed(spent):
-        start = time.perf_counter()
-        engine.translate(text, "en", "xx", options)
-        spent["total"] = time.perf_counter() - start
-    with layer_off():
-        start = time.perf_counter()
-        engine.translate(text, "en", "xx", options)
-        spent["off"] = time.perf_counter() - start
+    # Alternating rounds, the fastest of each kind: on a busy machine one call can be
+    # slower by more than what is measured.
+    for _ in range(rounds):
+        round_spent: dict[str, float] = {}
+        with timed(round_spent):
+            start = time.perf_counter()
+            engine.translate(text, "en", "xx", options)
+            round_spent["total"] = time.perf_counter() - start
+        if round_spent["total"] < spent.get("total", math.inf):
+            spent.update(round_spent)
+        for name, contexts in (("off", [layer_off()]), ("bare", [layer_off(), attention_off()])):
+            with contextlib.ExitStack() as stack:
+                for context in contexts:
+                    stack.enter_context(context)
+                start = time.perf_counter()
+                engine.translate(text, "en", "xx", options)
+                spent[name] = min(spent.get(name, math.inf), time.perf_counter() - start)
     spent["sentences"] = sum(p.is_sentence for p in split_text(text))
     return spent
 
@@ -341,9 +434,14 @@ def quality(long: int, spans: int, document_sentences: int = 10_000) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         engine = fixture_engine(Path(tmp))
         print("## 1. Long sentences without punctuation (30-120 words) between ordinary ones")
-        print("| pair | engine | sentences | not exact | words missing | of words |")
-        print("|---|---|---|---|---|---|")
+        header = ("| pair | engine | sentences | not exact | words missing | of words | loops "
+                  "| empty |")
+        print(header + "\n|---|---|---|---|---|---|---|---|")
         for row in dropped(engine, long):
+            print("| " + " | ".join(map(str, row)) + " |")
+        print("\nOrdinary sentences (5-15 words) with an invisible character after a word")
+        print(header + " character kept |\n|---|---|---|---|---|---|---|---|---|")
+        for row in invisible(engine, long * 2):
             print("| " + " | ".join(map(str, row)) + " |")
         print("\n## 2. Protected spans inside sentences, fixture models")
         print("| pair | how | right (span verbatim, in place, words around exact) | of |")
@@ -364,6 +462,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sentences", type=int, default=1000, help="cost: document size")
     parser.add_argument("--beam", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="cost: rounds, fastest kept")
     parser.add_argument("--long", type=int, default=40, help="long sentences per pair")
     parser.add_argument("--spans", type=int, default=96, help="span sentences per pair")
     parser.add_argument("--no-cost", action="store_true", help="skip the random-model part")
@@ -381,14 +480,17 @@ def main() -> None:
         print_pieces_or_whole(args.spans * 2)
     if args.no_cost:
         return
-    spent = cost(args.sentences, args.beam, args.smoke)
+    spent = cost(args.sentences, args.beam, args.smoke, args.rounds)
     layer = spent.get("split", 0.0) + spent.get("guard", 0.0)
     print(f"\n## 4. Cost on bench/translate.py's document ({spent['sentences']:.0f} sentences, "
           f"random Transformer-base, beam {args.beam}, 30 tokens each)")
-    print(f"engine call: {spent['total']:.2f} s (layer off: {spent['off']:.2f} s); splitting "
+    print(f"engine call: {spent['total']:.2f} s (layer off: {spent['off']:.2f} s; layer and "
+          f"attention off: {spent['bare']:.2f} s); coverage from the attention "
+          f"{spent.get('coverage', 0):.3f} s; splitting "
           f"{spent.get('split', 0):.3f} s; planning, checks, assembling "
           f"{spent.get('guard', 0) - spent.get('retries', 0):.3f} s; retries of "
           f"{spent.get('retried', 0):.0f} suspect units {spent.get('retries', 0):.3f} s")
+    layer += spent.get("coverage", 0.0)
     print(f"items 1-5 together: {100 * layer / spent['total']:.1f}% of the engine call "
           f"(without retries {100 * (layer - spent.get('retries', 0)) / spent['total']:.1f}%)")
 

@@ -36,8 +36,9 @@ class Span:
     """``sentence[start:end]`` is not translated; ``put_back`` goes into the output.
 
     ``kind`` says why: ``"protected"`` (URL, code, emoji, number...), ``"foreign"``
-    (a word in a script the source language is not written in, reported as kept) or
-    ``"term"`` (a glossary term, whose ``put_back`` is its translation).
+    (a word in a script the source language is not written in, reported as kept),
+    ``"term"`` (a glossary term, whose ``put_back`` is its translation) or
+    ``"invisible"`` (a zero-width or control character the model does not know).
     """
 
     start: int

@@ -240,7 +240,8 @@ def _position(hole: Hole, rows: list[SpanRow]) -> int | None:
 
 
 def _terms_only(hole: Hole) -> bool:
-    return all(span.kind == "term" for span in hole.spans)
+    """Glossary terms and invisible characters: spaced as the translation is."""
+    return all(span.kind in ("term", "invisible") for span in hole.spans)
 
 
 def _separator(gap: str, source_char: str, target_char: str, side: str, text: str,

@@ -288,6 +288,15 @@ def test_an_invisible_character_no_longer_drops_the_rest_of_the_sentence(
     assert result.text == " ".join(words)
 
 
+def test_in_a_cjk_translation_an_invisible_character_adds_no_space(
+        fixture_engine: Engine) -> None:
+    result = fixture_engine.translate_texts(["We go\u200b home to the old house."], "en", "xz",
+                                            NO_CACHE)[0]
+    expected = synthetic.translate_text("We go home to the old house.", "en", "xz")
+    go = synthetic.translate_text("We go", "en", "xz").rstrip("。")
+    assert result.text == go + "\u200b" + expected[len(go):]
+
+
 def test_a_byte_order_mark_stays_in_front(fixture_engine: Engine) -> None:
     result = fixture_engine.translate_texts(["\ufeffWe go home."], "en", "xl", NO_CACHE)[0]
     assert result.text == "\ufeff" + xl("We go home.")
