@@ -28,7 +28,8 @@ __all__ = ["CachedSentence", "SegmentCache"]
 log = logging.getLogger(__name__)
 
 # (hypotheses, alignment of the best one as (src_start, src_end, tgt_start, tgt_end) rows,
-# the longest run of source words the best one never attended to, or None: unknown)
+# the longest run of source words the best one never attended to, or None: unknown;
+# put_many also takes entries without it)
 CachedSentence = tuple[list[str], list[list[int]] | None, float | None]
 T = TypeVar("T")
 
@@ -178,8 +179,10 @@ class SegmentCache:
         return found
 
     def put_many(self, items: Iterable[tuple[str, CachedSentence]]) -> None:
-        rows = [(key, json.dumps({"h": hyps, "a": align, "g": gap}, ensure_ascii=False))
-                for key, (hyps, align, gap) in items]
+        rows = [(key, json.dumps({"h": entry[0], "a": entry[1],
+                                  "g": entry[2] if len(entry) > 2 else None},
+                                 ensure_ascii=False))
+                for key, entry in items]
         if rows:
             with self._lock:
                 self._guarded(lambda: self._put_many(rows), None)
