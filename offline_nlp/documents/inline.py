@@ -135,6 +135,7 @@ def distribute(
         positions = [_place_object(o.start, source, target, alignment) for o in objects]
     _keep_every_run(keys, source, runs, target)
     _one_piece_per_link(keys, target, {r.key for r in runs if r.link})
+    positions = [_inside_its_link(p, o.start, runs, keys) for p, o in zip(positions, objects)]
     # objects keep their original order
     for i in range(1, len(positions)):
         positions[i] = max(positions[i], positions[i - 1])
@@ -209,6 +210,19 @@ def _one_piece_per_link(keys: list[int], target: str, links: set[int]) -> None:
             if (start, end) != largest:
                 other = keys[start - 1] if start > 0 else keys[end] if end < len(keys) else key
                 keys[start:end] = [other] * (end - start)
+
+
+def _inside_its_link(position: int, offset: int, runs: Sequence[InlineSpan],
+                     keys: list[int]) -> int:
+    """An object that sat inside a link (a bookmark or field between two runs of it)
+    stays inside that link's translation: placed elsewhere, it would take a copy of the
+    link with it, and one link would come out as two."""
+    before = [r for r in runs if r.end == offset]
+    after = [r for r in runs if r.start == offset]
+    if not (before and after and before[0].link and before[0].key == after[0].key):
+        return position
+    inside = [i for i, k in enumerate(keys) if k == before[0].key]
+    return min(max(position, inside[0]), inside[-1] + 1) if inside else position
 
 
 def _pieces_of(keys: list[int], key: int) -> list[tuple[int, int]]:

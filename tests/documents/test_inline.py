@@ -194,3 +194,22 @@ def test_an_object_between_words_does_not_jump_to_the_start_on_a_stray_alignment
     assert [(p.text, p.is_object) for p in pieces] == [
         ("Robu ", False), ("", True), (" zesesi rivido rukise.", False)
     ]
+
+
+def test_an_object_inside_a_link_stays_inside_its_translation() -> None:
+    # par-hyperlinks.docx: a bookmark inside the link "the first one"; the alignment of
+    # an unknown-word translation would put it after "Bora", where it would take a copy
+    # of the link with it (one link out as two)
+    source = "Three hyperlinks: the first one here, the second one, and the third."
+    spans = (InlineSpan(0, 18, 0), InlineSpan(18, 27, 1, link=True),
+             InlineSpan(27, 27, 0, is_object=True), InlineSpan(27, 31, 1, link=True),
+             InlineSpan(31, 42, 0), InlineSpan(42, 52, 2, link=True), InlineSpan(52, 62, 0),
+             InlineSpan(62, 67, 3, link=True), InlineSpan(67, 68, 0))
+    target = "Rivido Bora, fakifo rivido Li_rula, rivido Vabile zapume, rivido Vabile suka"
+    pairs = [("Three", "Rivido"), ("hyperlinks", "Bora"), ("and", "fakifo"), ("the", "rivido"),
+             ("here", "Li_rula"), ("second", "Vabile"), ("one", "suka")]
+    alignment = [Span(source.index(s), source.index(s) + len(s),
+                      target.index(t), target.index(t) + len(t)) for s, t in pairs]
+    pieces = distribute(source, spans, target, alignment)
+    at = next(i for i, p in enumerate(pieces) if p.is_object)
+    assert pieces[at - 1].key == 1 or pieces[at + 1].key == 1
