@@ -89,7 +89,9 @@ const handlers = {
     const key = inflightKey(sender, requestId);
     inflight.set(key, controller);
     try {
-      return await callServer("/translate", { q, source, target, format }, controller.signal);
+      const { glossary } = await loadSettings();
+      const body = glossary ? { q, source, target, format, glossary } : { q, source, target, format };
+      return await callServer("/translate", body, controller.signal);
     } finally {
       inflight.delete(key);
     }

@@ -9,7 +9,17 @@ const DEFAULTS = {
   target: "",               // empty: the browser's language
   alwaysLanguages: [],      // source languages translated on every page
   alwaysSites: [],          // host names translated on every page
+  glossary: "",             // CSV/TSV text of terms, sent with every request
+  glossaryName: "",         // the file it came from, to show
 };
+
+// The most glossary text stored and sent with each request (the server takes 1 MiB).
+const GLOSSARY_MAX_BYTES = 512 * 1024;
+
+function glossaryTerms(text) {
+  return text.split(/\r\n|\r|\n/).filter((line) => line.trim() && !line.trim().startsWith("#"))
+    .length;
+}
 
 async function loadSettings() {
   const stored = await api.storage.local.get(Object.keys(DEFAULTS));

@@ -455,3 +455,40 @@ def test_leaving_a_page_mid_translation_cancels_its_requests(
         finally:
             gated.gate.set()
 
+
+
+def test_a_glossary_file_chosen_in_the_options_is_used(
+        browser: Browser, translation_server: str, pages: tuple[Served, str]) -> None:
+    from synthetic import translate_sentence
+
+    served, base = pages
+    served.files["/terms.html"] = _page("en", '<p id="t">The teacher went to the river.</p>')
+    browser.configure(serverUrl=translation_server, target="xl", alwaysSites=[],
+                      alwaysLanguages=[], glossary="", glossaryName="")
+    browser.switch(browser.options_window)
+    run = browser.js
+    try:
+        browser.reload()
+        _until(lambda: run("return document.querySelectorAll('#target option').length") > 1,
+               "the options page to load")
+        run("""const files = new DataTransfer();
+            files.items.add(new File(['teacher,Herr Lehrer\\n'], 'terms.csv', {type: 'text/csv'}));
+            const input = document.getElementById('glossaryFile');
+            input.files = files.files;
+            input.dispatchEvent(new Event('change'));""")
+        _until(lambda: run("return document.getElementById('glossaryInfo').textContent")
+               == "terms.csv: 1 terms.", "the glossary file to be read")
+        run("document.querySelector('button[type=submit]').click();")
+        _until(lambda: run(
+            "return document.getElementById('status').textContent") == "Saved.", "saving")
+    finally:
+        browser.switch(browser.page_window)
+    try:
+        url = f"{base}/terms.html"
+        browser.open(url)
+        assert browser.toggle(url) == "translating"
+        expected = (f"{translate_sentence('The', 'en', 'xl')} Herr Lehrer "
+                    f"{translate_sentence('went to the river.', 'en', 'xl')}")
+        _until(lambda: _texts(browser, ["t"]) == [expected], "the term from the glossary")
+    finally:
+        browser.configure(glossary="", glossaryName="")
