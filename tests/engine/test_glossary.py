@@ -192,3 +192,26 @@ def test_a_bad_glossary_is_one_line_and_exit_code_1(tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err.strip()
     assert f"{terms}, line 1: expected 2 columns" in err
     assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.usefixtures("installed")
+def test_corpus_takes_a_glossary_and_a_new_glossary_restarts_the_job(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in" / "lines.txt"
+    src.parent.mkdir()
+    src.write_text("The teacher went to the river.\nWe go home.\n", encoding="utf-8")
+    terms = tmp_path / "terms.csv"
+    terms.write_text("teacher,Herr Lehrer\n", encoding="utf-8")
+    args = ["corpus", "--from", "en", "--to", "xl", "--workers", "1", str(src),
+            "-o", str(tmp_path / "out"), "--glossary", str(terms)]
+    assert main(args) == 0
+    out = tmp_path / "out" / "lines.txt"
+    assert out.read_text(encoding="utf-8") == (
+        f"{EXPECTED_XL}\n{synthetic.translate_text('We go home.', 'en', 'xl')}\n")
+    terms.write_text("teacher,Maestro\n", encoding="utf-8")
+    assert main([*args, "--overwrite"]) == 0
+    assert "Maestro" in out.read_text(encoding="utf-8")
+    capsys.readouterr()
+
+
+EXPECTED_XL = f"{en('The', 'xl')} Herr Lehrer {en('went to the river.', 'xl')}"
