@@ -191,6 +191,11 @@ def _publish(tmp: Path, path: Path, replace: bool) -> None:
 #: A temporary file this old belongs to a process that was killed (kill -9, power cut):
 #: a live writer finishes a document in seconds and touches its file as it writes.
 STALE_PART_SECONDS = 3600.0
+#: A folder is looked through at most once in this many seconds: listing it for every
+#: file written would make a folder job quadratic in the folder's size.
+RECLEAN_SECONDS = 60.0
+_CLEANED: dict[str, float] = {}
+_CLEANED_LOCK = threading.Lock()
 _PART = re.compile(r"\..+\.(\d+)-[A-Za-z0-9_]+\.part")
 
 
@@ -198,6 +203,14 @@ def remove_stale_parts(path: Path) -> None:
     """Clear what killed writers left beside ``path``: any ``.NAME.PID-xxxx.part`` in its
     folder at once when no process has that PID any more, else once it is an hour old
     (and ``.NAME.xxxx.part`` files of ``path`` itself, of older versions, by age)."""
+    now = time.monotonic()
+    with _CLEANED_LOCK:  # a folder job writes thousands of files into one folder
+        folder = os.path.abspath(path.parent)
+        if now - _CLEANED.get(folder, -RECLEAN_SECONDS) < RECLEAN_SECONDS:
+            return
+        if len(_CLEANED) > 10_000:
+            _CLEANED.clear()
+        _CLEANED[folder] = now
     cutoff = time.time() - STALE_PART_SECONDS
     try:
         parts = list(path.parent.glob(".*.part"))

@@ -153,8 +153,8 @@ def test_corpus_counts_kept_and_suspect_sentences(installed: World, capsys,
     monkeypatch.setattr(Engine, "translate_texts", doubtful)
     world = installed
     source = world.root / "lines.txt"
-    source.write_text("The water is good.\n这是一个中文句子。\nThe old house is by the river.\n",
-                      "utf-8")
+    source.write_text("The water is good.\n这是一个中文句子。\n"
+                      "The old house is by the river.\n", "utf-8")
     code, out, err = _corpus(world, capsys, str(source), "-o", str(world.root / "out"),
                              "--workers", "1", "--json")
     assert code == 0, err
