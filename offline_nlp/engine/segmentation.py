@@ -72,6 +72,10 @@ _WORD_CHAR = re.compile(r"\w")
 _LETTER_DOT = re.compile(r"[^\W\d_]\.")
 _NEXT_WORD = re.compile(r"\w+")
 # List markers kept out of the translation: "1. ", "1.2. ", "2) ", "(3) ", "a. ", "iv) ".
+# E-mail quote prefixes (">", ">> ", "> > ") and bullets ("- ", "* ", "• ") at the start of
+# a line: kept as they are, never sent to the model (which drops or translates them).
+_LINE_PREFIX = re.compile(r"(?:>[ \t]?)+(?=[\w\s\"'(“‘«*+•‣▪◦-]|$)(?:[-*+•‣▪◦][ \t]+)?"
+                          r"|[-*+•‣▪◦][ \t]+")
 _MARKER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*[.)]|\(\d{1,3}\)|[a-z][.)]|[A-Z]\)|\([a-zA-Z]\)"
                      r"|[ivx]{1,4}[.)]|\([ivx]{1,4}\)|[IVX]{2,4}\.)(?:\s+|$)")
 # Korean particles that follow a closed quote: "가자!" 하고 말했다.
@@ -136,8 +140,11 @@ def _split_line(line: str, prefixes: Prefixes, out: _Pieces) -> None:
         return
     lead = len(line) - len(line.lstrip())
     out.separator(line[:lead])
-    marker = _MARKER.match(body)
-    start = marker.end() if marker and not _is_date(body, marker, prefixes) else 0
+    prefix = _LINE_PREFIX.match(body)
+    start = prefix.end() if prefix else 0
+    marker = _MARKER.match(body, start)
+    if marker and not _is_date(body, marker, prefixes):
+        start = marker.end()
     out.separator(body[:start])
     scanned, has_word = start, False
     for match in _TERMINATOR.finditer(body, start):

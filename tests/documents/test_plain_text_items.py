@@ -78,3 +78,14 @@ def test_quote_prefixes_stay_and_quoted_paragraphs_reflow(fixture_engine: Engine
                    f"> > {xl('We go home.')}\n"
                    "\n"
                    f"{xl('We go home.')}\n")
+
+
+@pytest.mark.parametrize("target", ["xl", "xz"])
+def test_any_text_keeps_quote_prefixes_and_bullets(fixture_engine: Engine, target: str) -> None:
+    # --text, the desktop app and the server go through the engine, not the .txt handler
+    text = "> The dog is happy.\n>> We go home.\n- the book\n* the water\n> - the dog"
+    expected = "\n".join(
+        prefix + synthetic.translate_text(body, "en", target) for prefix, body in (
+            ("> ", "The dog is happy."), (">> ", "We go home."), ("- ", "the book"),
+            ("* ", "the water"), ("> - ", "the dog")))
+    assert fixture_engine.translate(text, "en", target) == expected

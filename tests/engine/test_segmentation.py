@@ -89,7 +89,10 @@ def test_cjk_and_korean_sentence_ends(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize("text, expected", [
     ("1. Buy milk.\n2. Drink it.", ["Buy milk.", "Drink it."]),
     ("2) Open the door. Go in.\n(b) Close it.", ["Open the door.", "Go in.", "Close it."]),
-    ("a. First point\niv. Fourth point\n- A bullet.", ["First point", "Fourth point", "- A bullet."]),
+    ("a. First point\niv. Fourth point\n- A bullet.", ["First point", "Fourth point", "A bullet."]),
+    ("* One.\n• Two\n> Quoted.\n>> > Deeper - still.\n> - Quoted item", [
+        "One.", "Two", "Quoted.", "Deeper - still.", "Quoted item"]),
+    ("-5 degrees.\n*emphasis* stays.\n>=3 is true.", ["-5 degrees.", "*emphasis* stays.", ">=3 is true."]),
     ("1.\n2. Two", ["Two"]),
 ])
 def test_list_markers_are_kept_and_never_sentences(text: str, expected: list[str]) -> None:
