@@ -153,7 +153,8 @@ _TARGET_WORD = re.compile(
 def _keep_every_run(keys: list[int], source: str, runs: Sequence[InlineSpan],
                     target: str) -> None:
     """Give each link run with words in the source that owns no character of ``target``
-    the words at its relative position (in place), never taking another run's last word."""
+    the words at its relative position (in place), never taking another link's last word
+    (plain text or bold may lose its only word to a link: a lost link is worse)."""
     extent: dict[int, list[int]] = {}
     for run in runs:
         if run.link and _WORD.search(source[run.start:run.end]):
@@ -167,9 +168,11 @@ def _keep_every_run(keys: list[int], source: str, runs: Sequence[InlineSpan],
     words = [(m.start(), m.end()) for m in _TARGET_WORD.finditer(target)]
     scale = len(target) / max(1, len(source))
 
-    def spare(word: tuple[int, int]) -> bool:  # taking it empties no run
+    links = {r.key for r in runs if r.link}
+
+    def spare(word: tuple[int, int]) -> bool:  # taking it empties no other link
         inside = Counter(keys[i] for i in range(*word) if not target[i].isspace())
-        return all(counts[k] > n for k, n in inside.items())
+        return all(counts[k] > n for k, n in inside.items() if k in links)
 
     for key in sorted(missing, key=lambda k: extent[k][0]):
         lo, hi = (round(x * scale) for x in extent[key])
