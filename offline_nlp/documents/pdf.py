@@ -549,18 +549,23 @@ def paragraphs_of(lines: Sequence[_Line]) -> list[str]:
 def _chain(pages: list[list[_Paragraph]]) -> list[list[list[_Paragraph]]]:
     """Join a paragraph cut by a page break: its last line is full, it ends without a
     sentence end, and the next page starts in lower case. The block (its parts, one per
-    page) is listed on its first page."""
+    page) is listed on its first page. Page numbers (blocks without a letter) at the
+    foot of a page or the head of the next are passed over."""
     out: list[list[list[_Paragraph]]] = [[[p] for p in page] for page in pages]
     for n in range(len(pages) - 1):
-        if not out[n] or not out[n + 1]:
+        i = next((i for i in range(len(out[n]) - 1, -1, -1)
+                  if is_translatable(_block_text(out[n][i]))), None)
+        j = next((j for j, block in enumerate(out[n + 1])
+                  if is_translatable(_block_text(block))), None)
+        if i is None or j is None:
             continue
-        a, b = out[n][-1][-1], out[n + 1][0][0]
+        a, b = out[n][i][-1], out[n + 1][j][0]
         if (
-            _block_text(out[n][-1]).rstrip()[-1:] not in _SENTENCE_END
+            _block_text(out[n][i]).rstrip()[-1:] not in _SENTENCE_END
             and b.text[:1].islower()
             and _full(a.last, b.first)
         ):
-            out[n][-1].extend(out[n + 1].pop(0))
+            out[n][i].extend(out[n + 1].pop(j))
     return out
 
 

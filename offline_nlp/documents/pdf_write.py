@@ -511,7 +511,7 @@ def write_pdf(
                       + [s.y - 0.3 * size for s, _ in lines])
             high = max([geo.top] + [s.y + 1.07 * size for s, _ in lines])
             right = max([geo.x1] + [s.x + setter.width(t, size, bold, italic) for s, t in lines])
-            box = (min(geo.x_first, geo.x_rest), low, right, high)
+            box = (min([geo.x_first, geo.x_rest] + [s.x for s, _ in lines]), low, right, high)
             accounting[part.page]["boxes"].append(_user_box(pages[part.page].ctm, box))
     for a in accounting:
         a["kept"] = a["glyphs"] - a["translated"] - a["reported"]
