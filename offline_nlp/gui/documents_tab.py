@@ -889,4 +889,10 @@ def _integrity(result: DocumentResult) -> str:
     kept, suspect = getattr(result, "kept", 0), getattr(result, "suspect", 0)
     parts = [f"{kept} sentence{'s' if kept != 1 else ''} kept as written" if kept else "",
              f"{suspect} may be incomplete" if suspect else ""]
+    pages = getattr(result, "pdf_pages", ())
+    if pages:  # a PDF written as a PDF: its glyphs counted, and what was kept as it is
+        done = sum(p["translated"] for p in pages)
+        parts.append(f"{len(pages)} pages: {done} of {sum(p['glyphs'] for p in pages)} "
+                     "glyphs translated")
+        parts.extend(note for p in pages for note in p["notes"])
     return ", ".join(p for p in parts if p)
