@@ -83,6 +83,7 @@ class _Line:
     right: float = 0.0  # right edge of the text around it (see _set_right_edges)
     glyphs: list = field(default_factory=list)  # its pdf_read.Glyph s, left to right
     bullet: bool = False  # a list bullet drawn as a shape just left of it
+    limit: float = float("inf")  # the column's gutter to its right (see _reading_order)
 
     @property
     def height(self) -> float:
@@ -152,6 +153,7 @@ class _Box:
     top: float
     bottom: float
     item: object = None
+    limit: float = float("inf")  # the gutter to its right, when it is in a column
 
 
 _MAX_ORDERED = 800  # text blocks per page put in column order; past that, top to bottom
@@ -179,6 +181,9 @@ def _reading_order(boxes: list[_Box], walls: list[tuple[float, float, float]],
     def flush() -> None:
         left = [b for b in section if b.x1 <= gutter]
         right = [b for b in section if b.x0 >= gutter]
+        if right:
+            for b in left:  # a translation stays in its column
+                b.limit = min(b.limit, gutter)
         out.extend(_reading_order(left, walls, depth + 1))
         out.extend(_reading_order(right, walls, depth + 1))
         section.clear()
@@ -208,8 +213,8 @@ def _gutter(boxes: list[_Box], walls: list[tuple[float, float, float]]) -> float
         if crossing > max(2, len(boxes) / 4):
             continue  # not columns: text across most of the page
         if any((edge - 1 <= wx <= gap_end + 1 or abs(wx - x) < 8) and wt < bottom and wb > top
-               for wx, wt, wb in walls):
-            continue  # a table's rule
+               and _between(wx, wt, wb, boxes) for wx, wt, wb in walls):
+            continue  # a rule between table cells
         key = (crossing, -(gap_end - edge), x)
         if gap_end - edge >= 4 and (best is None or key < best):
             best = key
@@ -343,18 +348,27 @@ def _mark_bullets(lines: list[_Line], dots: list[tuple[float, float, float, floa
                 break
 
 
+def _between(x: float, top: float, bottom: float, boxes: list[_Box]) -> bool:
+    """A vertical rule with text close on both sides along it (between two table cells;
+    not a table's outer border beside a column of text)."""
+    beside = [b for b in boxes if b.top < bottom and b.bottom > top]
+    return (any(x - 12 <= b.x1 <= x + 1 for b in beside)
+            and any(x - 1 <= b.x0 <= x + 12 for b in beside))
+
+
 def _page_lines(page, walls: list[tuple[float, float, float]] = (),  # type: ignore[assignment]
                 rules: list[tuple[float, float, float]] = ()) -> list[_Line]:  # type: ignore[assignment]
     boxes = _split_at_rules(page, list(rules), list(walls))
     lines = []
-    for b, block in enumerate(box.item for box in _reading_order(boxes, list(walls))):
-        for line in block:
+    for b, box in enumerate(_reading_order(boxes, list(walls))):
+        for line in box.item:
             raw = _INVALID_XML.sub("", line.get_text()).translate(_LIGATURES)
             text = _logical(re.sub(r"\s+", " ", raw).strip())
             if text:
                 top, bottom = page.y1 - line.y1, page.y1 - line.y0
                 glyphs = [c.glyph for c in line if hasattr(c, "glyph")]
-                lines.append(_Line(text, line.x0, line.x1, top, bottom, b, glyphs=glyphs))
+                lines.append(_Line(text, line.x0, line.x1, top, bottom, b, glyphs=glyphs,
+                                   limit=box.limit))
     lines = _attach_markers(lines)
     _mark_bullets(lines, _dots(page, page.y1))
     _set_right_edges(lines)
@@ -503,6 +517,7 @@ def _set_room(paras: list[_Paragraph], lines: list[_Line],
             for x, _wtop, wbottom in itertools.islice(walls, max(0, hi - _MAX_NEIGHBOURS), hi):
                 if wbottom > top + 0.3 * h and x >= right - 1:
                     room = min(room, x - 0.3 * h)
+            room = min(room, min(line.limit for line in run) - 0.5 * h)
             p.rooms.append(max(room, right))
 
 
