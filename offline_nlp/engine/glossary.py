@@ -25,6 +25,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from offline_nlp.errors import OfflineNLPError
@@ -105,9 +106,9 @@ class Glossary:
         kept = tuple(e for e in self.entries if applies(e[2], source) and applies(e[3], target))
         return self if len(kept) == len(self.entries) else Glossary(kept, self.name)
 
-    @property
+    @cached_property
     def digest(self) -> str:
-        """A short fingerprint of the terms, for cache keys."""
+        """A short fingerprint of the terms, for cache keys (computed once)."""
         data = json.dumps(self.entries, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(data).hexdigest()[:16]
 
