@@ -6,7 +6,8 @@ Text``, ``Source Code``, ``Macro Text``...) or set in a monospaced font is left 
 a run in a code character style or a monospaced font (Courier, Consolas, Menlo, anything
 named *Mono*, *Code*...) is kept like HTML's inline ``<code>``: an object that moves with
 the words around it, never sent to the model. Styles are followed up their ``basedOn``
-or parent chain (bounded: the file is untrusted).
+or parent chain (bounded: the file is untrusted). In a document whose normal text is
+itself monospaced (a screenplay in Courier) a font says nothing: only style names count.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def wml_code(styles: etree._Element | None
              ) -> tuple[Callable[[etree._Element], bool], Callable[[etree._Element], bool]]:
     """``(code paragraph, code run)`` tests for a Word document with this ``styles.xml``."""
     paragraph_styles, run_styles = _Styles(), _Styles()
+    fonts_count = styles is None or not _wml_mono_body(styles)
     if styles is not None:
         for style in styles.iter(_w("style")):
             key = style.get(_w("styleId"))
@@ -97,7 +99,7 @@ def wml_code(styles: etree._Element | None
             name_el, based = style.find(_w("name")), style.find(_w("basedOn"))
             name = name_el.get(_w("val")) if name_el is not None else ""
             code = (is_code_style_name(key) or is_code_style_name(name)
-                    or _fonts_mono(style.find(_w("rPr"))))
+                    or (fonts_count and _fonts_mono(style.find(_w("rPr")))))
             parent = based.get(_w("val")) if based is not None else None
             kind = style.get(_w("type"))
             if kind == "paragraph":
@@ -116,9 +118,19 @@ def wml_code(styles: etree._Element | None
         if rpr is None:
             return False
         style = rpr.find(_w("rStyle"))
-        return _fonts_mono(rpr) or (style is not None and run_styles.is_code(style.get(_w("val"))))
+        return (fonts_count and _fonts_mono(rpr)) or (
+            style is not None and run_styles.is_code(style.get(_w("val"))))
 
     return paragraph, run
+
+
+def _wml_mono_body(styles: etree._Element) -> bool:
+    """Whether the document's normal text is monospaced (defaults or the default style)."""
+    defaults = styles.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+    if _fonts_mono(defaults):
+        return True
+    return any(style.get(_w("type")) == "paragraph" and style.get(_w("default")) in ("1", "true")
+               and _fonts_mono(style.find(_w("rPr"))) for style in styles.iter(_w("style")))
 
 
 # -- OpenDocument ------------------------------------------------------------------------
@@ -139,6 +151,20 @@ def odf_code(*roots: etree._Element
             if is_mono_font(face.get(f"{{{STYLE}}}name")) or \
                     is_mono_font(face.get(f"{{{SVG}}}font-family")):
                 mono_faces.add(face.get(f"{{{STYLE}}}name"))
+
+    def mono(props: etree._Element | None) -> bool:
+        return props is not None and (
+            props.get(f"{{{STYLE}}}font-name") in mono_faces
+            or is_mono_font(props.get(f"{{{STYLE}}}font-name"))
+            or is_mono_font(props.get(f"{{{FO}}}font-family")))
+
+    # normal text in a monospaced font (the default style, or "Standard"): fonts say nothing
+    fonts_count = not any(
+        mono(style.find(f"{{{STYLE}}}text-properties"))
+        for root in roots for style in root.iter(f"{{{STYLE}}}default-style",
+                                                 f"{{{STYLE}}}style")
+        if style.get(f"{{{STYLE}}}family") == "paragraph"
+        and (style.tag.endswith("default-style") or style.get(f"{{{STYLE}}}name") == "Standard"))
     styles = {"paragraph": _Styles(), "text": _Styles()}
     for root in roots:
         for style in root.iter(f"{{{STYLE}}}style"):
@@ -146,12 +172,8 @@ def odf_code(*roots: etree._Element
             key = style.get(f"{{{STYLE}}}name")
             if family is None or not key:
                 continue
-            props = style.find(f"{{{STYLE}}}text-properties")
-            mono = props is not None and (
-                props.get(f"{{{STYLE}}}font-name") in mono_faces
-                or is_mono_font(props.get(f"{{{STYLE}}}font-name"))
-                or is_mono_font(props.get(f"{{{FO}}}font-family")))
-            code = (mono or is_code_style_name(key)
+            code = ((fonts_count and mono(style.find(f"{{{STYLE}}}text-properties")))
+                    or is_code_style_name(key)
                     or is_code_style_name(style.get(f"{{{STYLE}}}display-name")))
             family.add(key, code, style.get(f"{{{STYLE}}}parent-style-name"))
 

@@ -312,3 +312,17 @@ def test_odt_code_paragraphs_and_monospaced_spans_are_kept(fixture_engine: Engin
     assert '<text:span text:style-name="T1">the book</text:span>' in content
     assert '<text:span text:style-name="Source_20_Text">dog</text:span>' in content
     assert xl("We read").split()[-1] in content
+
+
+def test_a_document_all_in_courier_is_still_translated(fixture_engine: Engine,
+                                                       tmp_path: Path) -> None:
+    # a screenplay: normal text is monospaced, so a font marks no code
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.styles["Normal"].font.name = "Courier New"
+    document.add_paragraph("The dog is happy.")
+    document.add_paragraph("We go ").add_run("home").font.name = "Courier New"
+    src = tmp_path / "script.docx"
+    document.save(str(src))
+    out = docx.Document(str(run(fixture_engine, src, "xl")))
+    assert [p.text for p in out.paragraphs] == [xl("The dog is happy."), xl("We go home")]
