@@ -3,10 +3,12 @@ inner punctuation, on the word-for-word fixture models."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 import synthetic
 
-from offline_nlp.engine import Engine, integrity
+from offline_nlp.engine import Engine, TranslationOptions, integrity
 
 
 def tr(text: str, target: str) -> str:
@@ -81,3 +83,83 @@ def test_pieces_keep_emoji_clusters_and_spacing(fixture_engine: Engine,
     out = fixture_engine.translate("The dog 🇯🇵🇰🇷 is happy 😊😊.", "en", "xl")
     assert out == f"{tr('The dog', 'xl')} 🇯🇵🇰🇷 {tr('is happy', 'xl')} 😊😊."
 
+
+
+# -- whole sentences first, pieces as the fallback --------------------------------------
+
+class _Changed:
+    """A model's result with other hypotheses, or without attention."""
+
+    def __init__(self, future: object, change: object, keep_attention: bool) -> None:
+        self.future, self.change, self.keep_attention = future, change, keep_attention
+
+    def done(self) -> bool:
+        return self.future.done()  # type: ignore[attr-defined,no-any-return]
+
+    def result(self) -> object:
+        result = self.future.result()  # type: ignore[attr-defined]
+        return SimpleNamespace(
+            hypotheses=[self.change(h) for h in result.hypotheses],  # type: ignore[operator]
+            attention=result.attention if self.keep_attention else [])
+
+
+def changed_model(monkeypatch: pytest.MonkeyPatch, engine: Engine, change: object,
+                  keep_attention: bool = True) -> list[str]:
+    """The en→xl model's outputs changed by ``change(pieces)``; returns what it was given."""
+    model = engine.models.get(engine.route("en", "xl").packages[0])
+    real, seen = model.translator, []
+
+    class Changed:
+        @staticmethod
+        def translate_batch(batch, **kwargs):  # type: ignore[no-untyped-def]
+            seen.extend("".join(tokens).replace("\u2581", " ").strip() for tokens in batch)
+            return [_Changed(f, change, keep_attention)
+                    for f in real.translate_batch(batch, **kwargs)]
+
+    monkeypatch.setattr(model, "translator", Changed())
+    return seen
+
+
+SOURCE = "The teacher went to {name} and the dog is happy."
+RIGHT = around("The teacher went to", "{name}", "and the dog is happy.", "xl")
+
+
+def test_the_model_gets_the_sentence_whole_without_its_spans(
+        fixture_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = changed_model(monkeypatch, fixture_engine, lambda pieces: pieces)
+    result = fixture_engine.translate_texts([SOURCE], "en", "xl",
+                                            TranslationOptions(use_cache=False))[0]
+    assert result.text == RIGHT
+    assert seen == ["The teacher went to and the dog is happy."]
+
+
+def test_without_an_alignment_the_pieces_are_translated(fixture_engine: Engine,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = changed_model(monkeypatch, fixture_engine, lambda pieces: pieces,
+                         keep_attention=False)
+    out = fixture_engine.translate(SOURCE, "en", "xl", TranslationOptions(use_cache=False))
+    assert out == RIGHT
+    assert seen[0] == "The teacher went to and the dog is happy."
+    assert sorted(seen[1:]) == ["The teacher went to", "and the dog is happy."]
+
+
+def full_stop(pieces: list[str]) -> list[str]:
+    """A model that ends everything it translates with a full stop, as models trained
+    on whole sentences do."""
+    return pieces if pieces[-1:] in (["."], ["!"], ["?"]) else [*pieces, "."]
+
+
+def test_a_piece_without_an_end_mark_gets_none(fixture_engine: Engine,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(integrity, "WHOLE_SENTENCES", False)
+    changed_model(monkeypatch, fixture_engine, full_stop)
+    out = fixture_engine.translate(SOURCE, "en", "xl", TranslationOptions(use_cache=False))
+    assert out == RIGHT  # not "Rivido vinole ruke rotani. {name} …"
+
+
+def test_a_sentence_without_an_end_mark_gets_none(fixture_engine: Engine,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    changed_model(monkeypatch, fixture_engine, full_stop)
+    out = fixture_engine.translate("See https://example.org", "en", "xl",
+                                   TranslationOptions(use_cache=False))
+    assert out == f"{tr('See', 'xl')} https://example.org"
