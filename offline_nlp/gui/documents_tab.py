@@ -20,7 +20,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,12 +110,14 @@ class ScanResult:
 
 
 def scan_folder(folder: Path, found: deque[tuple[Path, Path, int]],
-                on_progress: ProgressCallback, cancel: threading.Event) -> ScanResult:
+                on_progress: ProgressCallback, cancel: threading.Event,
+                languages: Collection[str] = ()) -> ScanResult:
     """Walk ``folder`` (hidden entries skipped, as ``collect_inputs`` does) and append its
     supported files as ``(path, folder, size)`` to ``found`` while going, so the GUI
     can list them before the walk ends. Translations this tool wrote (``memo.xl.txt``
-    beside ``memo.txt``) are not documents to translate again. Stops at the next entry
-    once ``cancel`` is set."""
+    beside ``memo.txt``) are not documents to translate again; ``languages`` (the
+    installed codes) count as LANG in ``NAME.LANG.EXT`` besides the usual language codes.
+    Stops at the next entry once ``cancel`` is set."""
     count = unsupported = own = 0
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -128,7 +130,7 @@ def scan_folder(folder: Path, found: deque[tuple[Path, Path, int]],
             if not is_supported(path):
                 unsupported += 1
                 continue
-            if is_own_output(path, names=names):
+            if is_own_output(path, languages, names=names):
                 own += 1
                 continue
             try:
@@ -533,8 +535,10 @@ class DocumentsTab(QWidget):
     def _scan(self, folder: Path) -> None:
         found: deque[tuple[Path, Path, int]] = deque()
         holder: list[JobRunnable] = []   # set before any queued signal is delivered
+        codes = {language.code for language in self._context.engine.languages()}
         job = self._controller.submit(
-            "files", lambda on_progress, cancel: scan_folder(folder, found, on_progress, cancel),
+            "files", lambda on_progress, cancel: scan_folder(folder, found, on_progress, cancel,
+                                                             codes),
             f"Scanning {folder.name}", progress=self._on_scan_progress,
             failed=lambda exc: show_error(self, exc, "Cannot read the folder"),
             finished=lambda: self._on_scan_finished(holder[0]))
