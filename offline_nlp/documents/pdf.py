@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -624,6 +625,25 @@ def _read_pages(path: Path):
     return _chain(pages), infos
 
 
+_last_read: list = []  # [(key, result)]: the last PDF read, until it is opened again
+_last_lock = threading.Lock()
+
+
+def _read_pages_once(path: Path):
+    """:func:`_read_pages`, kept for the next opening of the same unchanged file: a job
+    opens each document twice (to count its sentences, then to translate it), and
+    reading a PDF's layout is most of the PDF work. Handed out once, then dropped."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    with _last_lock:
+        if _last_read and _last_read[0][0] == key:
+            return _last_read.pop()[1]
+    result = _read_pages(path)
+    with _last_lock:
+        _last_read[:] = [(key, result)]
+    return result
+
+
 def _monospaced(block: list[_Paragraph]) -> bool:
     """Code: most of the block's glyphs are in a monospaced font. It is not sent."""
     glyphs = [g for p in block for line in p.lines for g in line.glyphs]
@@ -680,7 +700,7 @@ class PdfDocument(Document):
         self.target_language = ""
         self.accounting: list[dict] = []
         _check_readable(path)
-        self._blocks, self._infos = _read_pages(path)
+        self._blocks, self._infos = _read_pages_once(path)
         # PUA bullets of the Symbol font become "•"; paragraph text = marker + " " + words
         self._pages = [
             [f"{m} {t}" if m else t for m, t in map(_split_marker, map(_block_text, page))]
