@@ -386,3 +386,58 @@ def test_pixels_outside_the_translated_boxes_are_the_sources(tmp_path: Path) -> 
     changed = (abs(before - after) > 40) & ~outside
     assert changed.sum() > 1000  # the translation is there
     assert ((abs(before - after) > 40) & outside).sum() == 0
+
+
+def _two_columns(path: Path) -> tuple[list[str], list[str]]:
+    """A page in two columns: the first paragraph runs from the foot of the left column
+    to the top of the right one. Returns the paragraphs of each column, in order."""
+    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # the test extra has reportlab
+
+    phrase = ("the old man and the young woman walk to the big market in the city every "
+              "morning and they buy bread and milk and green fruit there with their children")
+    words = phrase.split()
+    left = ["The first paragraph " + " ".join(words * 6) + " end of it.",
+            "A second paragraph in the right column " + " ".join(words) + "."]
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("Helvetica", 10)
+    width, pitch = 230, 13
+    text = " ".join(left[0].split())
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if stringWidth(f"{line} {word}".strip(), "Helvetica", 10) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    # the left column holds as many lines as fit from 780 down to 620; the rest goes on
+    # at the top of the right column, then the second paragraph below a gap
+    y, x, col = 780, 60, 0
+    line_count = len(lines)
+    assert line_count > 16  # more than the left column holds
+    for ln in lines:
+        if col == 0 and y < 620:
+            x, y, col = 320, 780, 1
+        c.drawString(x, y, ln)
+        y -= pitch
+    c.drawString(320, y - pitch, left[1][:45])
+    c.save()
+    return left, [left[1][:45]]
+
+
+def test_two_columns_are_read_column_by_column_and_a_paragraph_runs_on(tmp_path: Path) -> None:
+    from offline_nlp.engine.types import Translation
+
+    src = tmp_path / "cols.pdf"
+    (first, _second), [right] = _two_columns(src)
+    doc = open_document(src)
+    texts = [s.text for s in doc.segments() if s.locator[0] >= 0]
+    assert texts == [" ".join(first.split()), right]
+    out = tmp_path / "o.pdf"
+    doc.write(out, [Translation(fake_translate(s.text)[0]) for s in doc.segments()])
+    [page] = doc.accounting
+    assert len(page["boxes"]) == 3  # the first paragraph in both columns, the second
+    assert page["translated"] == page["glyphs"]
+    assert _flat(fake_translate(" ".join(first.split()))[0]) in _flat(_pdftotext(out))
