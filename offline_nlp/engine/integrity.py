@@ -164,6 +164,7 @@ class Guard:
     align: bool = False
     more_spans: Callable[[str], list[Span]] | None = None
     _counts: dict[str, int] = field(default_factory=dict)
+    _read: dict[str, bool] = field(default_factory=dict)  # see _reads
     _normal: float = 1.0  # the usual output/source ratio, in words
     _measured: bool = False  # _normal comes from the job's ordinary sentences
     _gaps_trusted: bool = True  # the attention shows what the model left out
@@ -298,7 +299,15 @@ class Guard:
         if sentence.isascii() and sentence.isprintable():
             return []
         return [Span(m.start(), m.end(), m.group(), "invisible")
-                for m in _INVISIBLE.finditer(sentence) if not all(map(self.known, m.group()))]
+                for m in _INVISIBLE.finditer(sentence) if not all(map(self._reads, m.group()))]
+
+    def _reads(self, char: str) -> bool:
+        """Whether the model gets ``char`` as it is: in its vocabulary, and not dropped by
+        its tokenizer's normaliser (which would lose it from the output)."""
+        if char not in self._read:
+            pieces = self.source_tokens.encode([char])[0]
+            self._read[char] = self.known(char) and self.source_tokens.decode(pieces) == char
+        return self._read[char]
 
     def _add_text(self, parts: list[_Part], text: str, start: int) -> None:
         body = text.strip()

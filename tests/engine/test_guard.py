@@ -310,3 +310,29 @@ def test_words_after_an_invisible_character_keep_their_alignment(
               for s in result.alignment}
     assert mapped["house"] == synthetic.translate_sentence("house", "en", "xl").rstrip(".")
     assert mapped["home"] == synthetic.translate_sentence("home", "en", "xl").rstrip(".")
+
+
+def test_an_invisible_character_the_model_reads_goes_to_it() -> None:
+    """A Persian model knows the zero-width non-joiner of its spelling: it keeps it."""
+    from offline_nlp.engine.integrity import Guard
+
+    class Letters:
+        def __init__(self, normalised_away: str = "") -> None:
+            self.away = normalised_away
+
+        def encode(self, texts: list[str]) -> list[list[str]]:
+            return [[c for c in text if c not in self.away] for text in texts]
+
+        def decode(self, pieces: list[str]) -> str:
+            return "".join(pieces)
+
+    def guard(tokens: Letters, known: Callable[[str], bool]) -> Guard:
+        return Guard(lambda units, options: {}, tokens, tokens, None, 150,
+                     TranslationOptions(), known=known)
+
+    word = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # می‌خواهم
+    assert guard(Letters(), lambda c: True)._invisible(word) == []
+    assert [s.put_back for s in guard(Letters(), lambda c: c != "\u200c")._invisible(word)] \
+        == ["\u200c"]
+    # known, but its normaliser drops it: the model would never see it, nor give it back
+    assert len(guard(Letters("\u200c"), lambda c: True)._invisible(word)) == 1
