@@ -7,7 +7,9 @@
 
 The PDF is printed by LibreOffice Writer from the test kit's document
 (tests/documents/pdf_kit.py: headings, lists, a ruled table, a picture, a footnote, two
-columns), repeated to ``--pages`` pages. Two models:
+columns), repeated to ``--pages`` pages with other sentences of the fixture's words on
+each copy (the job sends a text once, so repeated pages would hide the engine's part).
+Two models:
 
 * ``fixture``: the en→xl fixture package (tests/fixtures), word by word, small;
 * ``random``: a Transformer-base model with random int8 weights (bench/common.py's,
@@ -71,13 +73,22 @@ class Clock:
 
 def make_pdf(folder: Path, pages: int) -> Path:
     """A Writer document printed to PDF, grown until it has ``pages`` pages."""
-    sys.path.insert(0, str(ROOT / "tests" / "documents"))
+    sys.path[:0] = [str(ROOT / "tests" / "documents"), str(ROOT / "tests" / "fixtures")]
     import pdf_kit
     import pypdf
+    import random
+    import synthetic
+
+    def vary(n: int, text: str) -> str:
+        """Other sentences of the fixture's words on every copy, as many as ``text`` has."""
+        rng = random.Random(f"{n}:{text}")
+        count = len(synthetic.split_sentences(text, "en")) or 1
+        return " ".join(synthetic.random_sentence(rng, "en", max_words=14)
+                        for _ in range(count))
 
     copies = max(1, pages)
     while True:
-        pdf = pdf_kit.writer_pdf(folder, copies, name=f"bench-{copies}")
+        pdf = pdf_kit.writer_pdf(folder, copies, name=f"bench-{copies}", vary=vary)
         count = len(pypdf.PdfReader(str(pdf)).pages)
         if count >= pages:
             break

@@ -240,17 +240,25 @@ _FODT_STYLES = """
 """
 
 
-def _p(text: str, style: str = "Standard") -> str:
+def _para(text: str, style: str = "Standard") -> str:
     return f'<text:p text:style-name="{style}">{escape(text)}</text:p>'
 
 
-def writer_fodt(pages: int = 1, text: str | None = None) -> str:
-    """A Writer document; ``pages`` > 1 repeats the body (one copy a page or so); with
-    ``text``, one paragraph of that text only."""
+_p = _para
+
+
+def writer_fodt(pages: int = 1, text: str | None = None,
+                vary: Callable[[int, str], str] | None = None) -> str:
+    """A Writer document; ``pages`` > 1 repeats the body (one copy a page or so), each
+    copy ``n`` > 0 with its paragraphs, list items and cells ``vary(n, text)`` when given
+    (a benchmark's pages should not repeat); with ``text``, one paragraph of that only."""
     png = base64.b64encode(picture_png()).decode()
-    body = [_p(text)] if text else []
+    body = [_para(text)] if text else []
     pages = 0 if text else pages
     for n in range(pages):
+        def _p(text: str, style: str = "Standard", n: int = n) -> str:
+            return _para(vary(n, text) if vary and n else text, style)
+
         body += [
             f'<text:h text:style-name="Heading_20_1" text:outline-level="1">{escape(TITLE)}</text:h>',
             _p(INTRO),
@@ -289,9 +297,10 @@ def writer_fodt(pages: int = 1, text: str | None = None) -> str:
             + "</office:text></office:body></office:document>")
 
 
-def writer_pdf(folder: Path, pages: int = 1, name: str = "writer") -> Path:
+def writer_pdf(folder: Path, pages: int = 1, name: str = "writer",
+               vary: Callable[[int, str], str] | None = None) -> Path:
     src = folder / f"{name}.fodt"
-    src.write_text(writer_fodt(pages), encoding="utf-8")
+    src.write_text(writer_fodt(pages, vary=vary), encoding="utf-8")
     (pdf,) = soffice_convert([src], folder)
     return pdf
 
