@@ -49,6 +49,10 @@ class Glyph:
     italic: bool
     mono: bool
     color: tuple[float, ...]
+    #: how the page reached its stream: ``(stream key, n-th Do of that stream)`` for each
+    #: form XObject on the way; ``()`` for the page's own content. A form drawn twice
+    #: gives its glyphs two uses, so the writer can edit each drawing on its own
+    use: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -65,6 +69,8 @@ class PageGlyphs:
     images: int = 0
     #: text-showing operators seen per content stream (the writer checks its own count)
     operators: dict[int, int] = field(default_factory=dict)
+    #: ``Do`` operators seen per content stream (the writer follows them to each use)
+    dos: dict[int, int] = field(default_factory=dict)
 
 
 def _style(fontname: str, font) -> tuple[bool, bool, bool]:
@@ -138,7 +144,8 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
 
     class Device(PDFPageAggregator):
         page: PageGlyphs
-        where = (PAGE_STREAM, 0)
+        where = (PAGE_STREAM, 0, ())
+        pending_use: tuple = ()  # the use of the form a Do is about to draw
 
         def render_string(self, textstate, seq, ncs, graphicstate) -> None:
             self._textstate = textstate
@@ -166,7 +173,7 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
                 reason = "Type3 fonts"
             elif ts.render in (3, 7):
                 reason = "invisible text (an OCR layer)"
-            key, op = self.where
+            key, op, use = self.where
             style = self._styles.get(id(font))
             if style is None:
                 name = font.fontname if isinstance(font.fontname, str) else str(font.fontname)
@@ -215,7 +222,7 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
                     item.glyph = Glyph(
                         item.get_text(), key, op, elem, start, end, tj, item.x0, item.y0,
                         item.x1, item.y1, item.size, item.matrix[5], bold, italic, mono,
-                        color,
+                        color, use,
                     )
                     gi += 1
             return (x, y)
@@ -227,18 +234,22 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
     class Interpreter(PDFPageInterpreter):
         _key = PAGE_STREAM
         _ops = 0
+        _dos = 0
+        _use: tuple = ()
 
         def render_contents(self, resources, streams, ctm=(1, 0, 0, 1, 0, 0)) -> None:
-            self._key, self._ops = PAGE_STREAM, 0
+            self._key, self._ops, self._dos = PAGE_STREAM, 0, 0
+            self._use, device.pending_use = device.pending_use, ()
             if len(streams) == 1:
                 first = stream_value(streams[0])
                 if first.get("Subtype") is LITERAL_FORM and first.objid is not None:
                     self._key = first.objid
             super().render_contents(resources, streams, ctm)
             device.page.operators[self._key] = self._ops
+            device.page.dos[self._key] = self._dos
 
         def _show(self) -> None:
-            device.where = (self._key, self._ops)
+            device.where = (self._key, self._ops, self._use)
             self._ops += 1
 
         def do_TJ(self, seq) -> None:
@@ -261,9 +272,12 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
             PDFPageInterpreter.do_TJ(self, [s])
 
         def do_Do(self, xobjid_arg) -> None:
+            device.pending_use = (*self._use, (self._key, self._dos))
+            self._dos += 1
             super().do_Do(xobjid_arg)
+            device.pending_use = ()
             # back in this stream after the form's own operators
-            device.where = (self._key, self._ops)
+            device.where = (self._key, self._ops, self._use)
 
     rsrcmgr = PDFResourceManager(caching=True)
     # line_margin 1.0: LibreOffice sets body text with gaps of 0.55 line heights; at
@@ -291,6 +305,7 @@ def _process(interpreter, device, page, n: int):
     if page.rotate in (90, 270):
         w, h = h, w
     device.page = PageGlyphs(n, ctm, w, h)
+    device.pending_use = ()
     interpreter.process_page(page)
     return device.get_result(), device.page
 

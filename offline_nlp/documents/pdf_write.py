@@ -305,8 +305,162 @@ def _xobjects(resources, found: dict[int, object], seen: set) -> None:
             _xobjects(inner, found, seen)
 
 
-def _count_text_ops(instructions) -> int:
-    return sum(1 for ins in instructions if str(ins.operator) in TEXT_OPERATORS)
+def _count_ops(instructions, operators: Sequence[str]) -> int:
+    return sum(1 for ins in instructions if str(ins.operator) in operators)
+
+
+def _page_resources(page):
+    """A page's resources, its own or inherited from the page tree."""
+    import pikepdf
+
+    node, depth = page, 0
+    while isinstance(node, pikepdf.Dictionary) and depth < 64:
+        res = node.get("/Resources")
+        if isinstance(res, pikepdf.Dictionary):
+            return res
+        node, depth = node.get("/Parent"), depth + 1
+    return pikepdf.Dictionary()
+
+
+class _Forms:
+    """Form XObjects edited per use. A form drawn more than once (a header on every page,
+    a logo twice on one page) has one set of glyphs to remove per drawing, so each drawing
+    whose glyphs are removed gets a copy of the form of its own (and of every form on the
+    way to it); drawings with the same removals share one copy, and drawings with none
+    keep the original, which is never changed."""
+
+    def __init__(self, pdf, parsed: dict[tuple[int, int], list]) -> None:
+        self.pdf = pdf
+        self.parsed = parsed
+        self.unreadable: set[int] = set()  # pages with a drawing that could not be followed
+        self._reach: dict[tuple[int, tuple], object] = {}
+        self._copies: dict[tuple, object] = {}
+        self._page = -1  # the page being rewritten
+
+    def _step(self, ins, resources, d: int):
+        """The form drawn by the ``d``-th Do of ``ins`` and the resources it uses."""
+        import pikepdf
+
+        n = -1
+        for i in ins:
+            if str(i.operator) != "Do":
+                continue
+            n += 1
+            if n < d:
+                continue
+            if not i.operands or not isinstance(resources.get("/XObject"), pikepdf.Dictionary):
+                return None
+            form = resources.XObject.get(str(i.operands[0]))
+            if not isinstance(form, pikepdf.Stream) or form.get("/Subtype") != pikepdf.Name.Form:
+                return None
+            own = form.get("/Resources")
+            return form, own if isinstance(own, pikepdf.Dictionary) else resources
+        return None
+
+    def reaches(self, page: int, use: tuple, key: int) -> bool:
+        """Whether following ``use`` from the page's content arrives at form ``key``, every
+        stream on the way one pikepdf reads as pdfminer did."""
+        found = self._reach.get((page, use))
+        if found is None:
+            found = self._follow(page, use)
+            self._reach[(page, use)] = found
+            if found is False:
+                self.unreadable.add(page)
+        return found is not False and found.objgen[0] == key
+
+    def _follow(self, page: int, use: tuple):
+        ins = self.parsed.get((page, PAGE_STREAM))
+        resources = _page_resources(self.pdf.pages[page].obj)
+        form = None
+        for _, d in use:
+            step = self._step(ins, resources, d) if ins is not None else None
+            if step is None:
+                return False
+            form, resources = step
+            ins = self.parsed.get((-1, form.objgen[0]))
+        return form if form is not None and ins is not None else False
+
+    def rewrite(self, number: int, edits: dict[tuple, dict[int, list[Glyph]]]) -> list:
+        """Page ``number``'s content with its glyphs removed and each edited form drawn
+        as its copy (named in the page's resources)."""
+        import pikepdf
+
+        page = self.pdf.pages[number]
+        resources = _page_resources(page.obj)
+        taken = resources.get("/XObject")
+        taken = set(taken.keys()) if isinstance(taken, pikepdf.Dictionary) else set()
+
+        def name_of(copy) -> str:
+            n = len(taken)
+            while f"/ONLPX{n}" in taken:
+                n += 1
+            taken.add(f"/ONLPX{n}")
+            return str(page.add_resource(copy, pikepdf.Name.XObject, pikepdf.Name(f"/ONLPX{n}")))
+
+        self._page = number
+        return self._rewrite(self.parsed[(number, PAGE_STREAM)], PAGE_STREAM, (), resources,
+                             edits, name_of)
+
+    def _rewrite(self, ins, key: int, use: tuple, resources, edits, name_of) -> list:
+        import pikepdf
+
+        out = _edited(ins, edits.get(use, {}))
+        below = {u[len(use)][1] for u in edits if len(u) > len(use) and u[: len(use)] == use}
+        if not below:
+            return out
+        d = -1
+        for k, i in enumerate(out):
+            if str(i.operator) != "Do":
+                continue
+            d += 1
+            if d in below:
+                form, inner = self._step(out[k:], resources, 0)
+                copy = self._copy(form, inner, (*use, (key, d)), edits)
+                out[k] = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Name(name_of(copy))], pikepdf.Operator("Do"))
+        return out
+
+    def _copy(self, form, resources, use: tuple, edits):
+        """The form with this use's removals (and its forms' copies): one per distinct
+        set of removals."""
+        import pikepdf
+
+        mine = sorted(
+            (u[len(use):], op, tuple(sorted((g.elem, g.start, g.end) for g in gs)))
+            for u, ops in edits.items() if u[: len(use)] == use for op, gs in ops.items()
+        )
+        # a form without resources of its own uses those of the page it is drawn on
+        inherits = not isinstance(form.get("/Resources"), pikepdf.Dictionary)
+        cache = (form.objgen, repr(mine), self._page if inherits else None)
+        copy = self._copies.get(cache)
+        if copy is not None:
+            return copy
+        own = pikepdf.Dictionary({k: v for k, v in resources.items()})
+        if isinstance(resources.get("/XObject"), pikepdf.Dictionary):
+            own.XObject = pikepdf.Dictionary({k: v for k, v in resources.XObject.items()})
+        else:
+            own.XObject = pikepdf.Dictionary()
+        added = [0]
+
+        def name_of(inner_copy) -> str:
+            added[0] += 1
+            name = f"/ONLPX{added[0]}"
+            while name in own.XObject:
+                added[0] += 1
+                name = f"/ONLPX{added[0]}"
+            own.XObject[name] = inner_copy
+            return name
+
+        ins = self._rewrite(self.parsed[(-1, form.objgen[0])], form.objgen[0], use, resources,
+                            edits, name_of)
+        copy = pikepdf.Stream(self.pdf, pikepdf.unparse_content_stream(ins))
+        for k, v in form.stream_dict.items():
+            if k not in ("/Length", "/Filter", "/DecodeParms", "/Resources"):
+                copy[k] = v
+        copy.Resources = own
+        copy = self.pdf.make_indirect(copy)
+        self._copies[cache] = copy
+        return copy
 
 
 def _edited(instructions, removals: dict[int, list[Glyph]]):
@@ -427,15 +581,13 @@ def write_pdf(
     pdf = pikepdf.open(path, password="")
     fonts = FontBank(language)
     setter = Typesetter(fonts)
-    # the streams we can edit: pikepdf must see the text operators pdfminer saw
+    # the streams we can edit: pikepdf must see the text and Do operators pdfminer saw
     parsed: dict[tuple[int, int], list] = {}
-    xobjects: dict[int, object] = {}
     broken: set[tuple[int, int]] = set()
     for info in pages:
         page = pdf.pages[info.number]
         found: dict[int, object] = {}
-        _xobjects(page.obj.get("/Resources", pikepdf.Dictionary()), found, set())
-        xobjects.update(found)
+        _xobjects(_page_resources(page.obj), found, set())
         for key, count in info.operators.items():
             where = (info.number, PAGE_STREAM) if key == PAGE_STREAM else (-1, key)
             if where in parsed or where in broken:
@@ -445,42 +597,31 @@ def write_pdf(
                 ins = pikepdf.parse_content_stream(target) if target is not None else None
             except pikepdf.PdfError:
                 ins = None
-            if ins is None or _count_text_ops(ins) != count:
+            if (ins is None or _count_ops(ins, TEXT_OPERATORS) != count
+                    or _count_ops(ins, ("Do",)) != info.dos.get(key, 0)):
                 broken.add(where)
             else:
                 parsed[where] = ins
+    forms = _Forms(pdf, parsed)
 
-    def where_of(g: Glyph, page: int) -> tuple[int, int]:
-        return (page, PAGE_STREAM) if g.key == PAGE_STREAM else (-1, g.key)
+    def editable(g: Glyph, page: int) -> bool:
+        if (page, PAGE_STREAM) in broken:
+            return False
+        return g.key == PAGE_STREAM or forms.reaches(page, g.use, g.key)
 
-    # blocks whose glyphs cannot all be removed stay as they are; a form XObject's
-    # glyph drawn by a kept block (the same form used twice) is never removed either
-    todo = [b for b in blocks if b.translation is not None]
-    for _ in range(3):
-        kept_tags = set()
-        for b in blocks:
-            if b not in todo:
-                kept_tags.update((g.key, g.op, g.elem, g.start) for g in _all_glyphs(b)
-                                 if g.key != PAGE_STREAM)
-        for b in todo:
-            kept_tags.update((g.key, g.op, g.elem, g.start) for g in _marker(b)
-                             if g.key != PAGE_STREAM)
-        before = len(todo)
-        todo = [
-            b for b in todo
-            if not any(where_of(g, p.page) in broken
-                       for p in b.parts for line in p.lines for g in line)
-            and not any((g.key, g.op, g.elem, g.start) in kept_tags for g in b.glyphs
-                        if g.key != PAGE_STREAM)
-        ]
-        if len(todo) == before:
-            break
+    # blocks whose glyphs cannot all be removed stay as they are
+    todo = [
+        b for b in blocks
+        if b.translation is not None
+        and all(editable(g, p.page) for p in b.parts for line in p.lines for g in line)
+    ]
     accounting = [
         {"page": p.number + 1, "glyphs": p.glyphs, "translated": 0, "kept": 0,
          "reported": sum(p.reported.values()), "notes": _notes(p), "boxes": []}
         for p in pages
     ]
-    removals: dict[tuple[int, int], dict[int, list[Glyph]]] = {}
+    # page -> use of a stream on it (see Glyph.use) -> text operator -> glyphs to remove
+    removals: dict[int, dict[tuple, dict[int, list[Glyph]]]] = {}
     text_ops: dict[int, list[str]] = {}
     for b in todo:
         bold, italic = _style(b)
@@ -489,7 +630,7 @@ def write_pdf(
         page_of = {id(g): p.page for p in b.parts for line in p.lines for g in line}
         for g in b.glyphs:
             page = page_of[id(g)]
-            removals.setdefault(where_of(g, page), {}).setdefault(g.op, []).append(g)
+            removals.setdefault(page, {}).setdefault(g.use, {}).setdefault(g.op, []).append(g)
             accounting[page]["translated"] += 1
         per_part: dict[int, list[tuple[_Slot, str]]] = {}
         for slot, text in placed:
@@ -515,26 +656,20 @@ def write_pdf(
             accounting[part.page]["boxes"].append(_user_box(pages[part.page].ctm, box))
     for a in accounting:
         a["kept"] = a["glyphs"] - a["translated"] - a["reported"]
-        if any(w[0] == a["page"] - 1 for w in broken):
+        if (a["page"] - 1, PAGE_STREAM) in broken or a["page"] - 1 in forms.unreadable:
             a["notes"].append(f"page {a['page']}: text in a content stream that could not be "
                               "read back was kept untranslated")
-    # rewrite the streams
-    for (page_no, key), ops in removals.items():
-        if page_no >= 0:
-            continue
-        xobjects[key].write(pikepdf.unparse_content_stream(_edited(parsed[(-1, key)], ops)))
     used = [face for face in fonts.faces if face.codes]
     for face in used:
         face.obj = pdf.make_indirect(pikepdf.Dictionary())
     for info in pages:
         ops = text_ops.get(info.number)
-        page_removals = removals.get((info.number, PAGE_STREAM))
+        page_removals = removals.get(info.number)
         if not ops and not page_removals:
             continue
         page = pdf.pages[info.number]
         if page_removals:
-            body = pikepdf.unparse_content_stream(
-                _edited(parsed[(info.number, PAGE_STREAM)], page_removals))
+            body = pikepdf.unparse_content_stream(forms.rewrite(info.number, page_removals))
         else:
             body = _raw_contents(page)
         inv = " ".join(f"{v:.6g}" for v in _inverse(info.ctm))
@@ -588,14 +723,6 @@ def _user_box(ctm, box) -> list[float]:
     x0, y0 = _apply(inv, box[0], box[1])
     x1, y1 = _apply(inv, box[2], box[3])
     return [round(v, 2) for v in (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))]
-
-
-def _all_glyphs(b: Block) -> list[Glyph]:
-    return [g for p in b.parts for line in p.lines for g in line]
-
-
-def _marker(b: Block) -> list[Glyph]:
-    return b.parts[0].lines[0][: b.keep_first] if b.keep_first else []
 
 
 def _style(b: Block) -> tuple[bool, bool]:

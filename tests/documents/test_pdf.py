@@ -441,3 +441,69 @@ def test_two_columns_are_read_column_by_column_and_a_paragraph_runs_on(tmp_path:
     assert len(page["boxes"]) == 3  # the first paragraph in both columns, the second
     assert page["translated"] == page["glyphs"]
     assert _flat(fake_translate(" ".join(first.split()))[0]) in _flat(_pdftotext(out))
+
+
+_BOOK = "The old man reads a good book."
+
+
+def _form_drawn_often_pdf(path: Path) -> None:
+    """A form XObject with text drawn twice on page 1, and on page 2 once directly and
+    once inside another form (nested)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    helv = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+    fonts = pikepdf.Dictionary(F1=helv)
+    form = pdf.make_stream(
+        f"BT /F1 12 Tf 0 4 Td ({_BOOK}) Tj ET".encode(),
+        Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 400, 20],
+        Resources=pikepdf.Dictionary(Font=fonts))
+    outer = pdf.make_stream(
+        b"q 1 0 0 1 0 0 cm /Inner Do Q 0 0 1 rg 0 30 100 4 re f",
+        Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 400, 40],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Inner=form)))
+    for n, body in ((1, b"q 1 0 0 1 72 700 cm /Fm0 Do Q q 1 0 0 1 72 400 cm /Fm0 Do Q"),
+                    (2, b"q 1 0 0 1 72 700 cm /Fm0 Do Q q 1 0 0 1 72 400 cm /Fm1 Do Q")):
+        words = b"(Page one.)" if n == 1 else b"(Page two.)"
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842],
+            Resources=pikepdf.Dictionary(
+                XObject=pikepdf.Dictionary(Fm0=form, Fm1=outer), Font=fonts),
+            Contents=pdf.make_stream(
+                body + b" 1 0 0 RG 72 560 200 2 re S BT /F1 12 Tf 72 600 Td " + words + b" Tj ET"))
+        pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+
+
+def test_a_form_drawn_more_than_once_is_translated_per_drawing(tmp_path: Path) -> None:
+    """Each drawing of a shared form is edited on its own: one drawing whose text is kept
+    leaves the others translated, and the kept one shows the source's glyphs."""
+    import pikepdf
+
+    from offline_nlp.engine.types import Translation
+
+    from . import pdf_kit as kit
+
+    src = tmp_path / "forms.pdf"
+    _form_drawn_often_pdf(src)
+    doc = open_document(src)
+    segs = doc.segments()
+    assert [s.text for s in segs] == [_BOOK, "Page one.", _BOOK, _BOOK, "Page two.", _BOOK]
+    # the second drawing on page 1 comes back unchanged (a name, say): its glyphs stay
+    trs = [Translation(s.text if i == 2 else s.text.upper()) for i, s in enumerate(segs)]
+    out = tmp_path / "o.pdf"
+    doc.write(out, trs)
+    one, two = _pdftotext(out, "-f", "1", "-l", "1"), _pdftotext(out, "-f", "2", "-l", "2")
+    assert _flat(one).count(_BOOK.upper()) == 1 and _flat(one).count(_BOOK) == 1
+    assert _flat(two).count(_BOOK.upper()) == 2 and _BOOK not in _flat(two)
+    assert "PAGE ONE." in one and "PAGE TWO." in two
+    kit.check_accounting(src, doc.accounting)
+    first, second = doc.accounting
+    assert first["kept"] == len(_BOOK) and first["translated"] == len(_BOOK) + len("Page one.")
+    assert second["translated"] == second["glyphs"] == 2 * len(_BOOK) + len("Page two.")
+    kit.check_pixels_outside_boxes(src, out, doc.accounting, tmp_path)
+    with pikepdf.open(src) as a, pikepdf.open(out) as b:
+        # the source's form is still drawn, unchanged, where its text was kept
+        original = a.pages[0].obj.Resources.XObject.Fm0.read_bytes()
+        assert b.pages[0].obj.Resources.XObject.Fm0.read_bytes() == original
