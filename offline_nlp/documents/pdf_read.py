@@ -23,8 +23,18 @@ from dataclasses import dataclass, field
 TEXT_OPERATORS = ("Tj", "TJ", "'", '"')
 PAGE_STREAM = 0  # the key of a page's own content (form XObjects use their object number)
 
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
-_ITALIC = re.compile(r"italic|oblique|slanted", re.IGNORECASE)
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|extrabold|ultrabold", re.IGNORECASE)
+_ITALIC = re.compile(r"italic|oblique|slanted|inclined|kursiv", re.IGNORECASE)
+# TeX's fonts say it in their short names: CMBX12 (bold extended), CMB10, CMSSBX10, the
+# EC/cm-super SFBX1200 and ECBX1200 are bold; CMTI10, CMSL10, CMBXTI10, CMMI10 (math
+# italic), CMITT10, CMSSI10, SFTI1000, ECSL1200 are italic or slanted
+_TEX_BOLD = re.compile(r"^(?:cm|ec|sf|tc)(?:ss)?bx|^cmb\d|^cmmib\d|^cmbsy\d", re.IGNORECASE)
+_TEX_ITALIC = re.compile(
+    r"^(?:cm|ec|sf|tc)(?:bx|ss|tt|b)?(?:ti|sl|si|it|bi|bl)\d|^cmmib?\d|^cmitt\d|^cmssi\d",
+    re.IGNORECASE,
+)
+_FORCE_BOLD, _ITALIC_FLAG, _FIXED = 1 << 18, 1 << 6, 1
+_BOLD_STEM = 130  # StemV of bold faces (Helvetica-Bold 140, Times-Bold 139; regular 70-90)
 _MONO = re.compile(r"mono|courier|consol|typewriter|menlo|code|fixed|\bcmtt|lmmono", re.IGNORECASE)
 
 
@@ -74,16 +84,33 @@ class PageGlyphs:
 
 
 def _style(fontname: str, font) -> tuple[bool, bool, bool]:
+    """``(bold, italic, monospaced)`` of a font: from its name (also TeX's short names),
+    else its FontDescriptor (Flags ForceBold/Italic/FixedPitch, FontWeight, a wide StemV,
+    a slanted ItalicAngle)."""
     name = fontname.split("+", 1)[-1]
-    flags = 0
-    try:
-        flags = int(font.descriptor.get("Flags", 0) or 0)
-    except Exception:  # noqa: BLE001 - a damaged descriptor only loses the style
-        flags = 0
-    bold = bool(_BOLD.search(name)) or bool(flags & (1 << 18))
-    italic = bool(_ITALIC.search(name)) or bool(flags & (1 << 6))
-    mono = bool(_MONO.search(name)) or bool(flags & 1)
+    d = getattr(font, "descriptor", None)
+    d = d if isinstance(d, dict) else {}
+    flags = int(max(0.0, min(_number(d.get("Flags")), 2.0**32)))
+    weight = d.get("FontWeight")
+    heavy = (_number(weight) >= 600 if not isinstance(weight, (str, bytes))
+             else bool(_BOLD.search(str(weight))))  # pdfminer's AFM metrics say "Bold"
+    bold = (bool(_BOLD.search(name) or _TEX_BOLD.search(name)) or bool(flags & _FORCE_BOLD)
+            or heavy or _number(d.get("StemV")) >= _BOLD_STEM)
+    italic = (bool(_ITALIC.search(name) or _TEX_ITALIC.search(name))
+              or bool(flags & _ITALIC_FLAG) or abs(_number(d.get("ItalicAngle"))) >= 5)
+    mono = bool(_MONO.search(name)) or bool(flags & _FIXED)
     return bold, italic, mono
+
+
+def _number(value) -> float:
+    """A descriptor's number; anything else (damaged, a reference not resolved) is 0."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        value = resolve1(value)
+        return float(value) if isinstance(value, (int, float)) else 0.0
+    except Exception:  # noqa: BLE001 - a damaged descriptor only loses the style
+        return 0.0
 
 
 def _color(graphicstate) -> tuple[float, ...]:

@@ -507,3 +507,70 @@ def test_a_form_drawn_more_than_once_is_translated_per_drawing(tmp_path: Path) -
         # the source's form is still drawn, unchanged, where its text was kept
         original = a.pages[0].obj.Resources.XObject.Fm0.read_bytes()
         assert b.pages[0].obj.Resources.XObject.Fm0.read_bytes() == original
+
+
+def _faces(path: Path) -> set[str]:
+    """The base names pdffonts lists, without the subset tag."""
+    import subprocess
+
+    out = subprocess.run([_poppler("pdffonts"), str(path)], capture_output=True, text=True,
+                         check=True).stdout.splitlines()[2:]
+    return {line.split()[0].split("+", 1)[-1] for line in out}
+
+
+@pytest.mark.parametrize(
+    ("name", "descriptor", "style"),
+    [
+        ("PHGXPC+CMBX12", {"Flags": 4, "StemV": 109}, (True, False)),  # TeX's bold
+        ("CMB10", {}, (True, False)),
+        ("SFBX1200", {}, (True, False)),
+        ("CMTI10", {}, (False, True)),
+        ("CMSL10", {}, (False, True)),
+        ("CMBXTI10", {}, (True, True)),
+        ("VVNDXJ+CMR10", {"Flags": 4, "StemV": 69}, (False, False)),
+        ("CMSY10", {}, (False, False)),
+        ("Arial-BoldMT", {}, (True, False)),
+        ("Roboto-Black", {}, (True, False)),
+        ("SourceSans3-Semibold", {}, (True, False)),
+        ("Helvetica-Oblique", {}, (False, True)),
+        ("AAAAAA+F1", {"Flags": 4 | 1 << 18}, (True, False)),  # ForceBold
+        ("AAAAAA+F2", {"Flags": 4 | 1 << 6}, (False, True)),  # Italic
+        ("AAAAAA+F3", {"Flags": 32, "StemV": 140}, (True, False)),  # a bold stem
+        ("AAAAAA+F4", {"Flags": 32, "ItalicAngle": -12}, (False, True)),
+        ("AAAAAA+F5", {"Flags": 32, "FontWeight": 700}, (True, False)),
+        ("Helvetica-Bold", {"FontWeight": "Bold"}, (True, False)),  # pdfminer's AFM data
+        ("AAAAAA+F6", {"Flags": 32, "StemV": 80, "ItalicAngle": -0.5, "FontWeight": 400},
+         (False, False)),
+    ],
+)
+def test_the_source_fonts_weight_and_slant_are_recognised(name, descriptor, style) -> None:
+    from types import SimpleNamespace
+
+    from offline_nlp.documents.pdf_read import _style
+
+    assert _style(name, SimpleNamespace(descriptor=descriptor))[:2] == style
+
+
+def test_bold_and_italic_sources_are_set_in_noto_sans_bold_and_italic(
+    tmp_path: Path, shared_docs: Path
+) -> None:
+    """pdflatex's CMBX12 headings come out in Noto Sans Bold; reportlab's Helvetica-Bold
+    and Helvetica-Oblique in Noto Sans Bold and Italic."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfgen import canvas
+
+    out = tmp_path / "tex.pdf"
+    translate_file(shared_docs / "pdf" / "pdflatex-outline.pdf", out)
+    assert {"NotoSans-Bold", "NotoSans-Regular"} <= _faces(out)
+    src = tmp_path / "styles.pdf"
+    c = canvas.Canvas(str(src))
+    for y, font, line in ((700, "Helvetica-Bold", "A heading in bold type."),
+                          (600, "Helvetica", "The old man reads a good book."),
+                          (500, "Helvetica-Oblique", "A quotation set in italics.")):
+        c.setFont(font, 14)
+        c.drawString(72, y, line)
+    c.save()
+    out = tmp_path / "styles.o.pdf"
+    translate_file(src, out)
+    assert {"NotoSans-Bold", "NotoSans-Regular", "NotoSans-Italic"} <= _faces(out)
+    assert "A HEADING IN BOLD TYPE." in _flat(_pdftotext(out))
