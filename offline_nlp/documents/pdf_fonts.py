@@ -1,7 +1,10 @@
 """Fonts for translated PDF text: pick one per character, measure, embed subsets.
 
 * Latin, Cyrillic and Greek: the bundled Noto Sans (SIL OFL 1.1, ``fonts/``) in regular,
-  bold and italic, so the source's weight and slant are kept.
+  bold and italic, so the source's weight and slant are kept. When the block's own font
+  is an embedded TrueType/OpenType program with a drawn glyph for every character of the
+  translation (a whole font rather than a subset), that font is used instead
+  (:meth:`FontBank.source_face`).
 * Chinese, Japanese, Korean and any other character Noto Sans lacks: a font of the
   system, found through fontconfig (``fc-list``) or the usual font folders (Noto Sans
   CJK, Source Han, Microsoft YaHei, PingFang, Yu Gothic, Malgun Gothic). None found is
@@ -75,18 +78,51 @@ class Face:
     name: str = ""  # resource name in the content streams, e.g. ONLPF1
     codes: dict[str, int] = field(default_factory=dict)  # character -> code (1, 2, ...)
     obj: object = None  # the Type0 font dictionary (pikepdf), filled by embed()
+    data: bytes | None = None  # a program embedded in the source PDF, instead of a file
 
     def __post_init__(self) -> None:
-        from fontTools.ttLib import TTFont
-
-        self.font = TTFont(self.path, fontNumber=self.index, lazy=True)
+        self.font = self.open()
         self.cmap = self.font.getBestCmap() or {}
         self.upm = self.font["head"].unitsPerEm
         self._hmtx = self.font["hmtx"]
         self._widths: dict[str, float] = {}
+        self._ok: dict[str, bool] = {}
+        self._glyphs = None  # fontTools' glyph set, when outlines are looked at
+
+    def open(self):
+        from fontTools.ttLib import TTFont
+
+        if self.data is not None:
+            return TTFont(BytesIO(self.data), lazy=True)
+        return TTFont(self.path, fontNumber=self.index, lazy=True)
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.cmap
+
+    def has_all(self, text: str) -> bool:
+        """Whether every character has a glyph other than .notdef, with an outline
+        unless it is a space (a subset program may keep a whole cmap over empty glyphs)."""
+        return all(self._drawn(ch) for ch in set(text))
+
+    def _drawn(self, ch: str) -> bool:
+        ok = self._ok.get(ch)
+        if ok is None:
+            from fontTools.pens.boundsPen import BoundsPen
+
+            name = self.cmap.get(ord(ch), ".notdef")
+            ok = name != ".notdef"
+            if ok and not ch.isspace():
+                try:
+                    if self._glyphs is None:
+                        self._glyphs = self.font.getGlyphSet()
+                    glyphs = self._glyphs
+                    pen = BoundsPen(glyphs)
+                    glyphs[name].draw(pen)
+                    ok = pen.bounds is not None
+                except Exception:  # noqa: BLE001 - a damaged glyph is not drawn
+                    ok = False
+            self._ok[ch] = ok
+        return ok
 
     def width(self, ch: str) -> float:
         """Advance of ``ch`` in thousandths of the font size."""
@@ -116,7 +152,10 @@ class FontBank:
         self._by_key: dict[object, Face] = {}
         self._fallback: dict[str, Face | None] = {}
         self._chosen: dict[tuple[str, bool, bool], Face] = {}
-        self._widths: dict[tuple[str, bool, bool], float] = {}
+        self._widths: dict[tuple, float] = {}
+        self._sources: dict[int, Face | None] = {}
+        #: the source's own font a block is set in (it has every character), else None
+        self.source: Face | None = None
 
     def _face(self, key: object, path: str, index: int = 0) -> Face:
         face = self._by_key.get(key)
@@ -134,9 +173,34 @@ class FontBank:
             face = self._face(name, str(path))
         return face
 
+    def source_face(self, number: int, load) -> Face | None:
+        """The source PDF's embedded font program ``number`` as a face (``load()`` gives
+        its bytes), or None when fontTools cannot use it, its cmap is not Unicode or its
+        licence forbids embedding a subset of it."""
+        if number not in self._sources:
+            self._sources[number] = None
+            try:
+                data = load()
+                face = Face("", name=f"ONLPF{len(self.faces) + 1}", data=data) if data else None
+                fs_type = face.font["OS/2"].fsType if face and "OS/2" in face.font else 0
+                face.width(" ")  # its metrics can be read
+                if face.cmap and not fs_type & 0x0302:  # restricted, bitmap only, no subset
+                    trial = Face("", data=data)
+                    trial.codes = {ch: i + 1 for i, ch in enumerate(
+                        chr(c) for c in sorted(face.cmap)[:8])}
+                    _subset(trial).save(BytesIO())  # fontTools can subset and write it
+                    self._sources[number] = face
+                    self.faces.append(face)
+            except Exception:  # noqa: BLE001, S110 - an unusable program: Noto Sans is used
+                pass
+        return self._sources[number]
+
     def face_for(self, ch: str, bold: bool, italic: bool) -> Face:
-        """The face that draws ``ch``: Noto Sans, else a system font. Raises
-        :class:`DocumentParseError` naming the font to install when none has it."""
+        """The face that draws ``ch``: the block's source font when one is set, else
+        Noto Sans, else a system font. Raises :class:`DocumentParseError` naming the font
+        to install when none has it."""
+        if self.source is not None and self.source.has(ch):
+            return self.source
         key = (ch, bold, italic)
         face = self._chosen.get(key)
         if face is None:
@@ -146,7 +210,7 @@ class FontBank:
     def width(self, text: str, bold: bool, italic: bool) -> float:
         """Advance of ``text`` in thousandths of the font size (each character in the
         face that draws it)."""
-        key = (text, bold, italic)
+        key = (text, bold, italic, id(self.source) if self.source is not None else 0)
         w = self._widths.get(key)
         if w is None:
             w = sum(self.face_for(ch, bold, italic).width(ch) for ch in text)
@@ -254,9 +318,8 @@ def _find_any(ch: str) -> tuple[str, int] | None:
 
 def _subset(face: Face):
     from fontTools import subset
-    from fontTools.ttLib import TTFont
 
-    font = TTFont(face.path, fontNumber=face.index, lazy=True)
+    font = face.open()
     for tag in ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "DSIG"):
         if tag in font:
             del font[tag]  # dropped before the subsetter reads them (seconds on Noto)
@@ -356,7 +419,7 @@ def _embed(pdf, face: Face) -> None:
         FontName=pikepdf.Name(f"/{tag}+{base}"),
         Flags=4,
         FontBBox=[round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
-        ItalicAngle=float(font["post"].italicAngle),
+        ItalicAngle=float(font["post"].italicAngle) if "post" in font else 0.0,
         Ascent=round(hhea.ascent * scale),
         Descent=round(hhea.descent * scale),
         CapHeight=round(getattr(os2, "sCapHeight", hhea.ascent) * scale) if os2 else 700,
@@ -385,7 +448,7 @@ def _embed(pdf, face: Face) -> None:
 
 
 def _postscript_name(font) -> str:
-    name = font["name"].getDebugName(6) or "Font"
+    name = (font["name"].getDebugName(6) if "name" in font else None) or "Font"
     return "".join(c for c in name if c.isalnum() or c in "-_")[:60] or "Font"
 
 

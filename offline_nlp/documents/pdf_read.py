@@ -63,6 +63,9 @@ class Glyph:
     #: form XObject on the way; ``()`` for the page's own content. A form drawn twice
     #: gives its glyphs two uses, so the writer can edit each drawing on its own
     use: tuple[tuple[int, int], ...] = ()
+    #: object number of the font's embedded TrueType/OpenType program (0: none), which
+    #: the writer may reuse for the translation when it has every character
+    program: int = 0
 
 
 @dataclass
@@ -100,6 +103,29 @@ def _style(fontname: str, font) -> tuple[bool, bool, bool]:
               or bool(flags & _ITALIC_FLAG) or abs(_number(d.get("ItalicAngle"))) >= 5)
     mono = bool(_MONO.search(name)) or bool(flags & _FIXED)
     return bold, italic, mono
+
+
+def _program(font) -> int:
+    """Object number of the font's embedded TrueType (FontFile2) or OpenType (FontFile3
+    /OpenType) program, else 0."""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
+    d = getattr(font, "descriptor", None)
+    if not isinstance(d, dict):
+        return 0
+    try:
+        for key in ("FontFile2", "FontFile3"):
+            ref = d.get(key)
+            if not isinstance(ref, PDFObjRef):
+                continue
+            if key == "FontFile3":
+                sub = resolve1(ref).get("Subtype")
+                if getattr(sub, "name", None) != "OpenType":
+                    continue
+            return int(ref.objid)
+    except Exception:  # noqa: BLE001 - a damaged descriptor: Noto Sans is used
+        return 0
+    return 0
 
 
 def _number(value) -> float:
@@ -204,8 +230,8 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
             style = self._styles.get(id(font))
             if style is None:
                 name = font.fontname if isinstance(font.fontname, str) else str(font.fontname)
-                style = self._styles[id(font)] = _style(name, font)
-            bold, italic, mono = style
+                style = self._styles[id(font)] = (*_style(name, font), _program(font))
+            bold, italic, mono, program = style
             color = _color(graphicstate)
             multibyte = font.is_multibyte()
             (x, y) = pos
@@ -249,7 +275,7 @@ def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyp
                     item.glyph = Glyph(
                         item.get_text(), key, op, elem, start, end, tj, item.x0, item.y0,
                         item.x1, item.y1, item.size, item.matrix[5], bold, italic, mono,
-                        color, use,
+                        color, use, program,
                     )
                     gi += 1
             return (x, y)

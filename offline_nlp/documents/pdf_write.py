@@ -626,6 +626,7 @@ def write_pdf(
     for b in todo:
         bold, italic = _style(b)
         color = _median_color(b)
+        fonts.source = _source_face(pdf, fonts, b)
         size, placed = setter.layout(b, (bold, italic))
         page_of = {id(g): p.page for p in b.parts for line in p.lines for g in line}
         for g in b.glyphs:
@@ -659,6 +660,7 @@ def write_pdf(
         if (a["page"] - 1, PAGE_STREAM) in broken or a["page"] - 1 in forms.unreadable:
             a["notes"].append(f"page {a['page']}: text in a content stream that could not be "
                               "read back was kept untranslated")
+    fonts.source = None
     used = [face for face in fonts.faces if face.codes]
     for face in used:
         face.obj = pdf.make_indirect(pikepdf.Dictionary())
@@ -723,6 +725,37 @@ def _user_box(ctm, box) -> list[float]:
     x0, y0 = _apply(inv, box[0], box[1])
     x1, y1 = _apply(inv, box[2], box[3])
     return [round(v, 2) for v in (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))]
+
+
+_MAX_PROGRAM = 32 << 20  # bytes of an embedded font program worth reusing
+
+
+def _source_face(pdf, fonts: FontBank, b: Block):
+    """The block's own embedded TrueType/OpenType font when it has a glyph for every
+    character of the translation (Latin, Cyrillic, Greek), else None (Noto Sans). A
+    subset font usually lacks some, so this is decided block by block."""
+    counts: dict[int, int] = {}
+    for g in b.glyphs:
+        counts[g.program] = counts.get(g.program, 0) + 1
+    program = max(counts, key=counts.get) if counts else 0
+    text = b.translation or ""
+    if not program or not all(map(_western, text)):
+        return None
+
+    def load() -> bytes | None:
+        stream = pdf.get_object((program, 0))
+        length = stream.get("/Length1", stream.get("/Length", 0))
+        return stream.read_bytes() if int(length) <= _MAX_PROGRAM else None
+
+    face = fonts.source_face(program, load)
+    return face if face is not None and face.has_all(text) else None
+
+
+def _western(ch: str) -> bool:
+    """Latin, Greek, Cyrillic (set glyph by glyph, no shaping) and their punctuation."""
+    o = ord(ch)
+    return (o < 0x0530 or 0x1D00 <= o < 0x2070 or 0x20A0 <= o < 0x20D0
+            or 0x2100 <= o < 0x2150 or 0xA720 <= o < 0xA800 or 0xFB00 <= o < 0xFB07)
 
 
 def _style(b: Block) -> tuple[bool, bool]:

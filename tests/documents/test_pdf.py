@@ -574,3 +574,84 @@ def test_bold_and_italic_sources_are_set_in_noto_sans_bold_and_italic(
     translate_file(src, out)
     assert {"NotoSans-Bold", "NotoSans-Regular", "NotoSans-Italic"} <= _faces(out)
     assert "A HEADING IN BOLD TYPE." in _flat(_pdftotext(out))
+
+
+def _renamed_noto(family: str, keep: str | None = None) -> bytes:
+    """The bundled Noto Sans under another name, whole or (``keep``) a subset."""
+    from importlib import resources
+    from io import BytesIO
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    noto = resources.files("offline_nlp.documents") / "fonts" / "NotoSans-Regular.ttf"
+    font = TTFont(str(noto))
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=[ord(c) for c in keep] if keep else range(32, 127))
+    sub.subset(font)
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = family
+        elif record.nameID == 6:
+            record.string = f"{family}-Regular"
+    buf = BytesIO()
+    font.save(buf)
+    return buf.getvalue()
+
+
+def _own_fonts_pdf(path: Path) -> None:
+    """Two TrueType fonts embedded: a whole one (every ASCII glyph) and a subset with the
+    glyphs of its own words only."""
+    from io import BytesIO
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    pdf = pikepdf.new()
+    fonts = {}
+    for tag, family, keep in (("F1", "WholeFace", None), ("F2", "SubsetFace", "Pageon. ")):
+        data = _renamed_noto(family, keep)
+        ttf = TTFont(BytesIO(data))
+        cmap, hmtx, upm = ttf.getBestCmap(), ttf["hmtx"], ttf["head"].unitsPerEm
+        widths = [round(hmtx[cmap[c]][0] * 1000 / upm) if c in cmap else 0 for c in range(32, 127)]
+        descriptor = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name(f"/{family}-Regular"),
+            Flags=32, FontBBox=[-600, -300, 1400, 1100], ItalicAngle=0, Ascent=1069,
+            Descent=-293, CapHeight=714, StemV=80,
+            FontFile2=pdf.make_stream(data, Length1=len(data))))
+        fonts[f"/{tag}"] = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
+            BaseFont=pikepdf.Name(f"/{family}-Regular"), FirstChar=32, LastChar=126,
+            Widths=widths, Encoding=pikepdf.Name.WinAnsiEncoding, FontDescriptor=descriptor))
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(fonts)),
+        Contents=pdf.make_stream(
+            f"BT /F1 12 Tf 72 700 Td ({_BOOK}) Tj ET BT /F2 12 Tf 72 600 Td (Page one.) Tj ET"
+            .encode()))
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+
+
+def test_the_documents_own_font_is_reused_when_it_has_every_character(
+    tmp_path: Path,
+) -> None:
+    """A whole embedded TrueType font sets its block's translation; a subset lacking
+    some of the translation's letters gives way to Noto Sans."""
+    from . import pdf_kit as kit
+
+    src = tmp_path / "own.pdf"
+    _own_fonts_pdf(src)
+    out = tmp_path / "o.pdf"
+    doc, segs = translate_file(src, out)
+    assert [s.text for s in segs] == [_BOOK, "Page one."]
+    text = _flat(_pdftotext(out))
+    assert _BOOK.upper() in text and "PAGE ONE." in text
+    added = {f.name.split("+", 1)[-1] for f in kit.fonts(out) if f.type.startswith("CID")}
+    assert added == {"WholeFace-Regular", "NotoSans-Regular"}
+    kit.check_accounting(src, doc.accounting)
+    kit.check_pixels_outside_boxes(src, out, doc.accounting, tmp_path)
+    kit.check_fonts_embedded(src, out)
