@@ -145,9 +145,12 @@ def distribute(
     return _pad_objects(pieces, source, objects)
 
 
+# A CJK character or CJK/full-width punctuation mark (``，`` in ``办，8``) is a word of its own.
 _TARGET_WORD = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
-    r"|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+    r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+    r"\U00020000-\U0002fa1f]"
+    r"|[^\s\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+    r"\U00020000-\U0002fa1f]+")
 
 
 def _keep_every_run(keys: list[int], source: str, runs: Sequence[InlineSpan],

@@ -213,3 +213,14 @@ def test_an_object_inside_a_link_stays_inside_its_translation() -> None:
     pieces = distribute(source, spans, target, alignment)
     at = next(i for i, p in enumerate(pieces) if p.is_object)
     assert pieces[at - 1].key == 1 or pieces[at + 1].key == 1
+
+
+def test_three_links_keep_three_pieces_of_a_three_character_translation() -> None:
+    # en→xz on oneDNN's AVX2 int8 path (AMD Zen 2/3): "办，8" for three unknown links;
+    # the full-width comma is a word of its own, so "plugh" can take it
+    source = "Xyzzy, plugh and foo-bar."
+    spans = (InlineSpan(0, 5, 0, link=True), InlineSpan(5, 7, 1), InlineSpan(7, 12, 2, link=True),
+             InlineSpan(12, 17, 1), InlineSpan(17, 24, 3, link=True), InlineSpan(24, 25, 1))
+    alignment = [Span(0, 5, 0, 1), Span(5, 6, 1, 2), Span(17, 24, 2, 3)]
+    pieces = distribute(source, spans, "办，8", alignment)
+    assert sorted(p.key for p in pieces if not p.is_object and p.text) == [0, 2, 3]
