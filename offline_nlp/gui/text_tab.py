@@ -616,7 +616,10 @@ def _scroll_to_block(edit: QPlainTextEdit, number: int) -> None:
     """Scroll so that block ``number`` is the first one visible (as far as it can be)."""
     bar = edit.verticalScrollBar()
     document = edit.document()
-    for _ in range(4):
+    # Each step lays out the blocks it scrolls past, so the next one counts their real
+    # lines: under load many blocks are still unlaid, and four steps left the pane 30
+    # lines off. Bounded: a step that moves nothing ends it.
+    for _ in range(64):
         top = _top_block(edit)
         if top == number:
             return
