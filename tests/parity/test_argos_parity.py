@@ -84,10 +84,27 @@ def sentences(language: str, count: int, seed: int) -> list[str]:
     return picked
 
 
+@pytest.fixture
+def no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coverage guard's retries off: where the model garbles a sentence (argostranslate
+    too: '59可75，' for words it dropped) ours translates it again, on purpose; what that
+    gives is tests/engine/test_guard.py's to check, not parity's."""
+    from offline_nlp.engine import integrity
+
+    monkeypatch.setattr(integrity.Guard, "_retry", lambda self, suspects, results: None)
+
+
 @pytest.mark.parametrize("pair", FIXTURE_PAIRS)
-def test_sentences_translate_identically(argos, engine: Engine, pair: str) -> None:
+def test_sentences_translate_identically(argos, engine: Engine, pair: str,
+                                         no_retries: None) -> None:
+    from offline_nlp.engine.protect import spans_of
+
     source, target = pair.split("_")
-    inputs = sentences(source, 100, seed=zlib.crc32(pair.encode()) % 1000)
+    # Numbers with inner punctuation (257.08) are protected spans, put back by the
+    # alignment: deliberately not argostranslate's way (tests/engine/test_spans.py)
+    inputs = [s for s in sentences(source, 100, seed=zlib.crc32(pair.encode()) % 1000)
+              if not spans_of(s)]
+    assert len(inputs) >= 60
     ours = [t.text for t in engine.translate_texts(inputs, source, target,
                                                    ARGOS)]
     theirs = [argos.translate(s, source, target) for s in inputs]
