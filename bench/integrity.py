@@ -55,7 +55,9 @@ from helpers import FIXTURE_PAIRS, fixture_package  # noqa: E402
 
 from offline_nlp.engine import Engine, EngineConfig, TranslationOptions  # noqa: E402
 from offline_nlp.engine import engine as engine_module  # noqa: E402
-from offline_nlp.engine import integrity  # noqa: E402
+from offline_nlp.engine.integrity import spans as spans_module  # noqa: E402
+from offline_nlp.engine.integrity.guard import Guard  # noqa: E402
+from offline_nlp.engine.integrity.measure import repeats  # noqa: E402
 from offline_nlp.engine.protect import is_number  # noqa: E402
 from offline_nlp.engine.segmentation import split_text  # noqa: E402
 from offline_nlp.packages import PackageManager  # noqa: E402
@@ -69,19 +71,19 @@ SPANS = ["https://example.org/a?b=1", "a@b.org", "😊", "👍🏽", "{name}", "
 @contextlib.contextmanager
 def layer_off() -> Iterator[None]:
     """The engine as before issue 9: every sentence one unit, nothing checked."""
-    plan, check = integrity.Guard.plan, integrity.Guard._check
+    plan, check = spans_module.Planner.plan, Guard._check
 
     def whole(self, sentences):  # type: ignore[no-untyped-def]
-        plans = {s: integrity._Plan([integrity._Part(s, 0, "unit")]) for s in sentences}
-        self._count(list(plans))
+        plans = {s: spans_module.Plan([spans_module.Part(s, 0, "unit")]) for s in sentences}
+        self.count(list(plans))
         return plans
 
-    integrity.Guard.plan = whole  # type: ignore[method-assign]
-    integrity.Guard._check = lambda self, units, results: set()  # type: ignore[method-assign]
+    spans_module.Planner.plan = whole  # type: ignore[method-assign]
+    Guard._check = lambda self, units, results: set()  # type: ignore[method-assign]
     try:
         yield
     finally:
-        integrity.Guard.plan, integrity.Guard._check = plan, check  # type: ignore[method-assign]
+        spans_module.Planner.plan, Guard._check = plan, check  # type: ignore[method-assign]
 
 
 def fixture_engine(folder: Path) -> Engine:
@@ -98,8 +100,7 @@ def _units(text: str, target: str) -> list[str]:
 
 def loops(output: str, expected: str) -> bool:
     """The output says something again that the right translation does not."""
-    return integrity._repeats(output, strict=True) and not integrity._repeats(expected,
-                                                                              strict=True)
+    return repeats(output, strict=True) and not repeats(expected, strict=True)
 
 
 def missing_words(output: str, expected: str, target: str) -> int:
@@ -237,10 +238,9 @@ def splitter_speed(document: str) -> tuple[int, float, float]:
         def encode(self, texts: list[str]) -> list[list[str]]:
             return [t.split() for t in texts]
 
-    guard = integrity.Guard(lambda units, options: {}, Words(), Words(),
-                            frozenset({"Latin"}), 150, TranslationOptions())
+    planner = spans_module.Planner(Words(), frozenset({"Latin"}), 150)
     start = time.perf_counter()
-    guard.plan(sentences)
+    planner.plan(sentences)
     plan_seconds = time.perf_counter() - start
     return len(sentences), split_seconds, plan_seconds
 
@@ -248,8 +248,8 @@ def splitter_speed(document: str) -> tuple[int, float, float]:
 @contextlib.contextmanager
 def timed(spent: dict[str, float]) -> Iterator[None]:
     """Time split_text and the guard's own work (its model calls excluded)."""
-    real_split, real_run, real_retry = (engine_module.split_text, integrity.Guard.run,
-                                        integrity.Guard._retry)
+    real_split, real_run, real_retry = (engine_module.split_text, Guard.run,
+                                        Guard._retry)
     model_time = [0.0]
 
     def split(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -291,12 +291,12 @@ def timed(spent: dict[str, float]) -> Iterator[None]:
         finally:
             spent["coverage"] = spent.get("coverage", 0.0) + time.perf_counter() - start
 
-    engine_module.split_text, integrity.Guard.run, integrity.Guard._retry = split, run, retry  # type: ignore[method-assign,assignment]
+    engine_module.split_text, Guard.run, Guard._retry = split, run, retry  # type: ignore[method-assign,assignment]
     engine_module.uncovered_run = coverage  # type: ignore[assignment]
     try:
         yield
     finally:
-        engine_module.split_text, integrity.Guard.run, integrity.Guard._retry = (  # type: ignore[method-assign]
+        engine_module.split_text, Guard.run, Guard._retry = (  # type: ignore[method-assign]
             real_split, real_run, real_retry)
         engine_module.uncovered_run = real_coverage
 
@@ -310,11 +310,11 @@ MORE_SPANS = ["🇯🇵", "1️⃣", "😊😊", "3.14", "07.05.2024", "10:30", 
 @contextlib.contextmanager
 def pieces_between_spans() -> Iterator[None]:
     """The text between spans sent in pieces (the fallback), as before issue 19."""
-    integrity.WHOLE_SENTENCES = False
+    spans_module.WHOLE_SENTENCES = False
     try:
         yield
     finally:
-        integrity.WHOLE_SENTENCES = True
+        spans_module.WHOLE_SENTENCES = True
 
 
 def words_wrong(output: str, expected: str, spans: list[str], target: str) -> int:

@@ -314,7 +314,7 @@ def test_words_after_an_invisible_character_keep_their_alignment(
 
 def test_an_invisible_character_the_model_reads_goes_to_it() -> None:
     """A Persian model knows the zero-width non-joiner of its spelling: it keeps it."""
-    from offline_nlp.engine.integrity import Guard
+    from offline_nlp.engine.integrity.spans import Planner
 
     class Letters:
         def __init__(self, normalised_away: str = "") -> None:
@@ -326,13 +326,12 @@ def test_an_invisible_character_the_model_reads_goes_to_it() -> None:
         def decode(self, pieces: list[str]) -> str:
             return "".join(pieces)
 
-    def guard(tokens: Letters, known: Callable[[str], bool]) -> Guard:
-        return Guard(lambda units, options: {}, tokens, tokens, None, 150,
-                     TranslationOptions(), known=known)
+    def planner(tokens: Letters, known: Callable[[str], bool]) -> Planner:
+        return Planner(tokens, None, 150, known=known)
 
     word = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # می‌خواهم
-    assert guard(Letters(), lambda c: True)._invisible(word) == []
-    assert [s.put_back for s in guard(Letters(), lambda c: c != "\u200c")._invisible(word)] \
+    assert planner(Letters(), lambda c: True)._invisible(word) == []
+    assert [s.put_back for s in planner(Letters(), lambda c: c != "\u200c")._invisible(word)] \
         == ["\u200c"]
     # known, but its normaliser drops it: the model would never see it, nor give it back
-    assert len(guard(Letters("\u200c"), lambda c: True)._invisible(word)) == 1
+    assert len(planner(Letters("\u200c"), lambda c: True)._invisible(word)) == 1

@@ -331,11 +331,11 @@ def test_formatting_can_follow_words_around_a_span_and_the_span_itself(
 
 
 def test_a_name_at_the_start_of_a_piece_keeps_its_capital() -> None:
-    from offline_nlp.engine.integrity import _continued
+    from offline_nlp.engine.integrity.joining import continued
 
     common = {"stand", "we"}.__contains__
-    assert _continued("站", "Xyz,", "Stand here", lambda w: common(w.lower())) == "stand here"
-    assert _continued("北京", "Xyz,", "Beijing is big", lambda w: common(w.lower())) == \
+    assert continued("站", "Xyz,", "Stand here", lambda w: common(w.lower())) == "stand here"
+    assert continued("北京", "Xyz,", "Beijing is big", lambda w: common(w.lower())) == \
         "Beijing is big"
-    assert _continued("we go", "Xyz.", "We go", lambda w: True) == "We go"  # a new sentence
-    assert _continued("and go", "Xyz,", "And go", lambda w: False) == "and go"  # cased source
+    assert continued("we go", "Xyz.", "We go", lambda w: True) == "We go"  # a new sentence
+    assert continued("and go", "Xyz,", "And go", lambda w: False) == "and go"  # cased source

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 import synthetic
 
-from offline_nlp.engine import Engine, TranslationOptions, integrity
+from offline_nlp.engine import Engine, TranslationOptions
+from offline_nlp.engine.integrity import spans
 
 
 def tr(text: str, target: str) -> str:
@@ -79,7 +80,7 @@ def test_numbers_with_inner_punctuation_are_kept(fixture_engine: Engine, number:
 
 def test_pieces_keep_emoji_clusters_and_spacing(fixture_engine: Engine,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(integrity, "WHOLE_SENTENCES", False)
+    monkeypatch.setattr(spans, "WHOLE_SENTENCES", False)
     out = fixture_engine.translate("The dog 🇯🇵🇰🇷 is happy 😊😊.", "en", "xl")
     assert out == f"{tr('The dog', 'xl')} 🇯🇵🇰🇷 {tr('is happy', 'xl')} 😊😊."
 
@@ -151,7 +152,7 @@ def full_stop(pieces: list[str]) -> list[str]:
 
 def test_a_piece_without_an_end_mark_gets_none(fixture_engine: Engine,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(integrity, "WHOLE_SENTENCES", False)
+    monkeypatch.setattr(spans, "WHOLE_SENTENCES", False)
     changed_model(monkeypatch, fixture_engine, full_stop)
     out = fixture_engine.translate(SOURCE, "en", "xl", TranslationOptions(use_cache=False))
     assert out == RIGHT  # not "Rivido vinole ruke rotani. {name} …"
