@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from httpserver import Served
+
+if TYPE_CHECKING:
+    from offline_nlp.engine import Engine
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -70,3 +76,58 @@ def index_entry(pair: str, base: str, version: str = "1.0", **extra: object) -> 
     }
     entry.update(extra)
     return entry
+
+
+# -- translation models made to fail in known ways ---------------------------------------
+
+#: What a broken model makes of each real result: (source tokens, hypothesis tokens,
+#: attention rows, beam size) -> (tokens, rows).
+Change = Callable[[list[str], list[str], list[list[float]], int],
+                  tuple[list[str], list[list[float]]]]
+
+
+class _ChangedFuture:
+    def __init__(self, future: Any, change: Change, source: list[str], beam: int) -> None:
+        self.future, self.change, self.source, self.beam = future, change, source, beam
+
+    def done(self) -> bool:
+        return bool(self.future.done())
+
+    def result(self) -> object:
+        result = self.future.result()
+        attention = result.attention or [[] for _ in result.hypotheses]
+        changed = [self.change(self.source, h, a, self.beam)
+                   for h, a in zip(result.hypotheses, attention)]
+        return SimpleNamespace(hypotheses=[h for h, _ in changed],
+                               attention=[a for _, a in changed])
+
+
+class BrokenTranslator:
+    """A CTranslate2 translator whose every result ``change`` alters, tokens and attention
+    together, so the exact right answer is still known; ``seen`` keeps its inputs."""
+
+    def __init__(self, real: Any, change: Change) -> None:
+        self.real, self.change = real, change
+        self.seen: list[list[str]] = []
+
+    def translate_batch(self, batch, **kwargs):  # type: ignore[no-untyped-def]
+        self.seen.extend(batch)
+        futures = self.real.translate_batch(batch, **kwargs)
+        return [_ChangedFuture(f, self.change, s, kwargs["beam_size"])
+                for f, s in zip(futures, batch)]
+
+
+def broken_model(monkeypatch: pytest.MonkeyPatch, engine: Engine, pair: tuple[str, str],
+                 change: Change) -> list[list[str]]:
+    """Make the pair's model return what ``change`` makes of each real result; returns
+    the inputs it was given, so tests can see what went to the model."""
+    model = engine.models.get(engine.route(*pair).packages[0])
+    broken = BrokenTranslator(model.translator, change)
+    monkeypatch.setattr(model, "translator", broken)
+    return broken.seen
+
+
+def hypothesis_only(change: Callable[[list[str], list[str]], list[str]]) -> Change:
+    """A :data:`Change` of the hypothesis alone, ``change(source, hypothesis)``: the
+    attention stays the real one (rows beyond a shortened output are not read)."""
+    return lambda source, tokens, rows, beam: (change(source, tokens), rows)

@@ -10,59 +10,21 @@ from __future__ import annotations
 
 import logging
 import random
-from types import SimpleNamespace
 from typing import Any, Callable
 
 import pytest
 import synthetic
+from helpers import BrokenTranslator, Change, broken_model
 
 from offline_nlp.engine import Engine, TranslationOptions
 
 NO_CACHE = TranslationOptions(use_cache=False)
-# (source tokens, hypothesis tokens, attention rows, beam size) -> (tokens, rows)
-Change = Callable[[list[str], list[str], list[list[float]], int],
-                  tuple[list[str], list[list[float]]]]
 
 
 def long_sentence(seed: int, words: int) -> str:
     """``The`` and ``words`` dictionary words, no number, one final full stop."""
     rng = random.Random(seed)
     return "The " + " ".join(rng.choice(synthetic.ENGLISH_WORDS) for _ in range(words)) + "."
-
-
-class _Future:
-    def __init__(self, future: Any, change: Change, source: list[str], beam: int) -> None:
-        self.future, self.change, self.source, self.beam = future, change, source, beam
-
-    def done(self) -> bool:
-        return bool(self.future.done())
-
-    def result(self) -> object:
-        result = self.future.result()
-        attention = result.attention or [[] for _ in result.hypotheses]
-        changed = [self.change(self.source, h, a, self.beam)
-                   for h, a in zip(result.hypotheses, attention)]
-        return SimpleNamespace(hypotheses=[h for h, _ in changed],
-                               attention=[a for _, a in changed])
-
-
-def broken_model(monkeypatch: pytest.MonkeyPatch, engine: Engine, pair: tuple[str, str],
-                 change: Change) -> list[list[str]]:
-    """Make the pair's model return what ``change`` makes of each real result; returns
-    the inputs it was given."""
-    model = engine.models.get(engine.route(*pair).packages[0])
-    real = model.translator
-    seen: list[list[str]] = []
-
-    class Broken:
-        @staticmethod
-        def translate_batch(batch, **kwargs):  # type: ignore[no-untyped-def]
-            seen.extend(batch)
-            futures = real.translate_batch(batch, **kwargs)
-            return [_Future(f, change, s, kwargs["beam_size"]) for f, s in zip(futures, batch)]
-
-    monkeypatch.setattr(model, "translator", Broken())
-    return seen
 
 
 def first_pass_only(change: Change) -> Change:
@@ -252,9 +214,9 @@ def test_the_command_line_reports_an_empty_translation(
     def get(self, package):  # type: ignore[no-untyped-def]
         model = real_load(self, package)
         real = model.translator
-        if isinstance(real, _BrokenTranslator):
+        if isinstance(real, BrokenTranslator):
             return model
-        model.translator = _BrokenTranslator(real, _empty)
+        model.translator = BrokenTranslator(real, _empty)
         return model
 
     monkeypatch.setattr(models_module.ModelCache, "get", get)
@@ -263,15 +225,6 @@ def test_the_command_line_reports_an_empty_translation(
                  "--text", "whois"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["translation"] == "whois" and data["suspect"] == ["whois"]
-
-
-class _BrokenTranslator:
-    def __init__(self, real: Any, change: Change) -> None:
-        self.real, self.change = real, change
-
-    def translate_batch(self, batch, **kwargs):  # type: ignore[no-untyped-def]
-        futures = self.real.translate_batch(batch, **kwargs)
-        return [_Future(f, self.change, s, kwargs["beam_size"]) for f, s in zip(futures, batch)]
 
 
 # -- invisible characters ---------------------------------------------------------------------

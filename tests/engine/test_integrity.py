@@ -8,10 +8,10 @@ import logging
 import random
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import synthetic
+from helpers import broken_model, hypothesis_only
 
 from offline_nlp.engine import Engine, TranslationOptions
 from offline_nlp.packages import PackageManager
@@ -41,39 +41,6 @@ def limited_engine(installed_home: AppPaths, tmp_path_factory: pytest.TempPathFa
     return Engine(PackageManager(home))
 
 
-class _Future:
-    def __init__(self, future: object, change: object, source: list[str]) -> None:
-        self.future, self.change, self.source = future, change, source
-
-    def done(self) -> bool:
-        return self.future.done()  # type: ignore[attr-defined,no-any-return]
-
-    def result(self) -> object:
-        result = self.future.result()  # type: ignore[attr-defined]
-        hypotheses = [self.change(self.source, h) for h in result.hypotheses]  # type: ignore[operator]
-        # the real attention: rows beyond a shortened output are not read
-        return SimpleNamespace(hypotheses=hypotheses, attention=result.attention)
-
-
-def broken_model(monkeypatch: pytest.MonkeyPatch, engine: Engine, pair: tuple[str, str],
-                 change: object) -> list[list[str]]:
-    """Make the pair's model return ``change(source_tokens, hypothesis)``; returns the
-    inputs it was given, so tests can see what went to the model."""
-    model = engine.models.get(engine.route(*pair).packages[0])
-    real = model.translator
-    seen: list[list[str]] = []
-
-    class Broken:
-        @staticmethod
-        def translate_batch(batch, **kwargs):  # type: ignore[no-untyped-def]
-            seen.extend(batch)
-            futures = real.translate_batch(batch, **kwargs)
-            return [_Future(f, change, s) for f, s in zip(futures, batch)]
-
-    monkeypatch.setattr(model, "translator", Broken())
-    return seen
-
-
 # -- 2. long sentences are cut to fit, never truncated ---------------------------------
 
 @pytest.mark.parametrize("target", ["xl", "xz"])
@@ -98,7 +65,7 @@ def test_the_limit_can_be_set_in_the_options_and_the_cut_is_logged(
 def test_a_long_sentence_is_cut_after_its_commas(fixture_engine: Engine,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     text = long_sentence(0, 60, comma_every=8)
-    seen = broken_model(monkeypatch, fixture_engine, ("en", "xz"), lambda s, h: h)
+    seen = broken_model(monkeypatch, fixture_engine, ("en", "xz"), hypothesis_only(lambda s, h: h))
     options = TranslationOptions(max_sentence_tokens=30, use_cache=False)
     out = fixture_engine.translate_texts([text], "en", "xz", options)[0].text
     assert out == synthetic.translate_text(text, "en", "xz")  # no spaces between pieces
@@ -123,7 +90,7 @@ def test_an_output_that_runs_into_the_decoding_limit_is_cut_and_retried(
     def loop_on_long_input(source: list[str], hypothesis: list[str]) -> list[str]:
         return ["\u2581ka"] * (2 * len(source) + 16) if len(source) > 12 else hypothesis
 
-    broken_model(monkeypatch, fixture_engine, ("en", "xl"), loop_on_long_input)
+    broken_model(monkeypatch, fixture_engine, ("en", "xl"), hypothesis_only(loop_on_long_input))
     text = long_sentence(3, 30)
     with caplog.at_level(logging.INFO, logger="offline_nlp.engine"):
         result = fixture_engine.translate_texts([text], "en", "xl",
@@ -141,7 +108,8 @@ def test_an_output_that_repeats_itself_is_replaced_by_one_that_does_not(
         return (hypothesis[:4] * len(hypothesis))[:len(hypothesis)] if len(source) > 12 \
             else hypothesis
 
-    broken_model(monkeypatch, fixture_engine, ("en", "xl"), loop_of_the_right_length)
+    broken_model(monkeypatch, fixture_engine, ("en", "xl"),
+                 hypothesis_only(loop_of_the_right_length))
     text = long_sentence(5, 30)
     result = fixture_engine.translate_texts([text], "en", "xl",
                                             TranslationOptions(use_cache=False))[0]
@@ -164,7 +132,7 @@ def test_what_stays_incomplete_is_reported(fixture_engine: Engine,
     def drop_the_end(source: list[str], hypothesis: list[str]) -> list[str]:
         return hypothesis[:max(1, len(hypothesis) // 4)]  # whatever it is given
 
-    broken_model(monkeypatch, fixture_engine, ("en", "xl"), drop_the_end)
+    broken_model(monkeypatch, fixture_engine, ("en", "xl"), hypothesis_only(drop_the_end))
     text = "Go. " + long_sentence(4, 20)
     result = fixture_engine.translate_texts([text], "en", "xl",
                                             TranslationOptions(use_cache=False))[0]
@@ -179,7 +147,7 @@ def test_a_model_that_fails_on_ordinary_sentences_is_reported_not_retried(
     def drop_the_end(source: list[str], hypothesis: list[str]) -> list[str]:
         return hypothesis[:max(1, len(hypothesis) // 6)]
 
-    seen = broken_model(monkeypatch, fixture_engine, ("en", "xl"), drop_the_end)
+    seen = broken_model(monkeypatch, fixture_engine, ("en", "xl"), hypothesis_only(drop_the_end))
     rng = random.Random(8)
     sentences = [synthetic.random_sentence(rng, "en", 8, 15) for _ in range(10)]
     with caplog.at_level(logging.WARNING, logger="offline_nlp.engine"):
