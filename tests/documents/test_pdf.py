@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from offline_nlp.documents.pdf import _Line, paragraphs_of
+from offline_nlp.documents.pdf import paragraphs_of
+from offline_nlp.documents.pdf_lines import _Line
 from offline_nlp.documents.registry import open_document
 from offline_nlp.errors import DocumentParseError
 
@@ -109,7 +110,7 @@ def test_fake_pdf(tmp_path: Path) -> None:
 
 
 def test_a_paragraph_cut_by_a_page_break_is_joined_and_a_rule_separates_cells() -> None:
-    from offline_nlp.documents.pdf import _across_pages, _Paragraph, _paragraphs
+    from offline_nlp.documents.pdf_blocks import _across_pages, _Paragraph, _paragraphs
 
     end = _line("The sentence runs to the very end of the page and", 72, 700, x1=400)
     end.right = 400
