@@ -7,7 +7,7 @@ from pathlib import Path
 
 from offline_nlp.engine import Engine, SegmentCache
 from offline_nlp.packages import PackageManager
-from offline_nlp.packages.probe import try_package
+from offline_nlp.engine.probe import try_package
 from offline_nlp.paths import AppPaths
 from offline_nlp.settings import Settings, load_settings
 

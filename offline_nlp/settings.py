@@ -44,6 +44,9 @@ class Settings:
     # A CSV/TSV glossary every translation uses (the Settings tab writes
     # glossary.csv in the config folder); --glossary or a request's own replaces it.
     glossary_file: str = ""
+    # Package codes that translate a pair before any other package that can (a
+    # multilingual NLLB model over a one-pair Argos package, say); --model overrides.
+    preferred_models: tuple[str, ...] = ()
     schema_version: int = SCHEMA_VERSION
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -72,7 +75,8 @@ class Settings:
     def engine_config(self) -> EngineConfig:
         return EngineConfig(device=self.device, cpu_threads=self.cpu_threads,
                             parallel_jobs=self.parallel_jobs,
-                            max_loaded_models=max(1, self.max_loaded_models))
+                            max_loaded_models=max(1, self.max_loaded_models),
+                            preferred_models=self.preferred_models)
 
     def translation_options(self) -> TranslationOptions:
         """Raises: GlossaryError: the glossary file is gone or damaged (one line)."""
@@ -114,7 +118,7 @@ def _short(value: object) -> str:
 #: settings file is edited by hand, and a wrong type must be one line, not a Traceback.
 _KINDS: dict[str, type] = {"str": str, "int": int, "bool": bool, "tuple[str, ...]": tuple}
 _KIND_NAMES = {str: "text", int: "a whole number", bool: "true or false",
-               tuple: "a list of language codes"}
+               tuple: "a list of codes"}
 
 
 def _is_a(value: object, kind: type) -> bool:
@@ -144,8 +148,9 @@ def load_settings(path: Path) -> Settings:
     data = _upgrade(data)
     known = {f.name for f in fields(Settings)} - {"extra"}
     values = {k: v for k, v in data.items() if k in known}
-    if isinstance(values.get("favourite_languages"), list):
-        values["favourite_languages"] = tuple(values["favourite_languages"])
+    for name in ("favourite_languages", "preferred_models"):
+        if isinstance(values.get(name), list):
+            values[name] = tuple(values[name])
     settings = replace(Settings(), **values,
                        extra={k: v for k, v in data.items() if k not in known})
     try:

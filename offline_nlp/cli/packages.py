@@ -8,8 +8,9 @@ from pathlib import Path
 
 from offline_nlp.cli.output import ProgressBar, emit_json, info
 from offline_nlp.context import AppContext
-from offline_nlp.errors import PackageNotFoundError
-from offline_nlp.packages import PackageInfo
+from offline_nlp.errors import InvalidPackageError, PackageNotFoundError
+from offline_nlp.packages import InstalledPackage, PackageInfo
+from offline_nlp.packages.ctmodels import ModelHints, memory_estimate
 
 __all__ = ["register"]
 
@@ -32,14 +33,33 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     available.set_defaults(handler=list_available)
 
     install = sub.add_parser(
-        "install", help="install from the index, a URL or a local .argosmodel file",
+        "install", help="install from the index, a URL, a .argosmodel file or a "
+                        "CTranslate2 model folder or zip (NLLB-200, M2M-100, OPUS-MT)",
         description="PACKAGE is an index code (translate-en_de), a pair (en_de, or two "
                     "codes: en de, which also installs a route through English), a URL, "
-                    "or a path to a .argosmodel file.")
+                    "a path to a .argosmodel file, or a CTranslate2 model folder (or a zip "
+                    "of one) as ct2-transformers-converter writes it: NLLB-200 and M2M-100 "
+                    "models serve every pair of their languages, OPUS-MT (Marian) models "
+                    "their pair or, multi-target, each >>xxx<< target. Their kind and "
+                    "languages are read from their files; the licence is shown before "
+                    "installing (NLLB-200's weights are CC-BY-NC 4.0: not for commercial use).",
+        epilog="examples: packages install ~/models/nllb-200-distilled-600M-ct2-int8  |  "
+               "packages install opus-mt-en-de.zip  |  packages install my-nllb.zip "
+               "--language xl=xlx_Latn")
     install.add_argument("package", nargs="+", metavar="PACKAGE")
     install.add_argument("--force", action="store_true",
                          help="install even a package whose model fails its test "
                               "translation, or one that is installed already")
+    install.add_argument("--language", action="append", default=[], metavar="CODE=TOKEN",
+                         help="a model language token no table knows, as the code to use "
+                              "for it (xl=xlx_Latn); repeat for each")
+    install.add_argument("--from", dest="source", default="", metavar="LANG",
+                         help="an OPUS-MT model's source language, where its name does "
+                              "not say (opus-mt-en-de does)")
+    install.add_argument("--to", dest="target", default="", metavar="LANG",
+                         help="an OPUS-MT model's target language, likewise")
+    install.add_argument("--licence", "--license", dest="licence", default="", metavar="NAME",
+                         help="the model's licence, where its files do not name it")
     install.set_defaults(handler=install_packages)
 
     remove = sub.add_parser("remove", help="remove installed packages")
@@ -63,14 +83,40 @@ def list_installed(args: argparse.Namespace, context: AppContext) -> int:
     if args.json:
         emit_json([{"code": p.info.code, "from": p.info.from_code, "to": p.info.to_code,
                     "type": p.info.type, "version": p.info.package_version,
+                    "kind": p.kind, "pairs": [f"{s}-{t}" for s, t in p.info.pairs()],
+                    "licence": p.info.licence or None, "memory": memory_estimate(p.model_dir),
                     "path": str(p.path), "read_only": p.read_only} for p in packages])
         return 0
     if not packages:
         info("no packages installed; see 'offline-nlp packages available'")
     for package in packages:
         note = "  (argostranslate, read-only)" if package.read_only else ""
-        print(f"{package.info}{note}")
+        print(f"{package.info}{note}{_details(package)}")
     return 0
+
+
+def _details(package: InstalledPackage) -> str:
+    """Kind, licence and memory of a model that is not a plain Argos package."""
+    if package.info.type != "translate" or not package.info.kind:
+        return ""
+    return (f"  [{package.kind}; licence: {package.info.licence or 'unknown'}; "
+            f"about {memory_estimate(package.model_dir) / 1024**2:,.0f} MB in memory]")
+
+
+def _hints(args: argparse.Namespace) -> ModelHints:
+    languages = {}
+    for item in args.language:
+        code, _, token = item.partition("=")
+        if not code or not token:
+            raise InvalidPackageError(f"--language {item!r}: expected CODE=TOKEN, like xl=xlx_Latn")
+        languages[code.strip()] = token.strip()
+    return ModelHints(languages=languages, source=args.source, target=args.target,
+                      licence=args.licence)
+
+
+def _announce(info_: PackageInfo) -> None:
+    """Said before a model folder or zip is installed: what it is and its licence."""
+    print(f"{info_.code}: {info_.kind}, {info_.title}; licence: {info_.licence or 'unknown'}")
 
 
 def list_available(args: argparse.Namespace, context: AppContext) -> int:
@@ -95,7 +141,8 @@ def _resolve(context: AppContext, names: list[str]) -> list[PackageInfo | str | 
         return list(context.packages.plan_pair(names[0], names[1]))
     resolved: list[PackageInfo | str | Path] = []
     for name in names:
-        if Path(name).is_file() or Path(name).suffix == ".argosmodel":
+        if Path(name).is_dir() or Path(name).is_file() or Path(name).suffix in (
+                ".argosmodel", ".zip"):
             resolved.append(Path(name))
         elif _URL_SCHEME.match(name):  # http(s) is downloaded; file:, data: are refused there
             resolved.append(name)
@@ -105,6 +152,7 @@ def _resolve(context: AppContext, names: list[str]) -> list[PackageInfo | str | 
 
 
 def install_packages(args: argparse.Namespace, context: AppContext) -> int:
+    hints = _hints(args)
     for item in _resolve(context, args.package):
         if isinstance(item, PackageInfo) and not args.force:
             present = context.packages.installed_as(item)
@@ -115,12 +163,17 @@ def install_packages(args: argparse.Namespace, context: AppContext) -> int:
         bar = ProgressBar(f"{item.code if isinstance(item, PackageInfo) else item}")
         if isinstance(item, PackageInfo):
             package = context.packages.install(item, on_progress=bar, force=args.force)
+        elif isinstance(item, Path) and item.is_dir():
+            package = context.packages.install_folder(item, hints=hints, force=args.force,
+                                                      announce=_announce)
         elif isinstance(item, Path):
-            package = context.packages.install_file(item, force=args.force)
+            package = context.packages.install_file(item, force=args.force, hints=hints,
+                                                    announce=_announce)
         else:
-            package = context.packages.install_url(item, on_progress=bar, force=args.force)
+            package = context.packages.install_url(item, on_progress=bar, force=args.force,
+                                                   hints=hints, announce=_announce)
         bar.close()
-        print(f"installed {package.info}")
+        print(f"installed {package.info}{_details(package)}")
     return 0
 
 

@@ -61,6 +61,10 @@ def add_decoding_options(cmd: argparse.ArgumentParser) -> None:
                      help=f"also show up to N-1 alternative translations (N at most {MAX_BEAM})")
     cmd.add_argument("--no-cache", action="store_true",
                      help="neither read nor write the segment cache")
+    cmd.add_argument("--model", metavar="CODE", default="",
+                     help="the installed package that translates the pair when several can "
+                          "(see 'packages list'; default: the preferred_models setting, then "
+                          "a package made for that pair)")
     add_glossary_option(cmd)
 
 
@@ -80,7 +84,8 @@ def decoding_options(args: argparse.Namespace, context: AppContext) -> Translati
     if getattr(args, "glossary", None) is not None:
         options = replace(options, glossary=load_glossary(args.glossary))
     return replace(options, num_alternatives=args.alternatives,
-                   use_cache=options.use_cache and not args.no_cache)
+                   use_cache=options.use_cache and not args.no_cache,
+                   model=getattr(args, "model", "") or options.model)
 
 
 def canonical_codes(args: argparse.Namespace, context: AppContext) -> None:
@@ -203,7 +208,7 @@ def _translate_found(args: argparse.Namespace, context: AppContext,
          for src, root in supported], args.target)
     if args.source == AUTO:
         return _translate_detected(args, context, options, jobs, skipped)
-    context.engine.route(args.source, args.target)  # fail before opening anything
+    context.engine.route(args.source, args.target, options.model)  # fail before opening anything
     bar = ProgressBar("translating")
     results = translate_documents(
         jobs, context.engine, args.source, args.target, options, bilingual=args.bilingual,

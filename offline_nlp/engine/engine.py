@@ -10,35 +10,30 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Protocol
 
 from offline_nlp.engine.alignment import SpanRow, align_sentence, uncovered_run
+from offline_nlp.engine.batching import batch_cap as _batch_cap
+from offline_nlp.engine.batching import make_batches as _make_batches
+from offline_nlp.engine.batching import wait_all, wait_for
 from offline_nlp.engine.cache import CachedSentence, SegmentCache
 from offline_nlp.engine.integrity import Guard, Outcome, UnitResult, guard_for
+from offline_nlp.engine.kinds import Framing, framing, written_in_cjk
 from offline_nlp.engine.langcodes import is_plain, normalize_code
 from offline_nlp.engine.models import LoadedModel, ModelCache, model_id
+from offline_nlp.engine.routing import Catalogue, Hop, Route
 from offline_nlp.engine.segmentation import Piece, join_sentences, split_text
 from offline_nlp.engine.types import EngineConfig, Language, Span, Translation, TranslationOptions
-from offline_nlp.errors import LanguagePairUnavailableError
 from offline_nlp.packages.metadata import InstalledPackage
-from offline_nlp.progress import POLL_SECONDS, ProgressCallback, check_cancel, on_cancel, report
+from offline_nlp.progress import ProgressCallback, check_cancel, report
 
-__all__ = ["Engine", "PackageSource", "Route", "wait_all", "wait_for"]
+__all__ = ["Engine", "Hop", "PackageSource", "Route", "wait_all", "wait_for"]
 
 log = logging.getLogger(__name__)
-
-PIVOT = "en"
 _CJK_CODES = frozenset({"zh", "zt", "ja", "ko", "yue", "lzh", "wuu"})
 _CJK_NAMES = ("chinese", "japanese", "korean", "cjk")
-# Sentences per window that are length-sorted together: big enough for full batches,
-# small enough that results of early paragraphs come back early.
-_WINDOW_BATCHES = 8
-# The smallest batch worth giving a replica of its own (about two short sentences).
-_MIN_SPLIT_TOKENS = 48
-# Requests up to this many sentences are checked for batches of even size (_batch_cap).
-_BALANCE_LIMIT = 512
 
 
 class PackageSource(Protocol):
@@ -47,56 +42,12 @@ class PackageSource(Protocol):
     def installed(self) -> list[InstalledPackage]: ...
 
 
-@dataclass(frozen=True)
-class Route:
-    """The packages a pair goes through: one, or two through English."""
-
-    packages: tuple[InstalledPackage, ...]
-
-    @property
-    def pivot(self) -> str | None:
-        return self.packages[0].info.to_code if len(self.packages) == 2 else None
-
-
-@dataclass(frozen=True)
-class _Catalogue:
-    """What the installed translation packages offer, derived once per installed set."""
-
-    installed: tuple[InstalledPackage, ...]
-    routes: dict[tuple[str, str], Route]
-    languages: tuple[Language, ...]
-    codes: frozenset[str]
-
-    @classmethod
-    def build(cls, installed: tuple[InstalledPackage, ...]) -> _Catalogue:
-        found = [p for p in installed if p.info.type == "translate"]
-        # Our own packages before argostranslate's, newest version first (stable sorts).
-        found.sort(key=lambda p: p.info.version, reverse=True)
-        found.sort(key=lambda p: p.read_only)
-        direct: dict[tuple[str, str], InstalledPackage] = {}
-        names: dict[str, str] = {}
-        for package in found:
-            direct.setdefault(package.info.pair, package)
-            names.setdefault(package.info.from_code, package.info.from_name)
-            names.setdefault(package.info.to_code, package.info.to_name)
-        routes = {pair: Route((pkg,)) for pair, pkg in direct.items()}
-        into = [(tgt, pkg) for (mid, tgt), pkg in direct.items() if mid == PIVOT]
-        for (src, mid), first in direct.items():
-            if mid != PIVOT:
-                continue
-            for tgt, second in into:
-                if tgt != src and (src, tgt) not in routes:
-                    routes[(src, tgt)] = Route((first, second))
-        languages = sorted((Language(c, n) for c, n in names.items()), key=lambda l: l.name)
-        return cls(installed, routes, tuple(languages), frozenset(names))
-
-
 # One hop's result for a sentence: hypotheses and the best one's alignment.
 _Sentence = UnitResult
 
 
 class Engine:
-    """Translate text with installed Argos-format packages.
+    """Translate text with installed packages of any kind (see engine.kinds).
 
     Args:
         packages: where installed packages come from; asked again on every request,
@@ -111,14 +62,14 @@ class Engine:
         self.config = config or EngineConfig()
         self.models = ModelCache(self.config)
         self.cache = cache
-        self._built: _Catalogue | None = None
+        self._built: Catalogue | None = None
         add_listener = getattr(packages, "add_listener", None)
         if add_listener is not None:
             add_listener(self.models.unload)  # never keep a model whose files are going
 
     # -- what can be translated -------------------------------------------------------
 
-    def _catalogue(self) -> _Catalogue:
+    def _catalogue(self) -> Catalogue:
         """Translation packages and routes, rebuilt only when the installed set changed.
 
         A PackageManager hands out the same snapshot until its folders change, so this
@@ -129,7 +80,7 @@ class Engine:
         installed = snapshot() if snapshot is not None else tuple(self.packages.installed())
         catalogue = self._built
         if catalogue is None or catalogue.installed is not installed:
-            catalogue = self._built = _Catalogue.build(installed)
+            catalogue = self._built = Catalogue.build(installed, self.config.preferred_models)
         return catalogue
 
     def pairs(self) -> dict[tuple[str, str], Route]:
@@ -147,24 +98,15 @@ class Engine:
             return code
         return normalize_code(code, self._catalogue().codes)
 
-    def route(self, source: str, target: str) -> Route:
-        """The packages that translate ``source`` into ``target`` (codes as people write them).
+    def route(self, source: str, target: str, model: str = "") -> Route:
+        """The packages that translate ``source`` into ``target`` (codes as people write
+        them); ``model``: the code of the package that must serve the pair.
 
         Raises:
-            LanguagePairUnavailableError: nothing installed covers the pair.
+            LanguagePairUnavailableError: nothing installed covers the pair (or ``model``
+                does not).
         """
-        source, target = self.canonical(source), self.canonical(target)
-        routes = self._catalogue().routes
-        route = routes.get((source, target))
-        if route is not None:
-            return route
-        available = ", ".join(f"{s}→{t}" for s, t in sorted(routes)) or "none"
-        raise LanguagePairUnavailableError(
-            f"no installed package translates {source} → {target}, directly or through "
-            f"English (installed pairs: {available}); install one with "
-            f"'offline-nlp packages install {source} {target}'",
-            source, target,
-        )
+        return self._catalogue().route(self.canonical(source), self.canonical(target), model)
 
     # -- translating ------------------------------------------------------------------
 
@@ -197,7 +139,7 @@ class Engine:
         source, target = self.canonical(source), self.canonical(target)
         if source == target:
             return [Translation(text) for text in texts]
-        route = self.route(source, target)
+        route = self.route(source, target, options.model)
         if options.glossary is not None:
             options = replace(options, glossary=options.glossary.for_pair(source, target) or None)
         layouts = [split_text(text, source) for text in texts]
@@ -226,8 +168,8 @@ class Engine:
         """Each unit through every hop of the route; alignment composed back to it."""
         hops = []
         inputs = units
-        for package in route.packages:
-            results = self._translate_unique(package, inputs, options, align, counter, cancel)
+        for hop in route.hops:
+            results = self._translate_unique(hop, inputs, options, align, counter, cancel)
             hops.append(results)
             inputs = list(dict.fromkeys(r.hypotheses[0] for r in results.values()))
         return {unit: _end_to_end(_chain(unit, hops)) for unit in units}
@@ -238,7 +180,9 @@ class Engine:
         def retranslate(units: list[str], opts: TranslationOptions) -> dict[str, _Sentence]:
             return self._through(route, units, opts, align, _Counter(None, 0), cancel)
 
-        return guard_for(route.packages[0], route.packages[-1], options, align, retranslate)
+        source = route.hops[0].source
+        return guard_for(route.packages[0], route.packages[-1], options, align, retranslate,
+                         (source, self._catalogue().names.get(source, source)))
 
     def stream(
         self,
@@ -277,35 +221,36 @@ class Engine:
 
     # -- internals --------------------------------------------------------------------
 
-    def _translate_unique(self, package: InstalledPackage, sentences: list[str],
+    def _translate_unique(self, hop: Hop, sentences: list[str],
                           options: TranslationOptions, align: bool, counter: _Counter,
                           cancel: threading.Event | None) -> dict[str, _Sentence]:
-        options = self._guarded(package, options)
-        results, todo = self._from_cache(package, sentences, options, align)
+        package = hop.package
+        options = self._guarded(hop, options)
+        results, todo = self._from_cache(hop, sentences, options, align)
         counter.add(len(results))
         if todo:
             # Loaded only on a cache miss: a fully cached re-run never pays the model's
             # load time (0.12-0.15 s of a 0.47 s document re-run) nor its memory.
             model = self.models.get(package)
+            frame = framing(package, hop.source, hop.target)
             tokens = model.tokenizer.encode(todo)
-            for batch in self._run_batches(model, tokens, options, align, cancel):
+            for batch in self._run_batches(model, frame, tokens, options, align, cancel):
                 fresh = {}
                 for index, result in batch:
-                    fresh[todo[index]] = self._decode(model, todo[index], tokens[index],
+                    fresh[todo[index]] = self._decode(model, frame, todo[index], tokens[index],
                                                       result, align)
                 results.update(fresh)
-                self._store(package, options, fresh)
+                self._store(hop, options, fresh)
                 counter.add(len(fresh))
         return results
 
-    def _guarded(self, package: InstalledPackage,
-                 options: TranslationOptions) -> TranslationOptions:
+    def _guarded(self, hop: Hop, options: TranslationOptions) -> TranslationOptions:
         """Repetition guards for CJK targets, where Argos models are known to loop."""
         if options.no_repeat_ngram_size is not None or options.repetition_penalty is not None:
             return options
-        info = package.info
-        cjk = info.to_code.split("-")[0] in _CJK_CODES or any(
-            word in info.to_name.lower() for word in _CJK_NAMES)
+        name = self._catalogue().names.get(hop.target, hop.package.info.to_name)
+        cjk = hop.target.split("-")[0] in _CJK_CODES or any(
+            word in name.lower() for word in _CJK_NAMES) or written_in_cjk(hop.package, hop.target)
         if not cjk:
             return options
         # Measured with bench/repetition.py on the fixture en→xz model: on sentences three
@@ -313,12 +258,12 @@ class Engine:
         # in 2000 without losing an exact translation; either guard alone does worse.
         return replace(options, no_repeat_ngram_size=4, repetition_penalty=1.1)
 
-    def _from_cache(self, package: InstalledPackage, sentences: list[str],
+    def _from_cache(self, hop: Hop, sentences: list[str],
                     options: TranslationOptions, align: bool) -> tuple[dict[str, _Sentence], list[str]]:
         if self.cache is None or not options.use_cache:
             return {}, sentences
-        option_key = _options_key(package, options)
-        keys = [SegmentCache.key(model_id(package), option_key, s) for s in sentences]
+        option_key = _options_key(hop, options)
+        keys = [SegmentCache.key(model_id(hop.package), option_key, s) for s in sentences]
         cached = self.cache.get_many(keys)
         results, todo = {}, []
         for sentence, key in zip(sentences, keys):
@@ -329,19 +274,19 @@ class Engine:
                 todo.append(sentence)
         return results, todo
 
-    def _store(self, package: InstalledPackage, options: TranslationOptions,
+    def _store(self, hop: Hop, options: TranslationOptions,
                fresh: dict[str, _Sentence]) -> None:
         if self.cache is None or not options.use_cache:
             return
-        option_key = _options_key(package, options)
+        option_key = _options_key(hop, options)
         items: list[tuple[str, CachedSentence]] = [
-            (SegmentCache.key(model_id(package), option_key, s),
+            (SegmentCache.key(model_id(hop.package), option_key, s),
              (r.hypotheses, r.alignment, r.gap))
             for s, r in fresh.items()
         ]
         self.cache.put_many(items)
 
-    def _run_batches(self, model: LoadedModel, tokens: list[list[str]],
+    def _run_batches(self, model: LoadedModel, frame: Framing, tokens: list[list[str]],
                      options: TranslationOptions, align: bool,
                      cancel: threading.Event | None) -> Iterator[list[tuple[int, object]]]:
         """Submit length-sorted token batches, keeping a few in flight; yield each result."""
@@ -350,8 +295,8 @@ class Engine:
         cap = _batch_cap(tokens, self.config.max_batch_tokens, inter)
         for batch in _make_batches(tokens, cap):
             check_cancel(cancel)
-            in_flight.append((batch, self._submit(model, [tokens[i] for i in batch],
-                                                  options, align)))
+            in_flight.append((batch, self._submit(model, [frame.source(tokens[i]) for i in batch],
+                                                  frame, options)))
             if len(in_flight) > inter:
                 yield self._collect(*in_flight.pop(0), cancel)
         while in_flight:
@@ -362,14 +307,13 @@ class Engine:
                  cancel: threading.Event | None = None) -> list[tuple[int, object]]:
         return list(zip(batch, wait_all(futures, cancel), strict=True))
 
-    def _submit(self, model: LoadedModel, batch: list[list[str]],
-                options: TranslationOptions, align: bool) -> list[object]:
+    def _submit(self, model: LoadedModel, batch: list[list[str]], frame: Framing,
+                options: TranslationOptions) -> list[object]:
         longest = max(len(t) for t in batch)
-        prefix = model.package.info.target_prefix
         n_best = max(1, options.num_alternatives)
         return model.translator.translate_batch(  # type: ignore[no-any-return]
             batch,
-            target_prefix=[[prefix]] * len(batch) if prefix else None,
+            target_prefix=[list(frame.prefix)] * len(batch) if frame.prefix else None,
             max_batch_size=self.config.max_batch_tokens,
             batch_type="tokens",
             beam_size=max(options.beam_size, n_best),
@@ -385,26 +329,33 @@ class Engine:
         )
 
     @staticmethod
-    def _decode(model: LoadedModel, source: str, source_pieces: list[str], result: object,
-                align: bool) -> _Sentence:
-        prefix = model.package.info.target_prefix
+    def _decode(model: LoadedModel, frame: Framing, source: str, source_pieces: list[str],
+                result: object, align: bool) -> _Sentence:
+        prefix = list(frame.prefix)
         hypotheses: list[str] = []
         best_pieces: list[str] = []
+        clean = True
         for pieces in result.hypotheses:  # type: ignore[attr-defined]
-            if prefix and pieces[:1] == [prefix]:
-                pieces = pieces[1:]
-            text = model.tokenizer.decode(pieces).strip(" ")
+            if prefix and pieces[:len(prefix)] == prefix:
+                pieces = pieces[len(prefix):]
+            text_pieces = [p for p in pieces if p not in frame.drop]
+            text = model.tokenizer.decode(text_pieces).strip(" ")
             if not hypotheses:
-                best_pieces = pieces
+                best_pieces, clean = pieces, len(text_pieces) == len(pieces)
             if text not in hypotheses:
                 hypotheses.append(text)
         alignment = gap = None
         if result.attention:  # type: ignore[attr-defined]
             attention = result.attention[0][len(result.hypotheses[0]) - len(best_pieces):]  # type: ignore[attr-defined]
-            gap = uncovered_run(source_pieces, attention)
-            if align:
-                alignment = align_sentence(source, source_pieces, hypotheses[0], best_pieces,
-                                           attention)
+            if frame.before:  # columns of the pieces only, not of the kind's own tokens
+                lead, width = len(frame.before), len(source_pieces)
+                attention = [row[lead:lead + width] for row in attention]
+            # Alignment reads sentencepiece's word marks; other tokenizers offer them.
+            word_pieces = getattr(model.tokenizer, "word_pieces", None)
+            pieces = word_pieces(source_pieces) if word_pieces else source_pieces
+            gap = uncovered_run(pieces, attention)
+            if align and clean:
+                alignment = align_sentence(source, pieces, hypotheses[0], best_pieces, attention)
         return _Sentence(hypotheses or [""], alignment, gap)
 
     def _assemble(self, layout: list[Piece], outcomes: dict[str, Outcome],
@@ -452,83 +403,17 @@ def _end_to_end(chain: list[_Sentence]) -> _Sentence:
                      max(gaps) if gaps else None)
 
 
-def _options_key(package: InstalledPackage, options: TranslationOptions) -> str:
-    return (f"b{options.beam_size}n{options.num_alternatives}u{int(options.replace_unknowns)}"
+def _options_key(hop: Hop, options: TranslationOptions) -> str:
+    """Everything besides the model and the sentence that changes an output: the pair
+    (one multilingual package serves many) and the decoding options."""
+    return (f"{hop.source}>{hop.target}"
+            f"b{options.beam_size}n{options.num_alternatives}u{int(options.replace_unknowns)}"
             f"l{options.length_ratio},{options.length_extra},{options.length_penalty}"
             f"r{options.repetition_penalty}"
-            f"g{options.no_repeat_ngram_size}p{package.info.target_prefix}"
+            f"g{options.no_repeat_ngram_size}p{hop.package.info.target_prefix}"
             # Terms never reach the model today, but whatever carries them must not be
             # answered from a cache filled without them (or with other terms).
             + (f"G{options.glossary.digest}" if options.glossary else ""))
-
-
-def _batch_cap(tokens: list[list[str]], max_tokens: int, replicas: int) -> int:
-    """Tokens per batch so that a short request still gives every replica work.
-
-    A request under ``max_tokens`` would otherwise be one batch on one replica while the
-    others idle: 10 sentences took 0.54 s on 2 replicas where splitting them took 0.30 s
-    (issue 15). Below ``_MIN_SPLIT_TOKENS`` a split costs more than it saves.
-    """
-    # Padded, as batches are counted: the longest sentence times the count. On the
-    # unpadded sum, length-sorted batches come out one more than there are replicas.
-    total = (max((len(t) for t in tokens), default=0) + 1) * len(tokens)
-    share = -(-total // max(1, replicas))
-    cap = max(_MIN_SPLIT_TOKENS, min(max_tokens, share))
-    if len(tokens) > _BALANCE_LIMIT:
-        return cap
-    # Sorted batches need less padding than the estimate above, so the first batches
-    # filled up to the cap left the last a remnant: 40 sentences went as 33 and 7 rows
-    # (858 and 301 padded tokens), one replica doing most of the work (issue 25:
-    # engine/ceiling 0.74-0.84 at 40 sentences). A short request instead gets the
-    # smallest cap that still makes a whole number of rounds over the replicas.
-    count = len(_make_batches(tokens, cap))
-    if count > 2 * replicas:
-        return cap  # a long job: its batches keep every replica busy anyway
-    rounds = -(-count // max(1, replicas)) * max(1, replicas)
-    low, high = _MIN_SPLIT_TOKENS, cap
-    while low < high:
-        middle = (low + high) // 2
-        if len(_make_batches(tokens, middle)) <= rounds:
-            high = middle
-        else:
-            low = middle + 1
-    return high
-
-
-def _make_batches(tokens: list[list[str]], max_tokens: int) -> list[list[int]]:
-    """Indices cut into batches of at most ``max_tokens``, sorted by length per window.
-
-    Sorting the whole job would give the fullest batches, but windows keep results of
-    the first paragraphs coming first; within a window sorting costs nothing.
-    """
-    window_tokens = max_tokens * _WINDOW_BATCHES
-    batches: list[list[int]] = []
-    window: list[int] = []
-    size = 0
-    for index, toks in enumerate(tokens):
-        window.append(index)
-        size += len(toks) + 1
-        if size >= window_tokens:
-            batches.extend(_cut(window, tokens, max_tokens))
-            window, size = [], 0
-    batches.extend(_cut(window, tokens, max_tokens))
-    return batches
-
-
-def _cut(window: list[int], tokens: list[list[str]], max_tokens: int) -> list[list[int]]:
-    batches: list[list[int]] = []
-    current: list[int] = []
-    longest = 0
-    for index in sorted(window, key=lambda i: len(tokens[i])):
-        length = len(tokens[index]) + 1
-        if current and max(longest, length) * (len(current) + 1) > max_tokens:
-            batches.append(current)
-            current, longest = [], 0
-        current.append(index)
-        longest = max(longest, length)
-    if current:
-        batches.append(current)
-    return batches
 
 
 def _text_spans(layout: list[Piece], output: str, chains: list[list[_Sentence]]) -> tuple[Span, ...]:
@@ -564,51 +449,3 @@ def _compose(chain: list[_Sentence]) -> list[SpanRow]:
     return rows
 
 
-def wait_for(future: Any, cancel: threading.Event | None) -> Any:
-    """One CTranslate2 result; see :func:`wait_all`."""
-    return wait_all([future], cancel)[0]
-
-
-def wait_all(futures: Sequence[Any], cancel: threading.Event | None) -> list[Any]:
-    """CTranslate2's results of one batch, returned as soon as they are ready.
-
-    A Transformer-base batch can take seconds, so a cancel must not wait for it. Without
-    a cancel flag this thread simply blocks on the results. With one, a helper thread
-    blocks on them and wakes this one, which also wakes when the flag is set: a short
-    request costs no fixed wait (issue 25 measured 52 ms against 5 ms when this
-    polled every 50 ms). An abandoned batch finishes in CTranslate2's threads and is
-    dropped.
-    """
-    check_cancel(cancel)
-    if cancel is None or all(f.done() for f in futures):
-        return [f.result() for f in futures]
-    done = threading.Event()  # the results are in
-    woken = threading.Event()  # the results are in, or the cancel flag was set
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def collect() -> None:
-        try:
-            results.extend([f.result() for f in futures])
-        except BaseException as exc:  # noqa: BLE001 - raised again in the waiting thread
-            errors.append(exc)
-        finally:
-            done.set()
-            woken.set()
-
-    # A daemon thread, not a pool: an abandoned batch must never hold up the exit.
-    threading.Thread(target=collect, name="offline-nlp-results", daemon=True).start()
-    remove = on_cancel(cancel, woken.set)
-    try:
-        # The flag is set before its wakers run, and done before woken: clearing woken
-        # after a wake can lose neither the cancel nor the results.
-        while not done.is_set():
-            check_cancel(cancel)
-            woken.wait(None if remove is not None else POLL_SECONDS)
-            woken.clear()
-    finally:
-        if remove is not None:
-            remove()
-    if errors:
-        raise errors[0]
-    return results

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import ctranslate2
 
-from offline_nlp.engine.tokenization import HuggingFaceTokenizer, SentencePieceTokenizer, Tokenizer
+from offline_nlp.engine.kinds import load_tokenizer, tokenizer_files
+from offline_nlp.engine.tokenization import Tokenizer
 from offline_nlp.engine.types import EngineConfig
 from offline_nlp.errors import ModelLoadError
 from offline_nlp.packages.metadata import InstalledPackage
@@ -55,35 +56,15 @@ def resolve_device(config: EngineConfig) -> tuple[str, str]:
     return device, compute
 
 
-#: ``metadata.json`` "tokenizer" values naming a Hugging Face ``tokenizer.json``.
-_HF_TOKENIZER_NAMES = frozenset({"huggingface", "tokenizer.json", "hf"})
-
-
 def tokenizer_of(package: InstalledPackage) -> tuple[str, Path]:
-    """``(kind, file)`` of a package's tokenizer: ``sentencepiece`` or ``huggingface``.
-
-    The metadata's ``"tokenizer"`` field decides (summarisation packages); without it,
-    as in every Argos translation package, it is ``sentencepiece.model``.
+    """``(tokenizer, first file)``: ``sentencepiece``, ``huggingface``, ``bpe`` or
+    ``marian``, per the package's kind (see engine.kinds).
 
     Raises:
-        ModelLoadError: the file is missing or the kind is unknown.
+        ModelLoadError: a file is missing or the tokenizer is unknown.
     """
-    kind = str(package.info.raw.get("tokenizer") or "sentencepiece").lower()
-    if kind in _HF_TOKENIZER_NAMES:
-        for candidate in (package.path / "tokenizer.json", package.model_dir / "tokenizer.json"):
-            if candidate.is_file():
-                return "huggingface", candidate
-        raise ModelLoadError(f"package {package.info.code} declares a Hugging Face tokenizer "
-                             "but has no tokenizer.json")
-    if kind != "sentencepiece":
-        raise ModelLoadError(f"package {package.info.code} has an unknown tokenizer {kind!r}; "
-                             "expected one of: sentencepiece, huggingface")
-    if not package.tokenizer_file.is_file():
-        raise ModelLoadError(
-            f"package {package.info.code} has no sentencepiece.model "
-            "(BPE-tokenised Argos packages are not supported)"
-        )
-    return "sentencepiece", package.tokenizer_file
+    name, files = tokenizer_files(package)
+    return name, files[0]
 
 
 def _folder_size(path: Path) -> int:
@@ -114,7 +95,7 @@ class ModelCache:
             return model
 
     def _load(self, package: InstalledPackage) -> LoadedModel:
-        kind, tokenizer_file = tokenizer_of(package)
+        tokenizer: Tokenizer = load_tokenizer(package)  # a missing file fails before the model loads
         device, compute = resolve_device(self.config)
         inter, intra = self.config.threads()
         try:
@@ -126,8 +107,6 @@ class ModelCache:
             raise ModelLoadError(f"cannot load the model of {package.info.code}: {exc}") from exc
         log.info("loaded %s on %s (%s, %dx%d threads)", package.info.code, device, compute,
                  inter, intra)
-        tokenizer: Tokenizer = (HuggingFaceTokenizer(tokenizer_file) if kind == "huggingface"
-                                else SentencePieceTokenizer(tokenizer_file))
         return LoadedModel(package, translator, tokenizer, _folder_size(package.model_dir))
 
     def _evict(self) -> None:

@@ -11,6 +11,7 @@ package is loaded.
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +20,8 @@ import sentencepiece as spm
 
 from offline_nlp.errors import ModelLoadError
 
-__all__ = ["HuggingFaceTokenizer", "SentencePieceTokenizer", "Tokenizer", "piece_spans"]
+__all__ = ["BPETokenizer", "HuggingFaceTokenizer", "MarianTokenizer", "SentencePieceTokenizer",
+           "Tokenizer", "piece_spans"]
 
 _SPACE = "\u2581"
 
@@ -86,6 +88,86 @@ class HuggingFaceTokenizer:
     def decode(self, pieces: list[str]) -> str:
         ids = [self._tok.token_to_id(piece) for piece in pieces]
         return self._tok.decode([i for i in ids if i is not None], skip_special_tokens=True)  # type: ignore[no-any-return]
+
+
+class BPETokenizer:
+    """argostranslate 1.11's BPE path, step for step: Moses punctuation normalising and
+    tokenising (``sacremoses``), then subword-nmt's BPE codes (``bpe.model``); decoding
+    joins ``@@`` pieces and Moses-detokenises for the target language.
+
+    Both libraries (MIT) are imported only when such a package is loaded.
+    """
+
+    def __init__(self, codes_file: Path, source: str, target: str) -> None:
+        try:
+            from sacremoses import MosesDetokenizer, MosesPunctNormalizer, MosesTokenizer
+            from subword_nmt.apply_bpe import BPE
+        except ImportError:
+            raise ModelLoadError(f"{codes_file} needs the 'sacremoses' and 'subword-nmt' "
+                                 "libraries; install them with "
+                                 "'pip install sacremoses subword-nmt'") from None
+        try:
+            with open(codes_file, encoding="utf-8") as codes:
+                self._bpe = BPE(codes)
+        except (OSError, ValueError, IndexError, SystemExit) as exc:
+            # subword-nmt calls sys.exit on a malformed codes line
+            raise ModelLoadError(f"cannot load BPE codes {codes_file}: {exc}") from None
+        self._normalizer = MosesPunctNormalizer(source)
+        self._tokenizer = MosesTokenizer(source)
+        self._detokenizer = MosesDetokenizer(target)
+
+    def encode(self, sentences: list[str]) -> list[list[str]]:
+        out = []
+        for sentence in sentences:
+            words = " ".join(self._tokenizer.tokenize(self._normalizer.normalize(sentence)))
+            out.append(self._bpe.segment_tokens(words.strip("\r\n ").split(" ")))
+        return out
+
+    def decode(self, pieces: list[str]) -> str:
+        return self._detokenizer.detokenize(" ".join(pieces).replace("@@ ", "").split(" "))  # type: ignore[no-any-return]
+
+    @staticmethod
+    def word_pieces(pieces: list[str]) -> list[str]:
+        """The pieces as sentencepiece would write them (``▁`` starts a word, Moses's
+        ``&amp;`` escapes undone), so alignment and the coverage check can read them;
+        where they still do not line up with the text, alignment is left out."""
+        out: list[str] = []
+        word: list[str] = []
+        for piece in pieces:
+            word.append(piece[:-2] if piece.endswith("@@") else piece)
+            if piece.endswith("@@"):
+                continue
+            whole = "".join(word)
+            if "&" in whole and html.unescape(whole) != whole:
+                # an escape cut into pieces (&@@ ap@@ os@@ ;): the word's first piece
+                # carries the whole word, the others nothing
+                out.extend([_SPACE + html.unescape(whole)] + [""] * (len(word) - 1))
+            else:
+                out.extend([_SPACE + word[0], *word[1:]])
+            word = []
+        if word:  # a last piece still ending in @@ (cut off): as it is
+            out.extend([_SPACE + word[0], *word[1:]])
+        return out
+
+
+class MarianTokenizer:
+    """OPUS-MT (Marian): ``source.spm`` cuts the source, ``target.spm`` joins the output."""
+
+    def __init__(self, source_file: Path, target_file: Path) -> None:
+        self._source = SentencePieceTokenizer(source_file)
+        self._target = SentencePieceTokenizer(target_file)
+
+    def encode(self, sentences: list[str]) -> list[list[str]]:
+        return self._source.encode(sentences)
+
+    def decode(self, pieces: list[str]) -> str:
+        return self._target.decode(pieces)
+
+    def knows(self, text: str) -> bool:
+        return self._source.knows(text)
+
+    def has_piece(self, piece: str) -> bool:
+        return self._target.has_piece(piece)
 
 
 def piece_spans(text: str, pieces: list[str]) -> list[tuple[int, int]] | None:

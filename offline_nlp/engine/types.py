@@ -44,6 +44,9 @@ class TranslationOptions:
             package's ``max_source_tokens``, else 150 (see engine.integrity).
         glossary: terms that always become the given target terms (see
             engine.glossary); only the rows for the pair being translated apply.
+        model: the code of the package that must serve the pair when several can
+            (``--model``); empty: the setting's choice, else the engine's (see
+            engine.routing).
     """
 
     beam_size: int = 2
@@ -57,6 +60,7 @@ class TranslationOptions:
     use_cache: bool = True
     max_sentence_tokens: int = 0
     glossary: Glossary | None = None
+    model: str = ""
 
     @classmethod
     def preset(cls, name: str, **changes: object) -> TranslationOptions:
@@ -119,6 +123,8 @@ class EngineConfig:
             1,024 rather than 2,048: 12% faster at beam 4, equal at beam 2, and 38% less
             peak memory with 2 replicas (issue 15's measurements; ``bench/translate.py``).
         max_loaded_models, max_loaded_bytes: bounds of the loaded-model cache (LRU).
+        preferred_models: package codes that serve a pair before any other package
+            that can (first listed first); see engine.routing.
     """
 
     device: str = "cpu"
@@ -129,6 +135,7 @@ class EngineConfig:
     max_loaded_models: int = 4
     max_loaded_bytes: int = 2 * 1024**3
     cache_max_entries: int = 200_000
+    preferred_models: tuple[str, ...] = ()
 
     def threads(self) -> tuple[int, int]:
         """``(inter_threads, intra_threads)`` never oversubscribing the cores.

@@ -11,7 +11,7 @@ from offline_nlp.errors import InvalidPackageError
 from offline_nlp.packages.metadata import PackageInfo
 from offline_nlp.ziplimits import ZipLimits, zip_refusal
 
-__all__ = ["inspect_archive", "unpack_archive"]
+__all__ = ["inspect_archive", "model_archive_top", "unpack_archive"]
 
 # Generous but finite: a zip bomb must not fill the disk. The largest Argos and converted
 # summarisation models unpack to well under 2 GiB, and model weights barely compress
@@ -63,15 +63,7 @@ def inspect_archive(path: Path) -> tuple[PackageInfo, str]:
             a symlink, no ``metadata.json``, or no CTranslate2 model.
     """
     with _open(path) as archive:
-        _check_sizes(archive.infolist(), path.name)
-        entries = [_check_entry(info, path.name) for info in archive.infolist()]
-        try:
-            bad = archive.testzip()
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
-                ValueError) as exc:
-            raise InvalidPackageError(f"{path.name} is damaged: {str(exc)[:200]}") from None
-        if bad is not None:
-            raise InvalidPackageError(f"{path.name} is damaged: {bad} fails its CRC check")
+        entries = _checked(archive, path)
         top = _top_folder(entries, path.name)
         prefix = f"{top}/" if top else ""
         names = {str(e) for e in entries}
@@ -87,6 +79,40 @@ def inspect_archive(path: Path) -> tuple[PackageInfo, str]:
             raise InvalidPackageError(
                 f"{path.name} has an unreadable metadata.json: {str(exc)[:100]}") from None
     return PackageInfo.from_json(data), top
+
+
+def _checked(archive: zipfile.ZipFile, path: Path) -> list[PurePosixPath]:
+    """Every entry, once sizes, names and CRCs are all found sound."""
+    _check_sizes(archive.infolist(), path.name)
+    entries = [_check_entry(info, path.name) for info in archive.infolist()]
+    try:
+        bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+            ValueError) as exc:
+        raise InvalidPackageError(f"{path.name} is damaged: {str(exc)[:200]}") from None
+    if bad is not None:
+        raise InvalidPackageError(f"{path.name} is damaged: {bad} fails its CRC check")
+    return entries
+
+
+def model_archive_top(path: Path) -> str | None:
+    """The folder of a zipped CTranslate2 model without Argos metadata (``model.bin``
+    and ``config.json`` at its root or in one top folder), or ``None`` when the archive
+    is not one; checked exactly as package archives are.
+
+    Raises:
+        InvalidPackageError: not a zip, damaged, hostile or too large.
+    """
+    with _open(path) as archive:
+        entries = _checked(archive, path)
+    top = _top_folder(entries, path.name)
+    prefix = f"{top}/" if top else ""
+    names = {str(e) for e in entries}
+    if f"{prefix}metadata.json" in names:
+        return None
+    if {f"{prefix}model.bin", f"{prefix}config.json"} <= names:
+        return top
+    return None
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], archive: str) -> None:

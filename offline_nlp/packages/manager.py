@@ -16,13 +16,17 @@ import hashlib
 import json
 import logging
 import shutil
+import stat
 import threading
 import time
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import filelock
 from packaging.version import Version
@@ -35,6 +39,7 @@ from offline_nlp.errors import (
     PackageNotFoundError,
 )
 from offline_nlp.packages import archive
+from offline_nlp.packages.ctmodels import ModelHints, describe, is_model_folder
 from offline_nlp.packages.download import Limits, check_web_url, download, sha256_file
 from offline_nlp.packages.index import cache_file_for, fetch_index, index_url, load_cached_index
 from offline_nlp.packages.metadata import InstalledPackage, PackageInfo, parse_version
@@ -54,6 +59,8 @@ STALE_PART_SECONDS = 7 * 24 * 3600.0
 
 #: Loads a staged package and translates one sentence; raises if it cannot.
 Probe = Callable[[InstalledPackage], None]
+#: Told what a model folder or zip is (kind, languages, licence) before it is installed.
+Announce = Callable[[PackageInfo], None]
 
 
 class PackageManager:
@@ -266,16 +273,24 @@ class PackageManager:
                 dest.unlink(missing_ok=True)
 
     def install_url(self, url: str, *, on_progress: ProgressCallback | None = None,
-                    cancel: threading.Event | None = None, force: bool = False) -> InstalledPackage:
-        """Download a package from an http(s) link the user gave, then install it."""
+                    cancel: threading.Event | None = None, force: bool = False,
+                    hints: ModelHints | None = None,
+                    announce: Announce | None = None) -> InstalledPackage:
+        """Download a package, or a zip of a CTranslate2 model folder, from an http(s)
+        link the user gave, then install it."""
         check_web_url(url)
         self.paths.ensure()
         digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
         dest = self.paths.downloads / f"url-{digest}.argosmodel"
         with self._download_lock(dest):
             download(url, dest, limits=self.limits, on_progress=on_progress, cancel=cancel)
+            name = PurePosixPath(urlsplit(url).path).name
+            for suffix in (".zip", ".argosmodel"):
+                name = name.removesuffix(suffix)
+            hints = replace(hints or ModelHints(), url=url, name=(hints.name if hints else "") or name)
             try:
-                return self.install_file(dest, source=url, force=force)
+                return self.install_file(dest, source=url, force=force, hints=hints,
+                                         announce=announce)
             finally:
                 dest.unlink(missing_ok=True)
 
@@ -301,13 +316,24 @@ class PackageManager:
                 "it was deleted, try again")
 
     def install_file(self, path: Path, *, expected: PackageInfo | None = None,
-                     source: str | None = None, force: bool = False) -> InstalledPackage:
-        """Install a local ``.argosmodel`` file; the file itself is left as it is.
+                     source: str | None = None, force: bool = False,
+                     hints: ModelHints | None = None,
+                     announce: Announce | None = None) -> InstalledPackage:
+        """Install a local ``.argosmodel`` file, or a zip of a CTranslate2 model folder
+        (``hints``: what its files may not say); the file itself is left as it is.
 
         ``force``: install a package whose model fails the probe (it would not translate)."""
         path = Path(path)
         if not path.is_file():
             raise PackageNotFoundError(f"no such package file: {path}")
+        if expected is None and _holds_bare_model(path):
+            top = archive.model_archive_top(path)
+            if top is not None:
+                hints = replace(hints or ModelHints(), name=(hints.name if hints else "")
+                                or top or path.stem)
+                return self._install_model(
+                    lambda dest: archive.unpack_archive(path, top, dest), hints,
+                    source or str(path), sha256_file(path), force, announce)
         info, top = archive.inspect_archive(path)
         if expected is not None and info.pair != expected.pair:
             raise InvalidPackageError(
@@ -316,6 +342,64 @@ class PackageManager:
         self.paths.ensure()
         with self._locked():
             return self._place(path, info, top, source or str(path), expected, force)
+
+    def install_folder(self, folder: Path, *, hints: ModelHints | None = None,
+                       force: bool = False, announce: Announce | None = None) -> InstalledPackage:
+        """Install a CTranslate2 model folder (NLLB, M2M-100, OPUS-MT) as a package: its
+        files are copied, described (see packages.ctmodels) and tried like any package;
+        the folder itself is left as it is.
+
+        Raises:
+            InvalidPackageError: not a model folder, a link or special file in it, too
+                large, or a kind or languages that cannot be told.
+        """
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise PackageNotFoundError(f"no such model folder: {folder}")
+        if not is_model_folder(folder):
+            raise InvalidPackageError(f"{folder} is not a CTranslate2 model folder (it needs "
+                                      "model.bin and config.json)")
+        files = _folder_files(folder)
+        hints = replace(hints or ModelHints(), name=(hints.name if hints else "") or folder.name)
+
+        def copy(dest: Path) -> None:
+            for relative in files:
+                target = dest / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(folder / relative, target, follow_symlinks=False)
+
+        return self._install_model(copy, hints, str(folder.resolve()), "", force, announce)
+
+    def _install_model(self, fill: Callable[[Path], None], hints: ModelHints, source: str,
+                       digest: str, force: bool, announce: Announce | None) -> InstalledPackage:
+        """Stage a model folder as ``model/`` under a new package with its description,
+        prove it, then swap it in, as :meth:`_place` does for Argos archives."""
+        self.paths.ensure()
+        with self._locked():
+            staging = self.paths.packages / f".staging-{uuid.uuid4().hex}"
+            try:
+                staging.mkdir()
+                fill(staging / "model")
+                data = describe(staging / "model", hints)
+                (staging / "metadata.json").write_text(
+                    json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+                info = PackageInfo.from_json(data)
+                if announce is not None:
+                    announce(info)
+                final = self.paths.packages / info.code
+                self._prove(InstalledPackage(info, staging), final, force)
+                files = _hash_tree(staging)
+                self._swap_in(staging, final)
+            except OSError as exc:
+                raise PackageError(f"installing the model failed ({exc.strerror or exc}); "
+                                   "nothing was changed") from exc
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            self._record(final.name, {
+                "code": info.code, "version": info.package_version, "sha256": digest,
+                "files": files, "source": source, "kind": info.kind, "licence": info.licence,
+                "installed": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        return InstalledPackage.load(final)
 
     def _place(self, path: Path, info: PackageInfo, top: str, source: str,
                expected: PackageInfo | None = None, force: bool = False) -> InstalledPackage:
@@ -494,6 +578,40 @@ def _check_files(folder: Path, entry: object) -> list[str]:
     problems += [f"{name} is an extra file, not part of the package"
                  for name in actual if name not in files]
     return problems
+
+
+def _holds_bare_model(path: Path) -> bool:
+    """A zip with ``model.bin`` and no ``metadata.json``: a model folder, not a package.
+    Only the names are read here; the archive is checked in full before anything else."""
+    try:
+        with zipfile.ZipFile(path) as handle:
+            names = [PurePosixPath(n.replace("\\", "/")).name for n in handle.namelist()]
+    except (zipfile.BadZipFile, OSError):
+        return False  # inspect_archive says what is wrong with it
+    return "model.bin" in names and "metadata.json" not in names
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The folder's files, relative to it, once none is a link or a special file and
+    they fit the limits of a package archive."""
+    files: list[Path] = []
+    total = 0
+    for item in sorted(folder.rglob("*")):
+        mode = item.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            raise InvalidPackageError(f"{folder.name} contains a symbolic link "
+                                      f"({item.relative_to(folder)}); refusing it")
+        if stat.S_ISDIR(mode):
+            continue
+        if not stat.S_ISREG(mode):
+            raise InvalidPackageError(f"{folder.name} contains a special file "
+                                      f"({item.relative_to(folder)}); refusing it")
+        files.append(item.relative_to(folder))
+        total += item.stat().st_size
+        if len(files) > archive.MAX_ENTRIES or total > archive.MAX_UNPACKED:
+            raise InvalidPackageError(f"{folder.name} holds more files or bytes than a "
+                                      "model may; refusing it")
+    return files
 
 
 def _one_line(exc: BaseException) -> str:

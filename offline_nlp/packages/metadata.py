@@ -13,7 +13,8 @@ from packaging.version import InvalidVersion, Version
 
 from offline_nlp.errors import InvalidPackageError
 
-__all__ = ["InstalledPackage", "LANGUAGE_RE", "PackageInfo", "is_web_url", "parse_version"]
+__all__ = ["KINDS", "InstalledPackage", "LANGUAGE_RE", "PackageInfo", "is_web_url",
+           "parse_version"]
 
 
 def parse_version(text: str) -> Version:
@@ -36,6 +37,11 @@ _LANG_FORM = "a language code like 'en' or 'pt_BR'"
 #: Links an index may give: anything else (file:, data:, ftp:, ipfs:) is never followed.
 LINK_SCHEMES = ("http", "https")
 _MAX_LINKS = 16
+#: How a package's model reads and writes text (the engine's kinds module acts on it).
+#: Argos packages name none: a ``bpe.model`` beside the model makes one ``argos-bpe``.
+KINDS = ("argos-sentencepiece", "argos-bpe", "nllb", "m2m100", "marian")
+#: NLLB-200 has 202 languages; a table far longer than that is not a model's.
+MAX_LANGUAGES = 512
 
 
 def _short(value: object) -> str:
@@ -108,6 +114,34 @@ def _size(value: object) -> int:
     return value
 
 
+def _languages(data: dict[str, Any], key: str) -> tuple[tuple[str, str], ...]:
+    """A ``{"en": "eng_Latn", ...}`` table: our code → the model's own token."""
+    value = data.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or len(value) > MAX_LANGUAGES:
+        raise InvalidPackageError(f"package metadata field {key} must be an object of at most "
+                                  f"{MAX_LANGUAGES} language codes and their tokens")
+    table = []
+    for code, token in value.items():
+        if not LANGUAGE_RE.match(code):
+            raise InvalidPackageError(
+                f"package metadata field {key} has {_short(code)}; expected {_LANG_FORM}")
+        if not isinstance(token, str) or not PREFIX_RE.match(token):
+            raise InvalidPackageError(
+                f"package metadata field {key} gives {code} the token {_short(token)}; "
+                "expected a short token")
+        table.append((code, token))
+    return tuple(table)
+
+
+def _names(value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or len(value) > MAX_LANGUAGES:
+        return ()  # names are a nicety: codes stand in for them
+    return tuple((code, name) for code, name in value.items()
+                 if LANGUAGE_RE.match(code) and isinstance(name, str) and _NAME_RE.match(name))
+
+
 @dataclass(frozen=True)
 class PackageInfo:
     """One package's metadata, from ``metadata.json`` or an index entry.
@@ -132,6 +166,13 @@ class PackageInfo:
     target_prefix: str = ""
     sha256: str = ""
     size: int = 0
+    #: One of :data:`KINDS`, or "" for an Argos package (see InstalledPackage.kind).
+    kind: str = ""
+    #: A multilingual package's languages on each side, as (our code, its token).
+    sources: tuple[tuple[str, str], ...] = ()
+    targets: tuple[tuple[str, str], ...] = ()
+    names: tuple[tuple[str, str], ...] = ()
+    licence: str = ""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -145,8 +186,19 @@ class PackageInfo:
         if not isinstance(data, dict):
             raise InvalidPackageError("package metadata must be a JSON object")
         kind = _field(data, "type", TYPE_RE, "a lower-case word like 'translate'") or "translate"
-        from_code = _field(data, "from_code", LANGUAGE_RE, _LANG_FORM)
-        to_code = _field(data, "to_code", LANGUAGE_RE, _LANG_FORM)
+        model_kind = _string(data, "kind")
+        if model_kind and model_kind not in KINDS:
+            raise InvalidPackageError(f"package metadata field kind is {_short(model_kind)}; "
+                                      f"expected one of: {', '.join(KINDS)}")
+        sources, targets = _languages(data, "sources"), _languages(data, "targets")
+        if bool(sources) != bool(targets):
+            raise InvalidPackageError("package metadata gives sources without targets or "
+                                      "targets without sources")
+        from_code = _field(data, "from_code", LANGUAGE_RE, _LANG_FORM) or (
+            sources[0][0] if sources else "")
+        to_code = _field(data, "to_code", LANGUAGE_RE, _LANG_FORM) or next(
+            (code for code, _ in targets if code != from_code), "")
+        names = _names(data.get("names"))
         if kind == "translate" and not (from_code and to_code):
             raise InvalidPackageError("package metadata lacks from_code/to_code")
         code = (_field(data, "code", CODE_RE, "letters, digits, '-' and '_' only")
@@ -157,9 +209,9 @@ class PackageInfo:
             code=code,
             type=kind,
             from_code=from_code,
-            from_name=_name(data, "from_name") or from_code,
+            from_name=_name(data, "from_name") or dict(names).get(from_code, from_code),
             to_code=to_code,
-            to_name=_name(data, "to_name") or to_code,
+            to_name=_name(data, "to_name") or dict(names).get(to_code, to_code),
             package_version=_version(data, "package_version"),
             argos_version=_version(data, "argos_version"),
             links=_links(data.get("links")),
@@ -167,6 +219,11 @@ class PackageInfo:
             sha256=(_field(data, "sha256", SHA256_RE, "64 hex digits")
                     or _field(data, "checksum", SHA256_RE, "64 hex digits")).lower(),
             size=_size(data.get("size")),
+            kind=model_kind,
+            sources=sources,
+            targets=targets,
+            names=names,
+            licence=_field(data, "licence", _NAME_RE, "a licence name of at most 100 characters"),
             raw=dict(data),
         )
 
@@ -178,8 +235,33 @@ class PackageInfo:
     def pair(self) -> tuple[str, str]:
         return self.from_code, self.to_code
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every pair this package translates: one for Argos packages, many for
+        multilingual ones (each source into each other target)."""
+        if not self.sources:
+            return [self.pair]
+        return [(s, t) for s, _ in self.sources for t, _ in self.targets if s != t]
+
+    def language_name(self, code: str) -> str:
+        for known, name in self.names:
+            if known == code:
+                return name
+        if code == self.from_code:
+            return self.from_name
+        return self.to_name if code == self.to_code else code
+
+    @property
+    def multilingual(self) -> bool:
+        return len(self.pairs()) > 1
+
     @property
     def title(self) -> str:
+        if self.multilingual:
+            sources = [c for c, _ in self.sources]
+            targets = [c for c, _ in self.targets]
+            if sources == targets:
+                return f"{len(sources)} languages: {_listing(sources)}"
+            return f"{_listing(sources)} → {_listing(targets)}"
         if self.type == "translate":
             return f"{self.from_name} → {self.to_name}"
         return f"{self.type}: {self.from_name}"
@@ -187,6 +269,10 @@ class PackageInfo:
     def __str__(self) -> str:
         version = f" {self.package_version}" if self.package_version else ""
         return f"{self.code}{version} ({self.title})"
+
+
+def _listing(codes: list[str]) -> str:
+    return ", ".join(codes) if len(codes) <= 8 else ", ".join(codes[:8]) + ", …"
 
 
 @dataclass(frozen=True)
@@ -204,6 +290,16 @@ class InstalledPackage:
     @property
     def tokenizer_file(self) -> Path:
         return self.path / "sentencepiece.model"
+
+    @property
+    def kind(self) -> str:
+        """One of :data:`KINDS`: the metadata's, else told by the Argos package's files
+        (argostranslate 1.11 takes ``bpe.model`` when there is no ``sentencepiece.model``)."""
+        if self.info.kind:
+            return self.info.kind
+        if not self.tokenizer_file.is_file() and (self.path / "bpe.model").is_file():
+            return "argos-bpe"
+        return "argos-sentencepiece"
 
     @classmethod
     def load(cls, path: Path, read_only: bool = False) -> InstalledPackage:

@@ -26,11 +26,11 @@ from offline_nlp.engine.integrity.measure import (
     text_size,
 )
 from offline_nlp.engine.integrity.spans import Part, Plan, Planner, UnitResult
-from offline_nlp.engine.models import tokenizer_of
+from offline_nlp.engine.kinds import load_tokenizer, tokenizer_files
 from offline_nlp.engine.protect import Span
 from offline_nlp.engine.reinsert import Masked, put_back
 from offline_nlp.engine.scripts import expected_scripts
-from offline_nlp.engine.tokenization import HuggingFaceTokenizer, SentencePieceTokenizer, Tokenizer
+from offline_nlp.engine.tokenization import Tokenizer
 from offline_nlp.engine.types import TranslationOptions
 from offline_nlp.packages.metadata import InstalledPackage
 
@@ -346,29 +346,29 @@ def package_limit(raw: dict[str, object]) -> int | None:
 
 
 @lru_cache(maxsize=8)
-def _load_tokenizer(kind: str, path: str, stamp: tuple[int, int]) -> Tokenizer:
-    if kind == "huggingface":
-        return HuggingFaceTokenizer(Path(path))
-    return SentencePieceTokenizer(Path(path))
+def _load_tokenizer(package: InstalledPackage, stamp: tuple[object, ...]) -> Tokenizer:
+    return load_tokenizer(package)
 
 
 def package_tokenizer(package: InstalledPackage) -> Tokenizer:
     """A package's tokenizer, loaded once, without loading (or waiting for) its model."""
-    kind, path = tokenizer_of(package)
-    stat = path.stat()
-    return _load_tokenizer(kind, str(path), (stat.st_mtime_ns, stat.st_size))
+    _, files = tokenizer_files(package)
+    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _load_tokenizer(package, stamp)
 
 
 def guard_for(first: InstalledPackage, last: InstalledPackage, options: TranslationOptions,
-              align: bool, translate: Translate) -> Guard:
-    """The guard of a route from its first package to its last."""
+              align: bool, translate: Translate, source: tuple[str, str] | None = None) -> Guard:
+    """The guard of a route from its first package to its last; ``source``: the source
+    language's code and name (a multilingual package has many)."""
+    code, name = source or (first.info.from_code, first.info.from_name)
     source = package_tokenizer(first)
     knows = getattr(source, "knows", None)
     limit = (options.max_sentence_tokens or package_limit(first.info.raw)
              or DEFAULT_MAX_TOKENS)
     return Guard(
         translate=translate, source_tokens=source, target_tokens=package_tokenizer(last),
-        scripts=expected_scripts(first.info.from_code, first.info.from_name), limit=limit,
+        scripts=expected_scripts(code, name), limit=limit,
         options=options, known=lru_cache(maxsize=256)(knows) if knows else _always,
         align=align, more_spans=_terms(options.glossary) if options.glossary else None)
 
