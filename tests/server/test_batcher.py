@@ -145,7 +145,7 @@ def test_the_documents_pipeline_can_run_through_the_queue(fixture_engine: Any,
 
 def test_cancelling_a_request_wakes_the_engine_wait_without_polling(monkeypatch) -> None:
     """The engine waits on a model batch; a request's cancel must wake it, not a poll."""
-    from offline_nlp.engine import engine as engine_module
+    from offline_nlp.engine import batching as engine_module  # where wait_all lives
 
     monkeypatch.setattr(engine_module, "POLL_SECONDS", 3600.0)  # a poll would hang
     entered, gate = threading.Event(), threading.Event()
