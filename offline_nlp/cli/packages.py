@@ -141,11 +141,12 @@ def _resolve(context: AppContext, names: list[str]) -> list[PackageInfo | str | 
         return list(context.packages.plan_pair(names[0], names[1]))
     resolved: list[PackageInfo | str | Path] = []
     for name in names:
-        if Path(name).is_dir() or Path(name).is_file() or Path(name).suffix in (
-                ".argosmodel", ".zip"):
+        if Path(name).is_dir() or Path(name).is_file():
             resolved.append(Path(name))
         elif _URL_SCHEME.match(name):  # http(s) is downloaded; file:, data: are refused there
             resolved.append(name)
+        elif Path(name).suffix in (".argosmodel", ".zip"):
+            resolved.append(Path(name))  # says there is no such file
         else:
             resolved.append(context.packages.find_available(name))
     return resolved

@@ -14,7 +14,6 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 
 from offline_nlp.engine.glossary import Glossary
 from offline_nlp.engine.integrity.joining import compose, continued, identity_rows, no_added_end
