@@ -316,7 +316,7 @@ def test_cjk_translation_embeds_a_system_font_and_breaks_with_kinsoku(
 
 
 def test_kinsoku_tokens() -> None:
-    from offline_nlp.documents.pdf_write import _tokens
+    from offline_nlp.documents.pdf_typeset import _tokens
 
     tokens = [t for t, _ in _tokens("今日は「良い」天気。Hello world, 世界！")]
     assert "「良" in tokens and "い」" in tokens and "気。" in tokens and "界！" in tokens
