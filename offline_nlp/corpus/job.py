@@ -8,7 +8,6 @@ it left (:mod:`offline_nlp.corpus.state`).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -28,9 +27,6 @@ Key = tuple[int, int]  # (file number, block number)
 # Translates (key, texts) blocks with `workers` workers; yields (key, translations, tokens).
 Runner = Callable[[WorkerSpec, Iterable[tuple[Key, list[str]]], int],
                   Iterator[tuple[Key, list[str], int]]]
-
-# Test hook: the driver exits at once after saving this many blocks, as if killed.
-EXIT_AFTER_BLOCKS = "OFFLINE_NLP_CORPUS_EXIT_AFTER_BLOCKS"
 
 
 @dataclass
@@ -278,8 +274,7 @@ def run_corpus(files: list[CorpusFile], spec: WorkerSpec, runner: Runner, worker
         if not item.pending:
             _finish(item)  # all blocks were done by an earlier run
     inputs: dict[Key, BlockInput] = {}
-    exit_after = int(os.environ.get(EXIT_AFTER_BLOCKS, "0"))
-    started, saved = time.monotonic(), 0
+    started = time.monotonic()
     for key, translations, tokens, *notes in runner(
             spec, _read_pending(files, block_lines, inputs), workers):
         item, block = files[key[0]], inputs.pop(key)
@@ -287,9 +282,6 @@ def run_corpus(files: list[CorpusFile], spec: WorkerSpec, runner: Runner, worker
             item.state.save_block(key[1], _merge(block, translations, tokens, *notes))
         except OSError as exc:  # a full disk: the blocks saved so far are kept
             raise cannot_write(item.state.blocks_dir, exc) from None
-        saved += 1
-        if saved == exit_after:
-            os._exit(75)  # the test of resuming: stop as abruptly as a kill
         summary.lines += len(block.texts)
         summary.tokens += tokens
         summary.seconds = time.monotonic() - started

@@ -132,17 +132,8 @@ def _die_with_parent() -> None:
         pass
 
 
-# Test hook: a worker process exits at once on its Nth block, as if killed.
-WORKER_EXIT_AT_BLOCK = "OFFLINE_NLP_CORPUS_WORKER_EXIT_AT_BLOCK"
-_blocks_seen = 0
-
-
 def _translate_in_worker(texts: list[str]) -> tuple[list[str], int, int, int]:
-    global _blocks_seen
     assert _translator is not None
-    _blocks_seen += 1
-    if _blocks_seen == int(os.environ.get(WORKER_EXIT_AT_BLOCK, "0")):
-        os._exit(75)
     return _translator(texts)
 
 

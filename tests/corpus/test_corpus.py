@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from corpus.common import expected, expected_records, expected_text, make_lines, write_inputs
+from corpus.kill import run_killed, workers_exit_at_block
 from offline_nlp.cli import main
-from offline_nlp.corpus.job import EXIT_AFTER_BLOCKS
-from offline_nlp.corpus.workers import WORKER_EXIT_AT_BLOCK
 
 
 @pytest.fixture
@@ -59,9 +56,7 @@ def test_a_killed_job_resumes_without_redoing_finished_blocks(installed, tmp_pat
     out = tmp_path / "out"
     args = ["corpus", "--from", "en", "--to", "xz", str(tmp_path / "in"), "-o", str(out),
             "--block-lines", "4", "--workers", "2"]
-    env = {**os.environ, EXIT_AFTER_BLOCKS: "3"}
-    killed = subprocess.run([sys.executable, "-m", "offline_nlp", *args], env=env,
-                            capture_output=True, text=True)
+    killed = run_killed(args, after_blocks=3)
     assert killed.returncode == 75, killed.stderr
     assert not (out / "lines.txt").exists()  # nothing half-written
     assert main([*args, "--json"]) == 0
@@ -83,12 +78,11 @@ def test_a_killed_worker_stops_the_job_in_one_line_and_a_rerun_finishes(
         installed, tmp_path, capsys, monkeypatch) -> None:
     text, _records = write_inputs(tmp_path / "in")
     args = (text, "-o", tmp_path / "out", "--block-lines", 4, "--workers", 2)
-    monkeypatch.setenv(WORKER_EXIT_AT_BLOCK, "2")
-    assert corpus(*args) == 1
+    with workers_exit_at_block(2):
+        assert corpus(*args) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "a worker process died" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "lines.txt").exists()
-    monkeypatch.delenv(WORKER_EXIT_AT_BLOCK)
     assert corpus(*args) == 0
     assert (tmp_path / "out" / "lines.txt").read_bytes() == expected_text(text)
 

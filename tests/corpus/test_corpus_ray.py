@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from corpus.common import expected, expected_records, expected_text, make_lines, write_inputs
-from offline_nlp.corpus.job import EXIT_AFTER_BLOCKS
+from corpus.kill import run_killed
 
 ray = pytest.importorskip("ray", reason="needs offline-nlp[cluster]")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -40,9 +40,7 @@ def test_ray_actors_finish_a_killed_job_with_exact_output(local_ray, tmp_path) -
     out = tmp_path / "out"
     args = ["corpus", "--from", "en", "--to", "xz", str(tmp_path / "in"), "-o", str(out),
             "--block-lines", "4"]
-    killed = subprocess.run([sys.executable, "-m", "offline_nlp", *args, "--workers", "1"],
-                            env={**os.environ, EXIT_AFTER_BLOCKS: "3"}, capture_output=True,
-                            text=True)
+    killed = run_killed([*args, "--workers", "1"], after_blocks=3)
     assert killed.returncode == 75, killed.stderr
     # A second process joining the running cluster, as `--cluster auto` does on a node.
     joined = subprocess.run([sys.executable, "-m", "offline_nlp", *args, "--cluster", "auto",

@@ -9,16 +9,14 @@ import errno
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from corpus.common import expected_text, make_lines
+from corpus.kill import run_killed
 from hostile_kit import World, one_line_error
 
 from offline_nlp.cli import main
-from offline_nlp.corpus.job import EXIT_AFTER_BLOCKS
 
 
 def _corpus(world: World, capsys, *args: str) -> tuple[int, str, str]:  # noqa: ANN001
@@ -34,9 +32,7 @@ def killed_job(installed: World) -> tuple[World, Path, Path, list[str]]:
     source.write_text("\n".join(make_lines(20, seed=3)) + "\n", "utf-8")
     out = world.root / "out"
     args = [str(source), "-o", str(out), "--block-lines", "4", "--workers", "1"]
-    killed = subprocess.run([sys.executable, "-m", "offline_nlp", "corpus", "--from", "en",
-                             "--to", "xz", *args], env={**os.environ, EXIT_AFTER_BLOCKS: "3"},
-                            capture_output=True, text=True, check=False)
+    killed = run_killed(["corpus", "--from", "en", "--to", "xz", *args], after_blocks=3)
     assert killed.returncode == 75, killed.stderr
     return world, source, out, args
 
