@@ -1,21 +1,43 @@
-"""The menu bar: every action once, with a mnemonic, and the keyboard shortcuts."""
+"""The menu bar: every action once, with a mnemonic, and the keyboard shortcuts.
+
+The main window builds its menus here; this module knows the window only as the
+:class:`MenuWindow` it describes, so the two do not import each other.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMenuBar, QMessageBox, QWidget
 
 from offline_nlp._version import __version__
 from offline_nlp.gui.theme import THEMES, current_theme
 
 if TYPE_CHECKING:
-    from offline_nlp.gui.mainwindow import MainWindow
+    from offline_nlp.context import AppContext
+    from offline_nlp.gui.text_tab import TextTab
 
-__all__ = ["SHORTCUTS", "build_menus"]
+__all__ = ["SHORTCUTS", "MenuWindow", "build_menus"]
+
+
+class MenuWindow(Protocol):
+    """What the menus act on: the main window (a QMainWindow) and its commands."""
+
+    context: AppContext
+    text_tab: TextTab
+
+    def menuBar(self) -> QMenuBar: ...
+    def addAction(self, action: QAction) -> None: ...
+    def close(self) -> bool: ...
+    def add_files(self) -> None: ...
+    def install_package_files(self) -> None: ...
+    def translate_now(self) -> None: ...
+    def swap(self) -> None: ...
+    def show_tab(self, index: int) -> None: ...
+    def set_theme(self, theme: str) -> None: ...
 
 #: What the Help → Keyboard shortcuts window lists.
 SHORTCUTS = (
@@ -31,9 +53,9 @@ SHORTCUTS = (
 )
 
 
-def _action(window: MainWindow, menu: QMenu, text: str, slot: Callable[[], object],
+def _action(window: MenuWindow, menu: QMenu, text: str, slot: Callable[[], object],
             *keys: str) -> QAction:
-    action = QAction(text, window)
+    action = QAction(text, _widget(window))
     if keys:
         action.setShortcuts([QKeySequence(k) for k in keys])
     action.triggered.connect(lambda _checked=False: slot())
@@ -42,7 +64,7 @@ def _action(window: MainWindow, menu: QMenu, text: str, slot: Callable[[], objec
     return action
 
 
-def build_menus(window: MainWindow) -> dict[str, QAction]:
+def build_menus(window: MenuWindow) -> dict[str, QAction]:
     """File, Edit, View and Help; returns the actions by a short name (for tests)."""
     bar = window.menuBar()
     actions: dict[str, QAction] = {}
@@ -71,7 +93,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                                          lambda i=index: window.show_tab(i), f"Ctrl+{index + 1}")
     view.addSeparator()
     theme_menu = view.addMenu("T&heme")
-    group = QActionGroup(window)
+    group = QActionGroup(_widget(window))
     for code, label in THEMES:
         action = _action(window, theme_menu, label.replace("Same as the system", "&System")
                          .replace("Light", "&Light").replace("Dark", "&Dark"),
@@ -91,23 +113,29 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     return actions
 
 
-def show_shortcuts(window: MainWindow) -> None:
+def show_shortcuts(window: MenuWindow) -> None:
     rows = "".join(f"<tr><td><b>{keys}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>"
                    for keys, what in SHORTCUTS)
-    QMessageBox.information(window, "Keyboard shortcuts", f"<table>{rows}</table>")
+    QMessageBox.information(_widget(window), "Keyboard shortcuts", f"<table>{rows}</table>")
 
 
-def open_data_folder(window: MainWindow) -> None:
+def open_data_folder(window: MenuWindow) -> None:
     folder = window.context.paths.data
     folder.mkdir(parents=True, exist_ok=True)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
-def show_about(window: MainWindow) -> None:
+def show_about(window: MenuWindow) -> None:
     paths = window.context.paths
     QMessageBox.about(
-        window, "About Offline NLP",
+        _widget(window), "About Offline NLP",
         f"<h3>Offline NLP {__version__}</h3>"
         "<p>Translation and summaries on this computer, with CTranslate2 models in the "
         "Argos Translate package format. Nothing you type leaves the computer.</p>"
         f"<p>Packages: {paths.packages}<br>Settings: {paths.settings_file}</p>")
+
+
+def _widget(window: MenuWindow) -> QWidget:
+    """The window as the parent Qt wants (a MenuWindow is always a QMainWindow)."""
+    assert isinstance(window, QWidget)
+    return window
