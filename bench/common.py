@@ -1,7 +1,8 @@
 """What the benchmarks share: generated text, the random-weight models, engine helpers.
 
-One module that imports no other benchmark, so that no two benchmarks import each
-other (bench/corpus.py and bench/translate.py used to). ``--smoke`` runs of the
+Benchmarks import this module and the leaf helpers (random_model, fixed_length,
+argos_run), which import no benchmark: no two bench modules import each other
+(bench/corpus.py, bench/translate.py and bench/random_model.py used to, in a circle). ``--smoke`` runs of the
 benchmarks (tests/test_benchmarks.py) use :func:`model_package` with ``smoke=True``: a
 one-layer model built in a second, where the real one takes minutes.
 """
@@ -114,3 +115,10 @@ def single_package_engine(package: Path, config: EngineConfig) -> Engine:
             return [installed]
 
     return Engine(Source(), config)
+
+
+if __name__ == "__main__":
+    # ``python bench/common.py DIR``: a Transformer-base package with random weights in DIR.
+    from random_model import build_package
+
+    build_package(Path(sys.argv[1]), make_corpus(3000, seed=1))

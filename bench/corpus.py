@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import random
-
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import make_corpus, make_document, make_sentence  # noqa: E402,F401 - used by old imports
+from common import make_corpus  # noqa: E402
 
 # -- the corpus benchmark: `python bench/corpus.py` -------------------------------------
 

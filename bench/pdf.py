@@ -28,7 +28,7 @@ own environment, ``.venv-bench-argos`` (never the project's):
     python3 -m venv .venv-bench-argos && .venv-bench-argos/bin/pip install \\
         torch==2.13.0 argostranslate==1.11.0 argos-translate-files==1.4.4 platformdirs
 
-(platformdirs: the child imports our sentence splitter, as bench/argos_run.py does.)
+(platformdirs: the child imports our sentence splitter, through bench/argos_run.py.)
 
 The engine's time is the time spent inside the engine's calls during the job
 (``Engine.translate_texts`` for us, once for all blocks; argostranslate's
@@ -255,36 +255,17 @@ def ours(model: str, pdf: Path, out: Path, length: int) -> dict[str, object]:
 
 def argos(archive: Path, pdf: Path, target: str) -> dict[str, object]:
     """argos-translate-files's PDF route (in .venv-bench-argos)."""
-    home = tempfile.mkdtemp(prefix="argos-bench-")
-    os.environ.update(ARGOS_PACKAGES_DIR=f"{home}/packages", XDG_DATA_HOME=f"{home}/data",
-                      XDG_CACHE_HOME=f"{home}/cache", XDG_CONFIG_HOME=f"{home}/config")
-    import fixed_length
+    import argos_run
 
-    if os.environ.get("BENCH_FIXED_LENGTH"):
-        fixed_length.install(int(os.environ["BENCH_FIXED_LENGTH"]))
-    import argostranslate.package
-    import argostranslate.translate
+    translate = argos_run.start_argos([archive])  # before argostranslate is imported
     from argostranslatefiles import argostranslatefiles
 
-    from offline_nlp.engine.segmentation import split_text
-
-    class OurSentencizer:  # the fixture packages carry no stanza model (as argos_run.py)
-        def __init__(self, pkg: object) -> None:
-            pass
-
-        def split_sentences(self, text: str) -> list[str]:
-            return [p.text for p in split_text(text) if p.is_sentence]
-
-    argostranslate.translate.MiniSBDSentencizer = OurSentencizer
-    argostranslate.translate.StanzaSentencizer = OurSentencizer
-    argostranslate.package.install_from_path(archive)
-    languages = argostranslate.translate.get_installed_languages()
+    languages = translate.get_installed_languages()
     source = next(lang for lang in languages if lang.code == "en")
     translation = source.get_translation(next(lang for lang in languages if lang.code == target))
     translation.translate(WARM_UP)
 
-    for installed in argostranslate.translate.installed_translates:
-        installed.cached_translation.cache = {}  # it keeps the last call's paragraphs
+    argos_run.forget_last_call(translate)
     inside = translation.translate = EngineClock(translation.translate)
     with Clock() as job:
         out = argostranslatefiles.translate_file(translation, str(pdf))

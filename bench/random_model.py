@@ -3,13 +3,13 @@
 Speed depends on the architecture, not on the weights, so benchmarks use a model of
 Argos's real size (6+6 layers, d_model 512, 8 heads, FFN 2048, 32k vocabulary) built
 directly with ``ctranslate2.specs`` (no PyTorch), plus a sentencepiece model trained on
-the benchmark's own text. Run as a script to build one: ``python bench/random_model.py DIR``.
+the benchmark's own text. It imports no other benchmark module (bench/common.py imports
+it); ``python bench/common.py DIR`` builds one.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from pathlib import Path
 
@@ -92,10 +92,3 @@ def build_package(dest: Path, corpus: list[str], vocab_size: int = 32000, *,
                 "type": "translate", "code": f"translate-{from_code}_{to_code}", "links": []}
     (dest / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
     return dest
-
-
-if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).parent))
-    from common import make_corpus
-
-    build_package(Path(sys.argv[1]), make_corpus(3000, seed=1))

@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
 import ctranslate2  # noqa: E402
 import fixed_length  # noqa: E402
-from common import OUT, make_corpus, make_document, model_package, retries_off  # noqa: E402
+from common import make_document, model_package, retries_off  # noqa: E402
 from common import single_package_engine  # noqa: E402
 
 from offline_nlp.engine import Engine, EngineConfig, TranslationOptions  # noqa: E402
