@@ -9,9 +9,11 @@ from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -20,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from offline_nlp.engine.types import Language
 
-__all__ = ["AUTO", "Banner", "DropZone", "EmptyState", "LanguagePair", "documents_folder", "dropped_paths",
-           "enlarge_font", "language_name"]
+__all__ = ["AUTO", "Banner", "DropZone", "EmptyState", "LanguagePair", "OutputFolder",
+           "documents_folder", "dropped_paths", "enlarge_font", "language_name"]
 
 MISSING_SUFFIX = " — not installed"
 #: The source "language" that means: detect it from the text (as ``--from auto``).
@@ -298,3 +300,37 @@ class DropZone(QFrame):
             event.acceptProposedAction()
             self.files_dropped.emit(paths)
 
+
+class OutputFolder(QWidget):
+    """"Save translations in [folder] Choose… Next to originals": empty means next to
+    each original file."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setReadOnly(True)
+        self.edit.setPlaceholderText("Next to each original file")
+        choose = QPushButton("C&hoose…")
+        choose.clicked.connect(self.choose)
+        reset = QPushButton("Next to originals")
+        reset.clicked.connect(self.edit.clear)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)   # laid out as a row of the tab's own layout
+        row.addWidget(QLabel("Save translations in"))
+        row.addWidget(self.edit, 1)
+        row.addWidget(choose)
+        row.addWidget(reset)
+
+    def folder(self) -> Path | None:
+        text = self.edit.text().strip()
+        return Path(text) if text else None
+
+    def set_folder(self, folder: Path | None) -> None:
+        self.edit.setText(str(folder) if folder else "")
+
+    @Slot()
+    def choose(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Save translations in",
+                                                self.edit.text() or documents_folder())
+        if name:
+            self.set_folder(Path(name))
