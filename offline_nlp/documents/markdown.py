@@ -8,27 +8,27 @@ translated; ``*em*``, ``**strong**``, ``~~strike~~`` and link texts are runs car
 the translated words. A translated paragraph comes back on one line (soft line breaks
 become spaces, hard breaks stay). Reference-style links whose text is their label
 (``[text]``, ``[text][]``) are kept untranslated so the reference still resolves.
+The inline tokens come from :mod:`.markdown_inline`.
 """
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
 from offline_nlp.documents._encoding import Decoded, decode_bytes, newline_of
 from offline_nlp.documents.base import Document, Segment, Sink, is_translatable, open_sink
+from offline_nlp.documents.markdown_inline import (
+    BLOCKS,
+    escape,
+    escape_title,
+    inline_tokens,
+    unescape,
+)
 from offline_nlp.documents.markup import (
-    BREAK,
-    CLOSE,
-    OBJECT,
-    OPEN,
-    TEXT,
     InlineRegion,
     Tok,
     analyse,
@@ -36,283 +36,6 @@ from offline_nlp.documents.markup import (
     translate_region,
 )
 from offline_nlp.engine.types import Translation
-
-_INLINE_HTML = re.compile(r"<!--.*?-->|</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", re.DOTALL)
-_AUTOLINK = re.compile(
-    r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|<[\w.!#$%&'*+/=?^`{|}~-]+@[\w.-]+>"
-)
-_ESCAPABLE = "\\`*_{}[]()#+-.!|~<>\"'"
-_INLINE_TAGS = {
-    "b",
-    "i",
-    "em",
-    "strong",
-    "span",
-    "a",
-    "u",
-    "s",
-    "sub",
-    "sup",
-    "mark",
-    "small",
-    "kbd",
-    "abbr",
-}
-
-
-def _escape(text: str) -> str:
-    out = []
-    for i, ch in enumerate(text):
-        if ch in "\\`*[]<":
-            out.append("\\" + ch)
-        elif ch == "_" and not (
-            0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
-        ):
-            out.append("\\_")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-# the title of an inline link or image: `(dest "title")`, `(dest 'title')`, `(dest (title))`
-_TITLE = re.compile(
-    r"""\(\s*(?:<[^<>\n]*>|[^\s<]\S*?)\s+"""
-    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\(((?:[^()\\]|\\.)*)\))\s*\)\Z""",
-    re.DOTALL,
-)
-
-
-def _text_ranges(raw: str, start: int) -> tuple[tuple[int, int], ...]:
-    """Ranges of an image's alt text (``start`` at "![") or a link's title (at "](")."""
-    ranges = []
-    if raw.startswith("!["):
-        close = _match_bracket(raw, 1, "[", "]")
-        if close < 0:
-            return ()
-        if is_translatable(raw[2:close]):
-            ranges.append((2, close))
-        start = close + 1
-    m = _TITLE.match(raw, start)
-    if m:
-        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
-        if is_translatable(m.group(group)):
-            ranges.append(m.span(group))
-    return tuple(ranges)
-
-
-def _unescape(raw: str) -> str:
-    return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", raw))
-
-
-def _escape_title(text: str, quote: str) -> str:
-    """A translated title inside ``quote`` ("... " or '...' or (...))."""
-    specials = "\\" + ("()" if quote == "(" else quote)
-    return "".join("\\" + ch if ch in specials else ch for ch in text).replace("\n", " ")
-
-
-def _match_bracket(s: str, i: int, open_ch: str, close_ch: str) -> int:
-    depth = 0
-    j = i
-    while j < len(s):
-        ch = s[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "`":
-            run = re.match(r"`+", s[j:]).group()  # type: ignore[union-attr]
-            end = s.find(run, j + len(run))
-            j = end + len(run) if end >= 0 else j + len(run)
-            continue
-        if ch == open_ch:
-            depth += 1
-        elif ch == close_ch:
-            depth -= 1
-            if depth == 0:
-                return j
-        j += 1
-    return -1
-
-
-def inline_tokens(s: str, references: set[str]) -> list[Tok]:
-    """Tokens of one inline Markdown string (see the module docstring)."""
-    toks: list[Tok] = []
-    text_buf: list[tuple[str, str]] = []  # (raw, decoded)
-    links = 0
-
-    def flush() -> None:
-        if text_buf:
-            toks.append(
-                Tok(TEXT, "".join(r for r, _ in text_buf), text="".join(d for _, d in text_buf))
-            )
-            text_buf.clear()
-
-    def emit(tok: Tok) -> None:
-        flush()
-        toks.append(tok)
-
-    delims: list[int] = []  # indices of emphasis candidate tokens
-    i = 0
-    n = len(s)
-    while i < n:
-        ch = s[i]
-        if ch == "\\" and i + 1 < n and s[i + 1] in _ESCAPABLE:
-            text_buf.append((s[i : i + 2], s[i + 1]))
-            i += 2
-            continue
-        if ch == "\\" and i + 1 < n and s[i + 1] == "\n":
-            emit(Tok(BREAK, "\\\n"))
-            i += 2
-            continue
-        if ch == "\n":
-            spaces = 0
-            while spaces < len(text_buf) and text_buf[-1 - spaces][0] == " ":
-                spaces += 1
-            if spaces >= 2:
-                del text_buf[-spaces:]
-                emit(Tok(BREAK, "  \n"))
-            else:
-                text_buf.append(("\n", " "))
-            i += 1
-            continue
-        if ch == "`":
-            run = re.match(r"`+", s[i:]).group()  # type: ignore[union-attr]
-            end = s.find(run, i + len(run))
-            while end >= 0 and end + len(run) < n and s[end + len(run)] == "`":
-                end = s.find(run, end + len(run) + 1)
-            if end >= 0:
-                emit(Tok(OBJECT, s[i : end + len(run)]))
-                i = end + len(run)
-            else:
-                text_buf.append((run, run))
-                i += len(run)
-            continue
-        if ch == "<":
-            m = _AUTOLINK.match(s, i) or _INLINE_HTML.match(s, i)
-            if m:
-                raw = m.group()
-                tag = re.match(r"</?([A-Za-z][\w-]*)", raw)
-                if raw.startswith("<!--") or not tag or tag.group(1).lower() not in _INLINE_TAGS:
-                    emit(
-                        Tok(BREAK, raw)
-                        if tag and tag.group(1).lower() == "br"
-                        else Tok(OBJECT, raw)
-                    )
-                elif raw.startswith("</"):
-                    emit(Tok(CLOSE, raw, tag.group(1).lower()))
-                elif raw.endswith("/>"):
-                    emit(Tok(OBJECT, raw))
-                else:
-                    emit(Tok(OPEN, raw, tag.group(1).lower()))
-                i = m.end()
-                continue
-        if ch == "!" and s.startswith("![", i):
-            close = _match_bracket(s, i + 1, "[", "]")
-            if close > 0 and close + 1 < n and s[close + 1] in "([":
-                end = _match_bracket(
-                    s, close + 1, s[close + 1], ")" if s[close + 1] == "(" else "]"
-                )
-                if end > 0:
-                    raw = s[i : end + 1]
-                    emit(Tok(OBJECT, raw, texts=_text_ranges(raw, 0)))
-                    i = end + 1
-                    continue
-        if ch == "[":
-            close = _match_bracket(s, i, "[", "]")
-            if close > 0:
-                label = s[i + 1 : close]
-                after = s[close + 1 : close + 2]
-                if after == "(":
-                    end = _match_bracket(s, close + 1, "(", ")")
-                    if end > 0:
-                        links += 1
-                        name = f"link{links}"
-                        emit(Tok(OPEN, "[", name))
-                        toks.extend(inline_tokens(label, references))
-                        raw = s[close : end + 1]
-                        emit(Tok(CLOSE, raw, name, texts=_text_ranges(raw, 1)))
-                        i = end + 1
-                        continue
-                if after == "[":
-                    end = s.find("]", close + 1)
-                    if end > 0 and end > close + 2:  # full reference [text][label]
-                        links += 1
-                        name = f"link{links}"
-                        emit(Tok(OPEN, "[", name))
-                        toks.extend(inline_tokens(label, references))
-                        emit(Tok(CLOSE, s[close : end + 1], name))
-                        i = end + 1
-                        continue
-                    if end == close + 2:  # collapsed [text][]: the text is the label
-                        emit(Tok(OBJECT, s[i : end + 1]))
-                        i = end + 1
-                        continue
-                if _norm(label) in references:  # shortcut reference [text]
-                    emit(Tok(OBJECT, s[i : close + 1]))
-                    i = close + 1
-                    continue
-        if ch in "*_~":
-            run = re.match(r"\*+|_+|~~", s[i:])
-            if run:
-                d = run.group()
-                before = s[i - 1] if i else " "
-                after_ch = s[i + len(d)] if i + len(d) < n else " "
-                left = not after_ch.isspace()
-                right = not before.isspace()
-                if ch == "_" and before.isalnum() and after_ch.isalnum():
-                    left = right = False
-                if left or right:
-                    flush()
-                    delims.append(len(toks))
-                    toks.append(
-                        Tok(TEXT, d, name=("L" if left else "") + ("R" if right else ""), text=d)
-                    )
-                    i += len(d)
-                    continue
-                text_buf.append((d, d))
-                i += len(d)
-                continue
-        text_buf.append((ch, html.unescape(ch) if ch != "&" else ch))
-        i += 1
-    flush()
-    _pair_emphasis(toks, delims)
-    # entities (&amp;) decoded in whole text tokens
-    for t in toks:
-        if t.kind == TEXT and "&" in t.raw and not t.name:
-            t.text = html.unescape(t.text)
-    return toks
-
-
-def _pair_emphasis(toks: list[Tok], delims: list[int]) -> None:
-    stack: list[int] = []
-    count = 0
-    for idx in delims:
-        t = toks[idx]
-        flags = t.name
-        t.name = ""
-        if "R" in flags:
-            for depth in range(len(stack) - 1, -1, -1):
-                if toks[stack[depth]].raw == t.raw:
-                    opener = stack[depth]
-                    count += 1
-                    toks[opener].kind, toks[opener].name = OPEN, f"em{count}"
-                    t.kind, t.name = CLOSE, f"em{count}"
-                    del stack[depth:]
-                    break
-            else:
-                if "L" in flags:
-                    stack.append(idx)
-                    t.name = "L"
-            if t.kind == CLOSE:
-                continue
-        elif "L" in flags:
-            stack.append(idx)
-    for t in toks:
-        if t.kind == TEXT and t.name == "L":
-            t.name = ""
-
-
-def _norm(label: str) -> str:
-    return " ".join(label.lower().split())
 
 
 @dataclass
@@ -345,11 +68,11 @@ class _Text:
 
     @property
     def text(self) -> str:
-        return _unescape(self.original[self.start : self.end])
+        return unescape(self.original[self.start : self.end])
 
     def escape(self, text: str) -> str:
         quote = self.original[self.start - 1]
-        return _escape(text) if quote == "[" else _escape_title(text, quote)
+        return escape(text) if quote == "[" else escape_title(text, quote)
 
 
 def _front_matter(lines: list[str]) -> int:
@@ -404,10 +127,9 @@ class MarkdownDocument(Document):
             self._lines.pop()
         skip = _front_matter(self._lines)
         feed = [""] * skip + self._lines[skip:]
-        md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
         env: dict = {}
-        tokens = md.parse("\n".join(feed), env)
-        references = {_norm(k) for k in env.get("references", {})}
+        tokens = BLOCKS.parse("\n".join(feed), env)
+        references = env.get("references", {})
         self._units: list[_Para | _Cell | _Text] = []
         depth_containers = 0
         for k, tok in enumerate(tokens):
@@ -425,7 +147,7 @@ class MarkdownDocument(Document):
             self._add_para(tok.map, tok.content, parent, references, depth_containers == 0)
 
     def _add_para(
-        self, span: list[int], content: str, parent, references: set[str], top: bool
+        self, span: list[int], content: str, parent, references: dict, top: bool
     ) -> None:
         if not is_translatable(content):
             return
@@ -455,7 +177,7 @@ class MarkdownDocument(Document):
             for start, end in tok.texts:
                 self._units.append(_Text(tok, tok.raw, start, end))
 
-    def _add_row(self, line_no: int, references: set[str]) -> None:
+    def _add_row(self, line_no: int, references: dict) -> None:
         line = self._lines[line_no]
         for a, b in _split_row(line):
             cell = line[a:b]
@@ -502,13 +224,13 @@ class MarkdownDocument(Document):
                 continue
             if isinstance(unit, _Cell):
                 rendered = translate_region(
-                    unit.region, tr, lambda t: _escape(t).replace("|", "\\|")
+                    unit.region, tr, lambda t: escape(t).replace("|", "\\|")
                 )
                 if bilingual:
                     rendered = lines[unit.line][unit.start : unit.end] + "<br>" + rendered
                 cells.setdefault(unit.line, []).append((unit.start, unit.end, rendered))
                 continue
-            rendered = translate_region(unit.region, tr, _escape)
+            rendered = translate_region(unit.region, tr, escape)
             body = rendered.split("\n")
             new = [unit.prefix + body[0] + (unit.suffix if len(body) == 1 else "")]
             new += [unit.cont + b for b in body[1:]]
