@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from offline_nlp.documents.pdf_read import PAGE_STREAM, TEXT_OPERATORS, Glyph, PageGlyphs
+from offline_nlp.documents.pdf_glyphs import PAGE_STREAM, TEXT_OPERATORS, Glyph, PageGlyphs
 
 
 def _parse_streams(pdf, pages: list[PageGlyphs]):

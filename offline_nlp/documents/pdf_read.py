@@ -4,9 +4,10 @@ pdfminer.six lays the page out (chars -> lines -> blocks); this module subclasse
 interpreter and device so that every glyph also carries *where it came from*: which
 content stream (the page's, or a form XObject's by object number), which text-showing
 operator in it (the n-th ``Tj``/``TJ``/``'``/``"``), which string of that operator and
-which bytes of the string. The writer (:mod:`.pdf_write`) then removes exactly the
-translated glyphs from the content streams with pikepdf, replacing each by a ``TJ``
-displacement of its own advance so the glyphs kept around it stay where they were.
+which bytes of the string (a :class:`~.pdf_glyphs.Glyph`). The writer
+(:mod:`.pdf_write`) then removes exactly the translated glyphs from the content streams
+with pikepdf, replacing each by a ``TJ`` displacement of its own advance so the glyphs
+kept around it stay where they were.
 
 Glyphs the writer must not touch are set aside before layout analysis and *reported*:
 Type3 fonts (glyphs drawn by procedures), vertical writing, rotated or skewed text and
@@ -17,11 +18,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-#: the text-showing operators, counted in the same way by pdfminer and by pikepdf
-TEXT_OPERATORS = ("Tj", "TJ", "'", '"')
-PAGE_STREAM = 0  # the key of a page's own content (form XObjects use their object number)
+from pdfminer.cmapdb import CMap, IdentityCMap, IdentityCMapByte
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams
+from pdfminer.pdffont import PDFType3Font
+from pdfminer.pdfinterp import LITERAL_FORM, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import PDFObjRef, resolve1, stream_value
+from pdfminer.utils import translate_matrix
+
+from offline_nlp.documents.pdf_glyphs import PAGE_STREAM, TEXT_OPERATORS, Glyph, PageGlyphs
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|extrabold|ultrabold", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique|slanted|inclined|kursiv", re.IGNORECASE)
@@ -36,54 +43,6 @@ _TEX_ITALIC = re.compile(
 _FORCE_BOLD, _ITALIC_FLAG, _FIXED = 1 << 18, 1 << 6, 1
 _BOLD_STEM = 130  # StemV of bold faces (Helvetica-Bold 140, Times-Bold 139; regular 70-90)
 _MONO = re.compile(r"mono|courier|consol|typewriter|menlo|code|fixed|\bcmtt|lmmono", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class Glyph:
-    """One glyph drawn on a page, in pdfminer's page space (see :class:`PageGlyphs`)."""
-
-    text: str
-    key: int  # content stream: PAGE_STREAM or a form XObject's object number
-    op: int  # index of its text-showing operator among those of the stream
-    elem: int  # index of its string in the operator's array (0 for Tj ' ")
-    start: int  # its bytes in that string
-    end: int
-    adv: float  # its advance as a TJ number (thousandths of the font size, negated)
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    size: float
-    base: float  # baseline
-    bold: bool
-    italic: bool
-    mono: bool
-    color: tuple[float, ...]
-    #: how the page reached its stream: ``(stream key, n-th Do of that stream)`` for each
-    #: form XObject on the way; ``()`` for the page's own content. A form drawn twice
-    #: gives its glyphs two uses, so the writer can edit each drawing on its own
-    use: tuple[tuple[int, int], ...] = ()
-    #: object number of the font's embedded TrueType/OpenType program (0: none), which
-    #: the writer may reuse for the translation when it has every character
-    program: int = 0
-
-
-@dataclass
-class PageGlyphs:
-    """What one page holds, for the writer and for the glyph accounting."""
-
-    number: int  # 0-based
-    ctm: tuple[float, float, float, float, float, float]  # user space -> page space
-    width: float
-    height: float
-    glyphs: int = 0  # every glyph drawn
-    ink: int = 0  # glyphs that are not white space
-    reported: dict[str, int] = field(default_factory=dict)  # reason -> glyphs kept
-    images: int = 0
-    #: text-showing operators seen per content stream (the writer checks its own count)
-    operators: dict[int, int] = field(default_factory=dict)
-    #: ``Do`` operators seen per content stream (the writer follows them to each use)
-    dos: dict[int, int] = field(default_factory=dict)
 
 
 def _style(fontname: str, font) -> tuple[bool, bool, bool]:
@@ -108,8 +67,6 @@ def _style(fontname: str, font) -> tuple[bool, bool, bool]:
 def _program(font) -> int:
     """Object number of the font's embedded TrueType (FontFile2) or OpenType (FontFile3
     /OpenType) program, else 0."""
-    from pdfminer.pdftypes import PDFObjRef, resolve1
-
     d = getattr(font, "descriptor", None)
     if not isinstance(d, dict):
         return 0
@@ -130,8 +87,6 @@ def _program(font) -> int:
 
 def _number(value) -> float:
     """A descriptor's number; anything else (damaged, a reference not resolved) is 0."""
-    from pdfminer.pdftypes import resolve1
-
     try:
         value = resolve1(value)
         return float(value) if isinstance(value, (int, float)) else 0.0
@@ -154,8 +109,6 @@ def _color(graphicstate) -> tuple[float, ...]:
 def split_codes(font, data: bytes) -> Iterator[tuple[int, int, int]]:
     """``(cid, start, end)`` for each character code of ``data`` in ``font``, decoded as
     pdfminer decodes it (so the n-th glyph here is pdfminer's n-th glyph)."""
-    from pdfminer.cmapdb import CMap, IdentityCMap, IdentityCMapByte
-
     if not font.is_multibyte():
         for i, b in enumerate(data):
             yield b, i, i + 1
@@ -184,161 +137,181 @@ def split_codes(font, data: bytes) -> Iterator[tuple[int, int, int]]:
             yield cid, 0, 0
 
 
+class _Device(PDFPageAggregator):
+    """pdfminer's layout device, each LTChar of which also carries a ``glyph``
+    (:class:`Glyph`); it counts every glyph drawn, and sets aside the ones the writer
+    must not touch."""
+
+    page: PageGlyphs
+    where = (PAGE_STREAM, 0, ())  # (stream key, its text operator now, the stream's use)
+    pending_use: tuple = ()  # the use of the form a Do is about to draw
+
+    def __init__(self, rsrcmgr, laparams) -> None:
+        super().__init__(rsrcmgr, laparams=laparams)
+        self._styles: dict = {}  # by font (the resource manager keeps each font for the file)
+
+    def render_string(self, textstate, seq, ncs, graphicstate) -> None:
+        self._textstate = textstate
+        super().render_string(textstate, seq, ncs, graphicstate)
+
+    def render_string_vertical(self, seq, matrix, pos, font, *args):
+        # glyphs set aside whole: the writer never edits vertical text
+        n = sum(1 for obj in seq if isinstance(obj, bytes) for _ in font.decode(obj))
+        self._report("vertical writing", n)
+        return pos
+
+    def _report(self, reason: str, n: int) -> None:
+        if n:
+            self.page.glyphs += n
+            self.page.ink += n
+            self.page.reported[reason] = self.page.reported.get(reason, 0) + n
+
+    def render_string_horizontal(
+        self, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise,
+        dxscale, ncs, graphicstate,
+    ):
+        # pdfminer's own loop, with each glyph's string and bytes in that string kept
+        reason = self._set_aside(font)
+        tag = (*self.where, *self._font_style(font), _color(graphicstate))
+        multibyte = font.is_multibyte()
+        (x, y) = pos
+        needcharspace = False
+        for elem, obj in enumerate(seq):
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+                continue
+            if not isinstance(obj, bytes):
+                continue
+            for cid, start, end in split_codes(font, obj):
+                if needcharspace:
+                    x += charspace
+                adv = self.render_char(
+                    translate_matrix(matrix, (x, y)), font, fontsize, scaling, rise,
+                    cid, ncs, graphicstate,
+                )
+                x += adv
+                space = cid == 32 and wordspace and not multibyte
+                if space:
+                    x += wordspace
+                needcharspace = True
+                self._tag(font, fontsize, cid, space, reason, (elem, start, end), tag)
+        return (x, y)
+
+    def _set_aside(self, font) -> str:
+        """Why the glyphs of the string being drawn are kept and reported, or ""."""
+        if isinstance(font, PDFType3Font):
+            return "Type3 fonts"
+        if self._textstate.render in (3, 7):
+            return "invisible text (an OCR layer)"
+        return ""
+
+    def _font_style(self, font) -> tuple[bool, bool, bool, int]:
+        """``(bold, italic, monospaced, program)`` of a font, read once."""
+        style = self._styles.get(id(font))
+        if style is None:
+            name = font.fontname if isinstance(font.fontname, str) else str(font.fontname)
+            style = self._styles[id(font)] = (*_style(name, font), _program(font))
+        return style
+
+    def _tag(self, font, fontsize, cid: int, space, reason: str,
+             at: tuple[int, int, int], tag: tuple) -> None:
+        """Count the glyph just drawn and give it its :class:`Glyph`; or take it out of
+        the layout, reported, when the writer must not touch it."""
+        item = self.cur_item._objs[-1]
+        self.page.glyphs += 1
+        if item.get_text().strip():
+            self.page.ink += 1
+        elem, start, end = at
+        why = reason or ("" if item.upright else "rotated text")
+        if why or end == 0:
+            self.cur_item._objs.pop()
+            self.page.reported[why or "undecodable text"] = (
+                self.page.reported.get(why or "undecodable text", 0) + 1)
+            return
+        ts = self._textstate
+        tj = 0.0
+        if fontsize:
+            w = font.char_width(cid) * fontsize + ts.charspace
+            if space:
+                w += ts.wordspace
+            tj = -w * 1000.0 / fontsize
+        key, op, use, bold, italic, mono, program, color = tag
+        item.glyph = Glyph(
+            item.get_text(), key, op, elem, start, end, tj, item.x0, item.y0,
+            item.x1, item.y1, item.size, item.matrix[5], bold, italic, mono,
+            color, use, program,
+        )
+
+    def render_image(self, name, stream) -> None:
+        self.page.images += 1
+        super().render_image(name, stream)
+
+
+class _Interpreter(PDFPageInterpreter):
+    """pdfminer's interpreter, telling the device which content stream and which of its
+    text-showing operators each string comes from, and through which ``Do`` operators
+    a form XObject was reached."""
+
+    device: _Device
+    _key = PAGE_STREAM
+    _ops = 0
+    _dos = 0
+    _use: tuple = ()
+
+    def render_contents(self, resources, streams, ctm=(1, 0, 0, 1, 0, 0)) -> None:
+        device = self.device
+        self._key, self._ops, self._dos = PAGE_STREAM, 0, 0
+        self._use, device.pending_use = device.pending_use, ()
+        if len(streams) == 1:
+            first = stream_value(streams[0])
+            if first.get("Subtype") is LITERAL_FORM and first.objid is not None:
+                self._key = first.objid
+        super().render_contents(resources, streams, ctm)
+        device.page.operators[self._key] = self._ops
+        device.page.dos[self._key] = self._dos
+
+    def _show(self) -> None:
+        self.device.where = (self._key, self._ops, self._use)
+        self._ops += 1
+
+    def do_TJ(self, seq) -> None:
+        self._show()
+        PDFPageInterpreter.do_TJ(self, seq)
+
+    def do_Tj(self, s) -> None:
+        self._show()
+        PDFPageInterpreter.do_TJ(self, [s])
+
+    def do__q(self, s) -> None:
+        self._show()
+        self.do_T_a()
+        PDFPageInterpreter.do_TJ(self, [s])
+
+    def do__w(self, aw, ac, s) -> None:
+        self._show()
+        self.do_Tw(aw)
+        self.do_Tc(ac)
+        PDFPageInterpreter.do_TJ(self, [s])
+
+    def do_Do(self, xobjid_arg) -> None:
+        self.device.pending_use = (*self._use, (self._key, self._dos))
+        self._dos += 1
+        super().do_Do(xobjid_arg)
+        self.device.pending_use = ()
+        # back in this stream after the form's own operators
+        self.device.where = (self._key, self._ops, self._use)
+
+
 def read_pages(path: str, password: str = "") -> Iterator[tuple[object, PageGlyphs]]:
     """``(layout, page)`` per page: pdfminer's analysed LTPage (its LTChars carry a
     ``glyph`` attribute) and what the page holds."""
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams
-    from pdfminer.pdffont import PDFType3Font
-    from pdfminer.pdfinterp import LITERAL_FORM, PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdftypes import stream_value
-    from pdfminer.utils import translate_matrix
-
-    class Device(PDFPageAggregator):
-        page: PageGlyphs
-        where = (PAGE_STREAM, 0, ())
-        pending_use: tuple = ()  # the use of the form a Do is about to draw
-
-        def render_string(self, textstate, seq, ncs, graphicstate) -> None:
-            self._textstate = textstate
-            super().render_string(textstate, seq, ncs, graphicstate)
-
-        def render_string_vertical(self, seq, matrix, pos, font, *args):
-            # glyphs set aside whole: the writer never edits vertical text
-            n = sum(1 for obj in seq if isinstance(obj, bytes) for _ in font.decode(obj))
-            self._report("vertical writing", n)
-            return pos
-
-        def _report(self, reason: str, n: int) -> None:
-            if n:
-                self.page.glyphs += n
-                self.page.ink += n
-                self.page.reported[reason] = self.page.reported.get(reason, 0) + n
-
-        def render_string_horizontal(
-            self, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise,
-            dxscale, ncs, graphicstate,
-        ):
-            ts = self._textstate
-            reason = ""
-            if isinstance(font, PDFType3Font):
-                reason = "Type3 fonts"
-            elif ts.render in (3, 7):
-                reason = "invisible text (an OCR layer)"
-            key, op, use = self.where
-            style = self._styles.get(id(font))
-            if style is None:
-                name = font.fontname if isinstance(font.fontname, str) else str(font.fontname)
-                style = self._styles[id(font)] = (*_style(name, font), _program(font))
-            bold, italic, mono, program = style
-            color = _color(graphicstate)
-            multibyte = font.is_multibyte()
-            (x, y) = pos
-            needcharspace = False
-            gi = 0
-            for elem, obj in enumerate(seq):
-                if isinstance(obj, (int, float)):
-                    x -= obj * dxscale
-                    needcharspace = True
-                    continue
-                if not isinstance(obj, bytes):
-                    continue
-                for cid, start, end in split_codes(font, obj):
-                    if needcharspace:
-                        x += charspace
-                    adv = self.render_char(
-                        translate_matrix(matrix, (x, y)), font, fontsize, scaling, rise,
-                        cid, ncs, graphicstate,
-                    )
-                    x += adv
-                    space = cid == 32 and wordspace and not multibyte
-                    if space:
-                        x += wordspace
-                    needcharspace = True
-                    item = self.cur_item._objs[-1]
-                    self.page.glyphs += 1
-                    if item.get_text().strip():
-                        self.page.ink += 1
-                    why = reason or ("" if item.upright else "rotated text")
-                    if why or end == 0:
-                        self.cur_item._objs.pop()
-                        self.page.reported[why or "undecodable text"] = (
-                            self.page.reported.get(why or "undecodable text", 0) + 1)
-                        continue
-                    tj = 0.0
-                    if fontsize:
-                        w = font.char_width(cid) * fontsize + ts.charspace
-                        if space:
-                            w += ts.wordspace
-                        tj = -w * 1000.0 / fontsize
-                    item.glyph = Glyph(
-                        item.get_text(), key, op, elem, start, end, tj, item.x0, item.y0,
-                        item.x1, item.y1, item.size, item.matrix[5], bold, italic, mono,
-                        color, use, program,
-                    )
-                    gi += 1
-            return (x, y)
-
-        def render_image(self, name, stream) -> None:
-            self.page.images += 1
-            super().render_image(name, stream)
-
-    class Interpreter(PDFPageInterpreter):
-        _key = PAGE_STREAM
-        _ops = 0
-        _dos = 0
-        _use: tuple = ()
-
-        def render_contents(self, resources, streams, ctm=(1, 0, 0, 1, 0, 0)) -> None:
-            self._key, self._ops, self._dos = PAGE_STREAM, 0, 0
-            self._use, device.pending_use = device.pending_use, ()
-            if len(streams) == 1:
-                first = stream_value(streams[0])
-                if first.get("Subtype") is LITERAL_FORM and first.objid is not None:
-                    self._key = first.objid
-            super().render_contents(resources, streams, ctm)
-            device.page.operators[self._key] = self._ops
-            device.page.dos[self._key] = self._dos
-
-        def _show(self) -> None:
-            device.where = (self._key, self._ops, self._use)
-            self._ops += 1
-
-        def do_TJ(self, seq) -> None:
-            self._show()
-            PDFPageInterpreter.do_TJ(self, seq)
-
-        def do_Tj(self, s) -> None:
-            self._show()
-            PDFPageInterpreter.do_TJ(self, [s])
-
-        def do__q(self, s) -> None:
-            self._show()
-            self.do_T_a()
-            PDFPageInterpreter.do_TJ(self, [s])
-
-        def do__w(self, aw, ac, s) -> None:
-            self._show()
-            self.do_Tw(aw)
-            self.do_Tc(ac)
-            PDFPageInterpreter.do_TJ(self, [s])
-
-        def do_Do(self, xobjid_arg) -> None:
-            device.pending_use = (*self._use, (self._key, self._dos))
-            self._dos += 1
-            super().do_Do(xobjid_arg)
-            device.pending_use = ()
-            # back in this stream after the form's own operators
-            device.where = (self._key, self._ops, self._use)
-
     rsrcmgr = PDFResourceManager(caching=True)
     # line_margin 1.0: LibreOffice sets body text with gaps of 0.55 line heights; at
     # pdfminer's 0.5 every line became a block of its own
     params = LAParams(boxes_flow=None, all_texts=True, line_margin=1.0)
-    device = Device(rsrcmgr, laparams=params)
-    device._styles = {}  # by font (the resource manager keeps each font for the file)
-    interpreter = Interpreter(rsrcmgr, device)
+    device = _Device(rsrcmgr, laparams=params)
+    interpreter = _Interpreter(rsrcmgr, device)
     with open(path, "rb") as fh:
         for n, page in enumerate(PDFPage.get_pages(fh, password=password)):
             layout, info = _process(interpreter, device, page, n)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from offline_nlp.documents.pdf_fonts import FontBank, is_cjk
-from offline_nlp.documents.pdf_read import Glyph
+from offline_nlp.documents.pdf_glyphs import Glyph
 
 FLOOR = 0.7  # the smallest size as a share of the source's, before overflowing
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from offline_nlp.documents.pdf_edit import _Forms, _parse_streams, _raw_contents
 from offline_nlp.documents.pdf_fonts import FontBank
-from offline_nlp.documents.pdf_read import PAGE_STREAM, Glyph, PageGlyphs
+from offline_nlp.documents.pdf_glyphs import PAGE_STREAM, Glyph, PageGlyphs
 from offline_nlp.documents.pdf_typeset import (
     Block,
     Part,
