@@ -289,7 +289,9 @@ class Guard:
             if not suspects:
                 break
             cuts = {}
-            for unit in suspects:
+            # Sorted, not in set order: the pieces' batch would otherwise change with
+            # the hash seed from run to run, and with it some alignment rows.
+            for unit in sorted(suspects):
                 limit = max(MIN_PIECE_TOKENS, math.ceil(self.planner.counts[unit] / 2 ** depth))
                 parts = self.planner.cut(Part(unit, 0, "unit"), limit)
                 if sum(p.kind == "unit" for p in parts) > 1:
@@ -304,7 +306,7 @@ class Guard:
             if not candidates:
                 break
             self._adopt(suspects, results, candidates)
-        for unit in suspects:
+        for unit in sorted(suspects):
             log.info("a sentence may be incomplete in the translation: %.60s…", unit)
 
     def _adopt(self, suspects: set[str], results: dict[str, UnitResult],
