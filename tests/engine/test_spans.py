@@ -76,6 +76,15 @@ def test_numbers_with_inner_punctuation_are_kept(fixture_engine: Engine, number:
                          spaced=target != "xz")
 
 
+def test_a_full_width_stop_after_a_kept_number_becomes_a_full_stop(fixture_engine: Engine) -> None:
+    """xz→en: the pieces between the spans are translated; the "。" left alone after the
+    number used to come back as it was ("…family, 257.08。")."""
+    source = "常多子技深必起命直，感，257.08。"
+    out = fixture_engine.translate(source, "xz", "en", TranslationOptions(use_cache=False))
+    assert out == synthetic.translate_text(source, "xz", "en")
+    assert out.endswith(", 257.08.")
+
+
 # -- the fallback: pieces between spans -----------------------------------------------
 
 def test_pieces_keep_emoji_clusters_and_spacing(fixture_engine: Engine,

@@ -20,6 +20,9 @@ __all__ = ["compose", "continued", "identity_rows", "no_added_end"]
 
 _NO_SPACE_BEFORE = set(".,;:!?)]}”’»%…")
 _NO_SPACE_AFTER = set("([{“‘«¿¡")
+# Full-width punctuation left alone between kept spans ("257.08。") becomes the ASCII
+# mark when the translation is written with spaces (xz→en gives "257.08.", not "257.08。").
+_TO_ASCII = str.maketrans("。，！？：；", ".,!?:;")
 
 
 def compose(parts: list[Part], results: dict[str, UnitResult], align: bool,
@@ -51,6 +54,7 @@ def _join(parts: list[Part], results: dict[str, UnitResult], rank: int,
     previous_kept = True
     previous_source = ""
     pieces = sum(p.kind != "gap" for p in parts) > 1
+    spaced = _spaced_output(parts, results, rank)
     for part in parts:
         if part.kind == "gap":
             pending_gap += part.text
@@ -62,8 +66,10 @@ def _join(parts: list[Part], results: dict[str, UnitResult], rank: int,
                 text = no_added_end(part.text, text)
             if out:
                 text = continued(part.text, out, text, lower_case_word)
+        elif part.put_back is None:
+            text = _punctuation_for(part.text, spaced)
         else:
-            text = part.text if part.put_back is None else part.put_back
+            text = part.put_back
         if out and text:
             tight = (previous_kept and is_number(previous_source)) or (
                 part.kind == "keep" and is_number(part.text))
@@ -89,6 +95,22 @@ def _join(parts: list[Part], results: dict[str, UnitResult], rank: int,
         previous_kept = part.kind == "keep"
         previous_source = part.text
     return out, rows
+
+
+def _spaced_output(parts: list[Part], results: dict[str, UnitResult], rank: int) -> bool:
+    """Whether the parts' translations are written with spaces (no CJK character in any)."""
+    outputs = [results[p.text].hypotheses for p in parts if p.kind == "unit"]
+    return bool(outputs) and not any(
+        is_wide(char) for texts in outputs for char in texts[min(rank, len(texts) - 1)])
+
+
+def _punctuation_for(text: str, spaced: bool) -> str:
+    """A kept text as it goes into the output: full-width punctuation alone becomes ASCII
+    in a translation written with spaces; anything else stays exactly as it was."""
+    folded = text.translate(_TO_ASCII)
+    if spaced and folded != text and all(not c.isalnum() and not is_wide(c) for c in folded):
+        return folded
+    return text
 
 
 def _joint(left: str, gap: str, right: str, beside_kept: bool, wide_source: bool = True,
