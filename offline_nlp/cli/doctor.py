@@ -19,6 +19,7 @@ from offline_nlp._version import __version__
 from offline_nlp.cli.output import emit_json
 from offline_nlp.context import AppContext
 from offline_nlp.engine.types import usable_cores
+from offline_nlp.packages.ctmodels import memory_estimate
 
 __all__ = ["collect", "register"]
 
@@ -105,9 +106,16 @@ def collect(context: AppContext) -> dict[str, Any]:
     packages = []
     for package in context.packages.installed():
         info = package.info
+        pairs = info.pairs() if info.type == "translate" else []
         packages.append({
-            "code": info.code, "pair": f"{info.from_code}→{info.to_code}",
+            "code": info.code,
+            "pair": (f"{len(pairs)} pairs" if len(pairs) > 1
+                     else f"{info.from_code}→{info.to_code}"),
             "name": info.title, "version": str(info.version),
+            "kind": package.kind if info.type == "translate" else info.type,
+            "licence": info.licence or None,
+            # int8 weights take about their file's size in memory (1 GB for NLLB-600M)
+            "memory_bytes": memory_estimate(package.model_dir),
             "size_bytes": _folder_size(package.path), "path": str(package.path),
             "read_only": package.read_only,
         })
@@ -126,6 +134,7 @@ def collect(context: AppContext) -> dict[str, Any]:
             "extra_package_dirs": [str(p) for p in paths.extra_package_dirs],
         },
         "packages": packages,
+        "max_loaded_models": context.engine.config.max_loaded_models,
         "hardware": _hardware(),
         "desktop": _desktop(),
     }
@@ -165,13 +174,18 @@ def format_report(report: dict[str, Any]) -> str:
     for extra in report["folders"]["extra_package_dirs"]:
         lines.append(f"  {'argostranslate':18s} {extra} (read-only)")
     packages = report["packages"]
+    loaded = report.get("max_loaded_models")
     lines.append(f"installed packages: {len(packages) or 'none'}"
                  + ("" if packages else " (install one with 'offline-nlp packages install "
                                         "en de')"))
     for pkg in packages:
         lines.append(f"  {pkg['code']:22s} {pkg['pair']:10s} {pkg['version']:8s} "
-                     f"{_size(pkg['size_bytes']):>9s}" + ("  (argostranslate)"
-                                                          if pkg["read_only"] else ""))
+                     f"{_size(pkg['size_bytes']):>9s}  about {_size(pkg['memory_bytes'])} "
+                     f"in memory ({pkg['kind']})"
+                     + (f"  licence: {pkg['licence']}" if pkg["licence"] else "")
+                     + ("  (argostranslate)" if pkg["read_only"] else ""))
+    if packages and loaded:
+        lines.append(f"  at most {loaded} models are kept loaded at once (max_loaded_models)")
     hw = report["hardware"]
     gpu = (f"yes, {hw['cuda_devices']} CUDA device(s); compute types "
            f"{', '.join(hw['cuda_compute_types'])}" if hw["cuda_usable"]

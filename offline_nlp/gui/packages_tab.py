@@ -27,6 +27,7 @@ from offline_nlp.gui import package_jobs
 from offline_nlp.gui.dialogs.errors import show_error
 from offline_nlp.gui.jobs import JobController, JobRunnable, Work
 from offline_nlp.gui.widgets import Banner, documents_folder, language_name
+from offline_nlp.packages.ctmodels import memory_estimate
 from offline_nlp.packages.metadata import InstalledPackage, PackageInfo
 
 if TYPE_CHECKING:
@@ -42,8 +43,18 @@ NO_INDEX = ("No package list yet: connect to the internet and press Refresh list
 
 def choose_package_files(parent: QWidget) -> list[Path]:
     names, _ = QFileDialog.getOpenFileNames(parent, "Install packages", documents_folder(),
-                                            f"Argos packages (*{PACKAGE_SUFFIX});;All files (*)")
+                                            f"Packages (*{PACKAGE_SUFFIX} *.zip);;All files (*)")
     return [Path(n) for n in names]
+
+
+def _model_note(package: InstalledPackage) -> str:
+    """A CTranslate2 model's licence (NLLB-200's forbids commercial use) and its rough
+    memory in int8; plain Argos packages need neither said."""
+    if not package.info.kind:
+        return ""
+    memory = package_jobs.format_size(memory_estimate(package.model_dir))
+    return (f" · licence: {package.info.licence or 'unknown'}"
+            + (f" · about {memory} in memory" if memory else ""))
 
 
 class PackagesTab(QWidget):
@@ -223,7 +234,9 @@ class PackagesTab(QWidget):
             else:
                 status = "Installed" + (" (argostranslate)" if installed.read_only else "")
                 status += self._verified(info.code, installed.read_only)
-            codes = (f"{info.from_name} → {info.to_name}" if info.to_code
+                status += _model_note(installed)
+            codes = (info.title if info.multilingual
+                     else f"{info.from_name} → {info.to_name}" if info.to_code
                      else info.from_name or info.from_code)
             size = (self._sizes.get(info.code) if installed is not None else 0) or \
                 info.size or self._index_size(info.code)   # package metadata has no size

@@ -23,3 +23,12 @@ def kinds_home(tmp_path_factory: pytest.TempPathFactory) -> AppPaths:
     for pair in ("en_xl", "xl_en", "en_xz", "xz_en"):
         manager.install_file(fixture_package(pair))
     return paths
+
+
+@pytest.fixture(scope="session")
+def nllb_home(tmp_path_factory: pytest.TempPathFactory) -> AppPaths:
+    """Only the NLLB model: every pair comes from it."""
+    paths = AppPaths.under(tmp_path_factory.mktemp("nllb")).ensure()
+    PackageManager(paths, probe=try_package).install_file(
+        NLLB_ZIP, hints=ModelHints(languages=NLLB_LANGUAGES))
+    return paths

@@ -1,0 +1,35 @@
+"""The segment cache keys on the package and the pair: one multilingual package's en→xl
+never answers its en→xz, and two packages serving one pair never answer for each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import synthetic
+
+from offline_nlp.engine import Engine, SegmentCache, TranslationOptions
+from offline_nlp.packages import PackageManager
+
+# xz into en and into xl: two targets decoded with the same options (an xz target would
+# get the CJK repetition guards, whose options alone would change the key)
+SENTENCE = synthetic.translate_text("The old house is by the river.", "en", "xz")
+
+
+def test_cache_entries_per_package_and_pair(kinds_home, tmp_path: Path) -> None:
+    cache = SegmentCache(tmp_path / "segments.sqlite3")
+    engine = Engine(PackageManager(kinds_home), cache=cache)
+    nllb = TranslationOptions(model="nllb-synthetic")
+    # (an untrained model's garbled output is retried in pieces, each cached too)
+    first = engine.translate(SENTENCE, "xz", "en", nllb)
+    after_en = len(cache)
+    assert after_en >= 1
+    engine.translate(SENTENCE, "xz", "xl", nllb)
+    after_xl = len(cache)
+    assert after_xl > after_en  # same package and sentence, another pair: new entries
+    engine.translate(SENTENCE, "xz", "en", TranslationOptions(model="translate-xz_en"))
+    assert len(cache) > after_xl  # same pair and sentence, another package: new entries
+    total = len(cache)
+    engine.models.unload()
+    again = Engine(PackageManager(kinds_home), cache=cache)
+    assert again.translate(SENTENCE, "xz", "en", nllb) == first
+    assert len(cache) == total
