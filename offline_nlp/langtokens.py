@@ -110,7 +110,7 @@ NAMES: dict[str, str] = {
     "tk": "Turkmen", "tl": "Tagalog", "tn": "Tswana", "tr": "Turkish", "ts": "Tsonga",
     "tt": "Tatar", "tw": "Twi", "ug": "Uyghur", "uk": "Ukrainian", "ur": "Urdu",
     "uz": "Uzbek", "vi": "Vietnamese", "wo": "Wolof", "xh": "Xhosa", "yi": "Yiddish",
-    "yo": "Yoruba", "yue": "Cantonese", "zh": "Chinese", "zt": "Chinese (traditional)",
+    "yo": "Yoruba", "yue": "Cantonese", "zh": "Chinese", "zt": "Chinese (Traditional)",
     "zu": "Zulu", "ak": "Akan", "kab": "Kabyle", "ki": "Kikuyu", "kg": "Kongo",
     "kr": "Kanuri", "li": "Limburgish", "sg": "Sango", "fur": "Friulian", "lij": "Ligurian",
     "lmo": "Lombard", "scn": "Sicilian", "szl": "Silesian", "vec": "Venetian",

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from offline_nlp.engine.types import Language
+from offline_nlp.langtokens import NAMES
 
 __all__ = ["AUTO", "Banner", "DropZone", "EmptyState", "LanguagePair", "OutputFolder",
            "documents_folder", "dropped_paths", "enlarge_font", "language_name"]
@@ -51,7 +52,7 @@ def language_name(code: str, languages: Iterable[Language] = ()) -> str:
     for language in languages:
         if language.code == code:
             return language.name
-    return COMMON_NAMES.get(code, code)
+    return COMMON_NAMES.get(code) or NAMES.get(code, code)  # NLLB's and M2M-100's too
 
 
 def documents_folder() -> str:

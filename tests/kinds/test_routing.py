@@ -89,5 +89,5 @@ def test_languages_of_a_multilingual_package_are_named(tmp_path: Path) -> None:
                 targets={"en": "eng_Latn", "zh": "zho_Hans", "zt": "zho_Hant"})
     engine = Engine(Source(tmp_path, data))
     names = {language.code: language.name for language in engine.languages()}
-    assert names == {"en": "English", "zh": "Chinese", "zt": "Chinese (traditional)"}
+    assert names == {"en": "English", "zh": "Chinese", "zt": "Chinese (Traditional)"}
     assert engine.canonical("zh-TW") == "zt" and engine.canonical("zh-Hans") == "zh"
