@@ -54,6 +54,8 @@ test: $(STAMP)
 
 # argostranslate pulls PyTorch, stanza and spaCy: it gets its own environment and never
 # enters the project's. torch 2.13.0 is the local CPU build (others pull gigabytes).
+# Its BPE path (tests/parity/test_bpe_parity.py) needs sacremoses, which argostranslate
+# 1.11 itself requires (<0.2, as ours does); ours adds subword-nmt through `-e .`.
 $(PARITY)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(PARITY)
 	$(PARITY)/bin/python -m pip install --quiet torch==2.13.0
