@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -143,3 +144,19 @@ def test_removing_a_model_package_removes_its_pairs(tmp_path: Path, capsys) -> N
     assert main(["languages", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_doctor_states_each_models_memory_licence_and_the_loaded_bound(capsys) -> None:
+    assert main(["packages", "install", str(NLLB_ZIP), *LANGUAGE_ARGS]) == 0
+    capsys.readouterr()
+    assert main(["doctor", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (package,) = report["packages"]
+    assert package["kind"] == "nllb" and package["licence"] == "CC-BY-NC-4.0"
+    weights = Path(package["path"]) / "model" / "model.bin"
+    assert package["memory_bytes"] == weights.stat().st_size
+    assert report["max_loaded_models"] == 4
+    assert main(["doctor"]) == 0
+    text = capsys.readouterr().out
+    assert re.search(r"about [0-9.]+ MB in memory \(nllb\)  licence: CC-BY-NC-4\.0", text)
+    assert "at most 4 models are kept loaded at once" in text

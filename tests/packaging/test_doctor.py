@@ -17,7 +17,8 @@ from offline_nlp.paths import AppPaths
 def test_doctor_json_reports_versions_folders_and_hardware(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["doctor", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"versions", "platform", "folders", "packages", "hardware", "desktop"}
+    assert set(report) == {"versions", "platform", "folders", "packages", "max_loaded_models",
+                           "hardware", "desktop"}
     assert report["versions"]["offline-nlp"] == __version__
     assert report["versions"]["ctranslate2"] and report["versions"]["sentencepiece"]
     assert {"PySide6", "language_detector", "python"} <= set(report["versions"])
