@@ -381,7 +381,7 @@ def attention_off() -> Iterator[None]:
     """The engine without the attention the coverage check reads."""
     real = engine_module.Engine._submit
 
-    def submit(self, model, batch, options, align):  # type: ignore[no-untyped-def]
+    def submit(self, model, batch, options, align, *rest):  # type: ignore[no-untyped-def]
         translator = model.translator
 
         class NoAttention:
@@ -390,7 +390,7 @@ def attention_off() -> Iterator[None]:
                 kwargs["return_attention"] = align
                 return translator.translate_batch(*args, **kwargs)
 
-        return real(self, replace(model, translator=NoAttention()), batch, options, align)
+        return real(self, replace(model, translator=NoAttention()), batch, options, align, *rest)
 
     engine_module.Engine._submit = submit  # type: ignore[method-assign]
     try:

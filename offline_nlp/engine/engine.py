@@ -296,7 +296,7 @@ class Engine:
         for batch in _make_batches(tokens, cap):
             check_cancel(cancel)
             in_flight.append((batch, self._submit(model, [frame.source(tokens[i]) for i in batch],
-                                                  frame, options)))
+                                                  options, align, frame)))
             if len(in_flight) > inter:
                 yield self._collect(*in_flight.pop(0), cancel)
         while in_flight:
@@ -307,8 +307,8 @@ class Engine:
                  cancel: threading.Event | None = None) -> list[tuple[int, object]]:
         return list(zip(batch, wait_all(futures, cancel), strict=True))
 
-    def _submit(self, model: LoadedModel, batch: list[list[str]], frame: Framing,
-                options: TranslationOptions) -> list[object]:
+    def _submit(self, model: LoadedModel, batch: list[list[str]], options: TranslationOptions,
+                align: bool, frame: Framing = Framing()) -> list[object]:
         longest = max(len(t) for t in batch)
         n_best = max(1, options.num_alternatives)
         return model.translator.translate_batch(  # type: ignore[no-any-return]

@@ -30,9 +30,9 @@ def test_a_short_request_gives_every_replica_a_batch(installed_home, monkeypatch
     submitted: list[int] = []
     real_submit = engine._submit
 
-    def spy(model, batch, options, align):  # type: ignore[no-untyped-def]
+    def spy(model, batch, options, align, *rest):  # type: ignore[no-untyped-def]
         submitted.append(len(batch))
-        return real_submit(model, batch, options, align)
+        return real_submit(model, batch, options, align, *rest)
 
     monkeypatch.setattr(engine, "_submit", spy)
     text = " ".join(paragraphs(seed, count=1, numbers=False).strip() for seed in range(10))
