@@ -4,95 +4,54 @@ Routes: ``POST /translate``, ``GET /languages``, ``POST /detect``, ``POST /trans
 with ``GET /download_file/<token>/<name>``, ``GET /frontend/settings``. Parameters come
 as JSON or as a form, errors as ``{"error": "..."}`` with LibreTranslate's status codes:
 400 bad request, 403 refused (API key, Origin, Host), 413 too large, 500 failure.
+
+This module builds the application with its middlewares and answers the text routes;
+the file routes are :mod:`.uploads`', what handlers share is :mod:`.requests`'.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import json
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
-from urllib.parse import quote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from offline_nlp.engine import Engine, Translation, TranslationOptions
-from offline_nlp.engine.glossary import GlossaryError, parse_glossary_pairs
+from offline_nlp.engine import Translation, TranslationOptions
 from offline_nlp.errors import (
     Cancelled,
     DocumentError,
     LanguagePairUnavailableError,
     OfflineNLPError,
 )
-from offline_nlp.progress import CancelFlag
-from offline_nlp.server.batcher import Batcher
-from offline_nlp.server.files import FileStore, clean_name
-from offline_nlp.server.security import host_allowed, key_matches, origin_allowed
+from offline_nlp.server.detection import best_language, detect_sources
+from offline_nlp.server.requests import (
+    STATE,
+    ApiError,
+    Handler,
+    ServerConfig,
+    State,
+    check_key,
+    error_response,
+    json_response,
+    one_line,
+    read_params,
+    require,
+    with_glossary,
+)
+from offline_nlp.server.security import host_allowed, origin_allowed
 from offline_nlp.server.texts import Prepared, prepare
+from offline_nlp.server.uploads import download_file, translate_file
 
+# ServerConfig, ApiError and State live in .requests (shared with .uploads); the
+# server's callers import them from here, as before.
 __all__ = ["ApiError", "ServerConfig", "State", "build_app"]
 
 log = logging.getLogger(__name__)
 
 MAX_ALTERNATIVES = 10
-#: Texts shorter than this are detected together with the rest of the request
-#: (as LibreTranslate does): one word says too little about its language.
-SHORT_TEXT = 40
-
-
-@dataclass(frozen=True)
-class ServerConfig:
-    """How the server listens and what it allows.
-
-    Attributes:
-        host, port: where to listen; 127.0.0.1 keeps it on this computer. Port 0 picks
-            a free one (tests).
-        api_key: when set, /translate, /detect and /translate_file need it.
-        allowed_origins: web origins (``https://example.org``) allowed besides extensions.
-        char_limit: characters per /translate request (413 beyond).
-        upload_limit: bytes per uploaded file (413 beyond).
-        options: decoding options (the user's preset).
-    """
-
-    host: str = "127.0.0.1"
-    port: int = 5000
-    api_key: str | None = None
-    allowed_origins: tuple[str, ...] = ()
-    char_limit: int = 200_000
-    upload_limit: int = 50 * 1024 * 1024
-    options: TranslationOptions = field(default_factory=TranslationOptions)
-    #: seconds a connection may take to send a request's headers (and may stay idle
-    #: between requests): a client that sends half its headers is dropped, not kept
-    header_timeout: float = 15.0
-
-
-class ApiError(Exception):
-    """An error answered as ``{"error": message}`` with ``status``."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass
-class State:
-    """What the handlers share: the engine (read-only calls), the queue, the uploads."""
-
-    engine: Engine
-    batcher: Batcher
-    config: ServerConfig
-    files: FileStore
-    port: int = 0  # the port actually bound (config.port may be 0)
-
-
-STATE = web.AppKey("state", State)
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def build_app(state: State) -> web.Application:
@@ -115,47 +74,32 @@ def build_app(state: State) -> web.Application:
 
 # -- middlewares ----------------------------------------------------------------------
 
-_dumps = functools.partial(json.dumps, ensure_ascii=False)
-
-
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=_dumps)
-
-
-def _error(status: int, message: str) -> web.Response:
-    return _json({"error": message}, status)
-
-
 @web.middleware
 async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every failure as LibreTranslate's ``{"error": ...}``; never a traceback."""
     try:
         return await handler(request)
     except ApiError as exc:
-        return _error(exc.status, str(exc))
+        return error_response(exc.status, str(exc))
     except web.HTTPRequestEntityTooLarge:
         limit = request.app._client_max_size  # noqa: SLF001 - the one place aiohttp keeps it
-        return _error(413, f"Request too large: the limit is {limit} bytes")
+        return error_response(413, f"Request too large: the limit is {limit} bytes")
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return _error(exc.status, exc.reason)
+        return error_response(exc.status, exc.reason)
     except HttpProcessingError as exc:  # a mangled form or multipart body
-        return _error(400, "Invalid request: the body cannot be read "
-                           f"({_one_line(getattr(exc, 'message', '') or exc)})")
+        return error_response(400, "Invalid request: the body cannot be read "
+                                   f"({one_line(getattr(exc, 'message', '') or exc)})")
     except (LanguagePairUnavailableError, DocumentError) as exc:
-        return _error(400, str(exc))
+        return error_response(400, str(exc))
     except OfflineNLPError as exc:
-        return _error(500, f"Cannot translate text: {exc}")
+        return error_response(500, f"Cannot translate text: {exc}")
     except (asyncio.CancelledError, Cancelled):
         raise asyncio.CancelledError() from None
     except Exception as exc:  # noqa: BLE001 - one line to the client, details in the log
         log.exception("request %s failed", request.path)
-        return _error(500, f"Internal error: {type(exc).__name__}: {_one_line(exc)}")
-
-
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
+        return error_response(500, f"Internal error: {type(exc).__name__}: {one_line(exc)}")
 
 
 @web.middleware
@@ -163,14 +107,14 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Host check, then Origin check and CORS (see :mod:`.security`)."""
     state = request.app[STATE]
     if not host_allowed(request.headers.get("Host"), state.port):
-        return _error(403, "Host header not allowed: use http://127.0.0.1:"
-                           f"{state.port} or http://localhost:{state.port}")
+        return error_response(403, "Host header not allowed: use http://127.0.0.1:"
+                                   f"{state.port} or http://localhost:{state.port}")
     origin = request.headers.get("Origin")
     if origin is None:
         return await handler(request)
     if not origin_allowed(origin, state.config.allowed_origins):
-        return _error(403, f"Origin {origin} is not allowed to use offline-nlp; add it with "
-                           "'offline-nlp serve --allow-origin ORIGIN'")
+        return error_response(403, f"Origin {origin} is not allowed to use offline-nlp; add "
+                                   "it with 'offline-nlp serve --allow-origin ORIGIN'")
     if request.method == "OPTIONS":
         response: web.StreamResponse = web.Response(status=204)
     else:
@@ -184,53 +128,6 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 # -- parameters -----------------------------------------------------------------------
-
-async def _params(request: web.Request) -> dict[str, Any]:
-    """The query string, then the JSON body or form fields over it, as LibreTranslate
-    reads them (``request.values``; deep-translator sends everything in the query)."""
-    params = _multi(request.query)
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(await request.read())
-        except (ValueError, RecursionError):  # bad JSON, bad UTF-8, nesting 100k deep
-            raise ApiError(400, "Invalid JSON format") from None
-        if not isinstance(data, dict):
-            raise ApiError(400, "Invalid JSON format")
-        return {**params, **data}
-    try:
-        form = await request.post()
-    except (ValueError, AssertionError, RecursionError) as exc:  # a mangled form/multipart
-        raise ApiError(400, "Invalid request: the body cannot be read "
-                            f"({_one_line(exc) or type(exc).__name__})") from None
-    params.update(_multi(form))
-    if isinstance(params.get("q"), str):
-        params["q"] = params["q"].replace("\r\n", "\n")
-    return params
-
-
-def _multi(values: Any) -> dict[str, Any]:
-    """Form or query values; a repeated q= is an array, as LibreTranslate's form clients
-    send it."""
-    out: dict[str, Any] = {}
-    for key in values:
-        found = values.getall(key)
-        if not all(isinstance(v, str) for v in found):
-            raise ApiError(400, f"Invalid request: {key} must be text, not a file")
-        out[key] = found if key == "q" and len(found) > 1 else found[0]
-    return out
-
-
-def _require(params: dict[str, Any], name: str) -> Any:
-    value = params.get(name)
-    if value is None or value == "" or value == []:
-        raise ApiError(400, f"Invalid request: missing {name} parameter")
-    return value
-
-
-def _check_key(state: State, params: dict[str, Any]) -> None:
-    if not key_matches(params.get("api_key"), state.config.api_key):
-        raise ApiError(403, "Invalid API key")
-
 
 def _texts(q: Any, limit: int) -> list[str]:
     texts = q if isinstance(q, list) else [q]
@@ -255,23 +152,6 @@ def _check_encodable(text: str) -> None:
                             "inside a character") from None
 
 
-def _with_glossary(options: TranslationOptions, params: dict[str, Any]) -> TranslationOptions:
-    """The request's ``glossary`` (CSV/TSV text, or a list of ``[source, target]`` pairs,
-    as JSON or as JSON text in a form field) in the options; 400 when it is bad."""
-    value = params.get("glossary")
-    if value is None or value == "":
-        return options
-    try:
-        if isinstance(value, str) and value.lstrip().startswith("["):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise GlossaryError("glossary is not valid JSON") from None
-        return replace(options, glossary=parse_glossary_pairs(value))
-    except GlossaryError as exc:
-        raise ApiError(400, f"Invalid request: {exc}") from None
-
-
 def _alternatives(params: dict[str, Any]) -> int:
     raw = params.get("alternatives", 0) or 0
     try:
@@ -287,11 +167,11 @@ def _alternatives(params: dict[str, Any]) -> int:
 
 async def translate(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    params = await _params(request)
-    _check_key(state, params)
-    q = _require(params, "q")
-    source = str(_require(params, "source"))
-    target = str(_require(params, "target"))
+    params = await read_params(request)
+    check_key(state, params)
+    q = require(params, "q")
+    source = str(require(params, "source"))
+    target = str(require(params, "target"))
     texts = _texts(q, state.config.char_limit)
     text_format = params.get("format") or "text"
     if text_format not in ("text", "html"):
@@ -303,13 +183,13 @@ async def translate(request: web.Request) -> web.Response:
             raise ApiError(400, f"{code} is not supported")
     detected = None
     if source == "auto":  # off the event loop: a page of texts takes a moment
-        detected = await asyncio.to_thread(_detect_sources, state, texts, target)
+        detected = await asyncio.to_thread(detect_sources, state, texts, target)
     sources = [d["language"] for d in detected] if detected else [source] * len(texts)
-    options = replace(_with_glossary(state.config.options, params),
+    options = replace(with_glossary(state.config.options, params),
                       num_alternatives=count + 1)
     results = await _translate_all(state, texts, sources, target, options, text_format == "html")
     body = _translate_body(isinstance(q, list), results, detected, count)
-    return _json(body)
+    return json_response(body)
 
 
 def _translate_body(batch: bool, results: list[tuple[str, list[str]]],
@@ -399,37 +279,6 @@ async def engine_call(state: State, texts: list[str], source: str, target: str,
         raise
 
 
-def _detect_sources(state: State, texts: list[str], target: str) -> list[dict[str, Any]]:
-    """``{"confidence": 0-100, "language": code}`` per text, among sources reaching target."""
-    candidates = sorted({s for s, t in state.engine.pairs() if t == target} | {target})
-    overall = _best(" ".join(texts), candidates)
-    return [_best(text, candidates) if len(text) > SHORT_TEXT else overall for text in texts]
-
-
-def _detect_document(state: State, path: Path, target: str) -> dict[str, Any]:
-    """The language of a document's first segments, among sources reaching ``target``."""
-    from offline_nlp.documents.registry import open_document
-
-    texts = (segment.text for segment in open_document(path).segments()[:500])
-    sample = "\n\n".join(texts)[:_DETECT_CHARS]
-    candidates = sorted({s for s, t in state.engine.pairs() if t == target} | {target})
-    return _best(sample, candidates)
-
-
-#: how much of a document ``source=auto`` reads (as the CLI's --from auto)
-_DETECT_CHARS = 20_000
-
-
-def _best(text: str, candidates: list[str]) -> dict[str, Any]:
-    from offline_nlp.langdetect import detect_among
-
-    found = detect_among(text, candidates)
-    if found is None:
-        raise ApiError(400, "Cannot detect the source language among the installed ones "
-                            f"({', '.join(candidates)}); pass source")
-    return {"confidence": round(found.confidence * 100, 1), "language": found.language}
-
-
 # -- /languages, /detect, /frontend/settings ------------------------------------------
 
 async def languages(request: web.Request) -> web.Response:
@@ -437,27 +286,27 @@ async def languages(request: web.Request) -> web.Response:
     targets: dict[str, set[str]] = {}
     for source, target in engine.pairs():
         targets.setdefault(source, set()).add(target)
-    return _json([{"code": lang.code, "name": lang.name,
-                               "targets": sorted(targets.get(lang.code, ()))}
-                              for lang in engine.languages()])
+    return json_response([{"code": lang.code, "name": lang.name,
+                           "targets": sorted(targets.get(lang.code, ()))}
+                          for lang in engine.languages()])
 
 
 async def detect(request: web.Request) -> web.Response:
     from offline_nlp.langdetect import rank, to_argos_code
 
     state = request.app[STATE]
-    params = await _params(request)
-    _check_key(state, params)
-    q = _require(params, "q")
+    params = await read_params(request)
+    check_key(state, params)
+    q = require(params, "q")
     text = "\n".join(_texts(q, state.config.char_limit))
     codes = [language.code for language in state.engine.languages()]
-    best = _best(text, codes)
+    best = best_language(text, codes)
     found = [best]
     for detection in rank(text):
         code = to_argos_code(detection.language, text)
         if code in codes and code not in {f["language"] for f in found}:
             found.append({"confidence": round(detection.confidence * 100, 1), "language": code})
-    return _json(found)
+    return json_response(found)
 
 
 async def suggest(request: web.Request) -> web.Response:
@@ -472,7 +321,7 @@ async def frontend_settings(request: web.Request) -> web.Response:
     languages = state.engine.languages()
     target = next((lang for lang in languages if lang.code != "en"), None) or (
         languages[0] if languages else None)
-    return _json({
+    return json_response({
         "apiKeys": bool(state.config.api_key),
         "charLimit": state.config.char_limit,
         "filesTranslation": True,
@@ -487,129 +336,3 @@ async def frontend_settings(request: web.Request) -> web.Response:
     })
 
 
-# -- files ----------------------------------------------------------------------------
-
-async def translate_file(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    if (request.content_length or 0) > state.config.upload_limit + 65536:
-        raise ApiError(413, f"Request too large: files up to {state.config.upload_limit} bytes")
-    if not request.content_type.startswith("multipart/"):
-        raise ApiError(400, "Invalid request: send the file as multipart/form-data")
-    token, folder = state.files.new_slot()
-    try:
-        fields, upload = await _read_upload(request, state, folder)
-        _check_key(state, fields)  # no file part: the key was not checked yet
-        source = str(_require(fields, "source"))
-        target = str(_require(fields, "target"))
-        if upload is None:
-            raise ApiError(400, "Invalid request: missing file parameter")
-        options = _with_glossary(state.config.options, fields)
-        output = await _translate_upload(state, upload, folder, source, target, options)
-    except BaseException:
-        state.files.discard(token)
-        raise
-    state.files.publish(token, output)
-    url = request.url.with_path(f"/download_file/{token}/{output.name}").with_query(None)
-    return _json({"translatedFileUrl": str(url)})
-
-
-async def _read_upload(request: web.Request, state: State,
-                       folder: Path) -> tuple[dict[str, Any], Path | None]:
-    """Form fields and the uploaded file, written under ``folder`` within the size limit.
-
-    The API key is checked when the file part starts, before a byte of it is read, and
-    the whole body is bounded as it streams in (a chunked body has no Content-Length)."""
-    from offline_nlp.documents.registry import is_supported
-
-    fields: dict[str, Any] = _multi(request.query)
-    upload = None
-    budget = _Budget(state.config.upload_limit)
-    try:
-        reader = await request.multipart()
-        async for part in reader:
-            if not isinstance(part, BodyPartReader):
-                continue  # a nested multipart: LibreTranslate clients never send one
-            if part.filename is None:
-                fields[part.name or ""] = await _read_field(part, budget)
-                continue
-            _check_key(state, fields)
-            if upload is not None:
-                raise ApiError(400, "Invalid request: send one file per request")
-            name = clean_name(part.filename)
-            if not name or not is_supported(name):
-                raise ApiError(400, "Invalid request: file format not supported")
-            upload = folder / name
-            await _save(part, upload, budget)
-    except (ValueError, AssertionError) as exc:  # a mangled multipart body
-        raise ApiError(400, "Invalid request: the body cannot be read "
-                            f"({_one_line(exc) or type(exc).__name__})") from None
-    return fields, upload
-
-
-class _Budget:
-    """Bytes left for the whole body: the upload limit plus room for the form fields."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.left = limit + _FIELDS_BYTES
-
-    def take(self, size: int) -> None:
-        self.left -= size
-        if self.left < 0:
-            raise ApiError(413, f"Request too large: files up to {self.limit} bytes")
-
-
-#: room for the form fields (source, target, api_key...) beside the file
-_FIELDS_BYTES = 64 * 1024
-
-
-async def _read_field(part: BodyPartReader, budget: _Budget) -> str:
-    data = bytearray()
-    while chunk := await part.read_chunk(64 * 1024):
-        budget.take(len(chunk))
-        data += chunk
-    return bytes(data).decode("utf-8", "replace")
-
-
-async def _save(part: BodyPartReader, path: Path, budget: _Budget) -> None:
-    size = 0
-    with open(path, "wb") as handle:
-        while chunk := await part.read_chunk(256 * 1024):
-            size += len(chunk)
-            budget.take(len(chunk))
-            if size > budget.limit:
-                raise ApiError(413, f"Request too large: files up to {budget.limit} bytes")
-            handle.write(chunk)
-    if size == 0:
-        raise ApiError(400, "Invalid request: empty file")
-
-
-async def _translate_upload(state: State, upload: Path, folder: Path, source: str,
-                            target: str, options: TranslationOptions) -> Path:
-    from offline_nlp.documents.pipeline import output_path, translate_document
-
-    if source == "auto":
-        source = (await asyncio.to_thread(_detect_document, state, upload, target))["language"]
-    state.engine.route(source, target)
-    (folder / "out").mkdir()
-    output = output_path(upload, folder / "out", target)
-    cancel = CancelFlag()
-    try:
-        result = await asyncio.to_thread(translate_document, upload, output, state.batcher,
-                                         source, target, options, cancel=cancel)
-    except asyncio.CancelledError:
-        cancel.set()
-        raise
-    if result.status != "done":
-        error = result.error
-        raise error if isinstance(error, OfflineNLPError) else ApiError(500, result.message)
-    return output
-
-
-async def download_file(request: web.Request) -> web.StreamResponse:
-    state = request.app[STATE]
-    path = state.files.find(request.match_info["token"], request.match_info["name"])
-    if path is None:
-        raise ApiError(404, "No such file: it was never translated here, or it was removed")
-    return web.FileResponse(path, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}"})
