@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from offline_nlp.engine.segmentation import Piece, join_sentences, split_text
 from offline_nlp.engine.types import Span, Translation, TranslationOptions
+from offline_nlp.langdetect import LanguageDetectionError
 from offline_nlp.progress import ProgressCallback
 
 __all__ = ["LiveResult", "SentenceMemory", "SentencePlace", "completed_sentences",
-           "translate_changed"]
+           "detect_source", "finished_prefix", "place_at", "translate_changed"]
 
 Key = tuple[str, str, str]          # source language, target language, sentence
 
@@ -172,3 +174,39 @@ def _place(layout: list[Piece], output: str, texts: list[str],
             index += 1
         source_pos += len(piece.text)
     return places, spans
+
+
+def place_at(places: Sequence[SentencePlace], position: int) -> SentencePlace | None:
+    """The sentence at ``position`` of the translation; a position just after a
+    sentence's last character (the end of the text) is in it too."""
+    inside = next((p for p in places if p.target_start <= position < p.target_end), None)
+    return inside or next((p for p in places if position == p.target_end), None)
+
+
+def finished_prefix(text: str, count: int) -> str:
+    """``text`` up to the end of its ``count``-th sentence."""
+    end = seen = 0
+    for piece in split_text(text):
+        end += len(piece.text)
+        if piece.is_sentence:
+            seen += 1
+            if seen == count:
+                return text[:end]
+    return text
+
+
+def detect_source(text: str, candidates: list[str]) -> str:
+    """The language of ``text`` among the installed sources ``candidates``.
+
+    Raises:
+        LanguageDetectionError: none of them, or too unsure (as the CLI's ``--from auto``).
+    """
+    from offline_nlp.langdetect import MIN_CONFIDENCE, detect_among
+
+    if len(candidates) == 1 and len(text.strip()) < 3:
+        return candidates[0]          # nothing to tell from yet: the only choice
+    found = detect_among(text[:4000], candidates, min_confidence=MIN_CONFIDENCE)
+    if found is None:
+        raise LanguageDetectionError("could not tell the language of the text among the "
+                                     f"installed ones ({', '.join(candidates) or 'none'})")
+    return found.language

@@ -7,15 +7,12 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QTextCursor
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
-    QMessageBox,
     QLabel,
-    QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
@@ -25,13 +22,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from offline_nlp.engine.segmentation import split_text
 from offline_nlp.engine.types import Translation
 from offline_nlp.errors import LanguagePairUnavailableError
+from offline_nlp.gui.alternatives import (
+    ALTERNATIVES_KEY,
+    alternatives_menu,
+    popup_beside,
+    target_menu,
+)
 from offline_nlp.gui.dialogs.errors import show_error
 from offline_nlp.gui.highlight import AlignmentHighlighter
 from offline_nlp.gui.history import History, HistoryEntry
-from offline_nlp.gui.live import LiveResult, SentenceMemory, completed_sentences, translate_changed
+from offline_nlp.gui.history_panel import HistoryPanel
+from offline_nlp.gui.live import (
+    LiveResult,
+    SentenceMemory,
+    completed_sentences,
+    detect_source,
+    finished_prefix,
+    place_at,
+    translate_changed,
+)
 from offline_nlp.gui.jobs import JobController, LatestOnly
 from offline_nlp.gui.widgets import (
     AUTO,
@@ -40,6 +51,7 @@ from offline_nlp.gui.widgets import (
     LanguagePair,
     enlarge_font,
     language_name,
+    replace_text_in_place,
 )
 from offline_nlp.langdetect import LanguageDetectionError
 from offline_nlp.progress import ProgressCallback
@@ -53,8 +65,6 @@ __all__ = ["TextResult", "TextTab", "format_seconds"]
 # (ending in . ! ? 。) is translated at once.
 DEBOUNCE_MS = 300
 ALTERNATIVES = 5
-# The key for a sentence's other translations (Alt+Down opens a list, as in a combo box).
-ALTERNATIVES_KEY = "Alt+Down"
 
 
 @dataclass(frozen=True)
@@ -169,8 +179,12 @@ class TextTab(QWidget):
         self.copy_button.clicked.connect(self.copy_translation)
         target_pane = self._pane(self.target_edit, [self.state_label], [self.copy_button])
 
-        self.history_panel = self._build_history()
+        self.history_panel = HistoryPanel(self.history, self.pair.languages)
         self.history_button.toggled.connect(self.history_panel.setVisible)
+        self.history_search = self.history_panel.search
+        self.history_list = self.history_panel.list
+        self.history_list.itemActivated.connect(self._on_history_activated)
+        self.history_list.itemClicked.connect(self._on_history_activated)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("text_splitter")
@@ -206,7 +220,7 @@ class TextTab(QWidget):
         chain = [self.pair.source_box, self.pair.swap_button, self.pair.target_box,
                  self.source_edit, self.target_edit, self.copy_button, self.clear_button,
                  self.translate_button, self.history_button, self.history_search,
-                 self.history_list, self.clear_history_button]
+                 self.history_list, self.history_panel.clear_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -224,30 +238,6 @@ class TextTab(QWidget):
         layout.addWidget(edit, 1)
         layout.addLayout(row)
         return pane
-
-    def _build_history(self) -> QWidget:
-        panel = QWidget()
-        self.history_search = QLineEdit()
-        self.history_search.setPlaceholderText("Search history")
-        self.history_search.setClearButtonEnabled(True)
-        self.history_search.textChanged.connect(self._show_history)
-        self.history_list = QListWidget()
-        self.history_list.setAccessibleName("Recent translations")
-        self.history_list.setWordWrap(True)
-        self.history_list.setAlternatingRowColors(True)   # palette colours: dark mode too
-        self.history_list.setSpacing(2)
-        self.history_list.itemActivated.connect(self._on_history_activated)
-        self.history_list.itemClicked.connect(self._on_history_activated)
-        clear = self.clear_history_button = QPushButton("Clear histor&y")
-        clear.clicked.connect(self.clear_history)
-        layout = QVBoxLayout(panel)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Recent translations"))
-        layout.addWidget(self.history_search)
-        layout.addWidget(self.history_list, 1)
-        layout.addWidget(clear)
-        self._show_history()
-        return panel
 
     # -- public -------------------------------------------------------------------------
 
@@ -341,7 +331,7 @@ class TextTab(QWidget):
         if finished and self.memory.get((source, target, finished[-1])) is None \
                 and self.pair.is_available():
             # A sentence just ended: translate what is finished now, the rest after a pause.
-            prefix = _finished_prefix(text, len(finished))
+            prefix = finished_prefix(text, len(finished))
             if prefix != self._sent_prefix:
                 self._sent_prefix = prefix
                 self.translate_now(prefix)
@@ -371,22 +361,8 @@ class TextTab(QWidget):
         self.target_edit.clear()
 
     def _show_translation(self, text: str) -> None:
-        """Replace only what changed in the translation, so the pane stays where the
-        reader scrolled to. (setPlainText forgets the layout of wrapped lines: restoring
-        the scroll bar's value then lands far from where the reader was.)"""
-        edit = self.target_edit
-        old = edit.toPlainText()
-        if old == text:
-            return
-        top = _top_block(edit)
-        start, end = _changed_range(old, text)
-        cursor = QTextCursor(edit.document())
-        cursor.setPosition(start)
-        cursor.setPosition(len(old) - end, QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(text[start:len(text) - end])
-        # Wrapped lines are laid out lazily, so the scroll bar (in lines) can still
-        # shift under an edit above the view: put the same line back at the top.
-        _scroll_to_block(edit, min(top, edit.document().blockCount() - 1))
+        """Only what changed, so the pane stays where the reader scrolled to."""
+        replace_text_in_place(self.target_edit, text)
 
     @Slot(int, object)
     def _on_succeeded(self, request: int, result: TextResult) -> None:
@@ -414,7 +390,7 @@ class TextTab(QWidget):
             return        # the rest follows after the pause: one history entry for both
         self.history.add(HistoryEntry(result.source_text, result.translation.text,
                                       result.source, result.target))
-        self._show_history()
+        self.history_panel.refresh()
 
     @Slot(int, object)
     def _on_any_result(self, request: int, result: TextResult) -> None:
@@ -453,19 +429,6 @@ class TextTab(QWidget):
     def _on_banner_action(self) -> None:
         self.packages_requested.emit(*self.pair.pair())
 
-    @Slot()
-    def _show_history(self) -> None:
-        self.history_list.clear()
-        names = self.pair.languages()
-        for entry in self.history.search(self.history_search.text())[:100]:
-            first = entry.source_text.strip().splitlines()[0]
-            first = first if len(first) <= 80 else first[:79] + "…"
-            item = QListWidgetItem(f"{first}\n{language_name(entry.source, names)} → "
-                                   f"{language_name(entry.target, names)} · {entry.when}")
-            item.setData(Qt.ItemDataRole.UserRole, entry)
-            item.setToolTip(entry.target_text[:500])
-            self.history_list.addItem(item)
-
     @Slot(QListWidgetItem)
     def _on_history_activated(self, item: QListWidgetItem) -> None:
         entry: HistoryEntry = item.data(Qt.ItemDataRole.UserRole)
@@ -479,12 +442,7 @@ class TextTab(QWidget):
 
     @Slot()
     def clear_history(self) -> None:
-        answer = QMessageBox.question(
-            self, "Clear history", "Delete every saved translation from the history? "
-            "This cannot be undone.")
-        if answer == QMessageBox.StandardButton.Yes:
-            self.history.clear()
-            self._show_history()
+        self.history_panel.clear()
 
     def translation_alignment(self) -> tuple:
         """The word alignment of the translation on screen (empty when stale)."""
@@ -502,23 +460,14 @@ class TextTab(QWidget):
         shown = (self.source_edit.toPlainText(), self.target_edit.toPlainText())
         if shown != self._shown:
             return None   # the text changed since: its sentences are not where they were
-        inside = next((p for p in self.places if p.target_start <= position < p.target_end),
-                      None)
-        # a caret just after a sentence's last character (the end of the text) is in it too
-        return inside or next((p for p in self.places if position == p.target_end), None)
+        return place_at(self.places, position)
 
     @Slot(QPoint)
     def _on_target_menu(self, point: QPoint) -> None:
         """The translation's usual menu, with the sentence's alternatives first."""
-        menu = self.target_edit.createStandardContextMenu(point)
         position = self.target_edit.cursorForPosition(point).position()
-        action = QAction("Other translations of this sentence…", menu)
-        action.setShortcut(QKeySequence(ALTERNATIVES_KEY))
-        action.setEnabled(self._place_at(position) is not None)
-        action.triggered.connect(lambda: self.offer_alternatives(position))
-        first = menu.actions()[0] if menu.actions() else None
-        menu.insertAction(first, action)
-        menu.insertSeparator(first)
+        menu = target_menu(self.target_edit, point, self._place_at(position) is not None,
+                           lambda: self.offer_alternatives(position))
         self.context_menu = menu
         menu.popup(self.target_edit.viewport().mapToGlobal(point))
 
@@ -547,36 +496,12 @@ class TextTab(QWidget):
     def _show_alternatives(self, source: str, target: str, sentence: str,
                            result: Translation, place) -> None:  # type: ignore[no-untyped-def]
         key = (source, target, sentence)
-        current = self.memory.chosen(key)
-        menu = QMenu(self)
-        menu.setAccessibleName("Other translations of this sentence")
         options = list(dict.fromkeys((result.text, *result.alternatives)))
-        for text in options:
-            action = menu.addAction(text)
-            action.setCheckable(True)
-            action.setChecked(text == (current or options[0]))
-            action.triggered.connect(lambda _=False, t=text: self.choose_alternative(key, t))
-        if len(options) == 1:
-            menu.addAction("(the model has no other translation)").setEnabled(False)
+        menu = alternatives_menu(self, options, self.memory.chosen(key),
+                                 lambda text: self.choose_alternative(key, text))
         self.alternatives_menu = menu
-        menu.popup(self._beside(place.target_start, place.target_end, menu.sizeHint().height()))
-
-    def _beside(self, start: int, end: int, height: int) -> QPoint:
-        """Where a popup of ``height`` leaves the sentence ``[start, end)`` visible: below
-        its last line, or above its first when the screen has no room below."""
-        edit = self.target_edit
-        cursor = QTextCursor(edit.document())
-        cursor.setPosition(start)
-        top = edit.cursorRect(cursor)
-        cursor.setPosition(end)
-        bottom = edit.cursorRect(cursor)
-        sentence = QRect(top.topLeft(), bottom.bottomRight()).normalized()
-        viewport = edit.viewport()
-        below = viewport.mapToGlobal(QPoint(top.left(), sentence.bottom() + 4))
-        screen = edit.screen().availableGeometry()
-        if below.y() + height > screen.bottom():
-            return viewport.mapToGlobal(QPoint(top.left(), sentence.top() - height - 4))
-        return below
+        menu.popup(popup_beside(self.target_edit, place.target_start, place.target_end,
+                                menu.sizeHint().height()))
 
     def choose_alternative(self, key: tuple[str, str, str], text: str) -> None:
         """Keep ``text`` for this sentence (also when the text around it changes)."""
@@ -584,87 +509,8 @@ class TextTab(QWidget):
         self.translate_now()
 
 
-def detect_source(text: str, candidates: list[str]) -> str:
-    """The language of ``text`` among the installed sources ``candidates``.
-
-    Raises:
-        LanguageDetectionError: none of them, or too unsure (as the CLI's ``--from auto``).
-    """
-    from offline_nlp.langdetect import MIN_CONFIDENCE, detect_among
-
-    if len(candidates) == 1 and len(text.strip()) < 3:
-        return candidates[0]          # nothing to tell from yet: the only choice
-    found = detect_among(text[:4000], candidates, min_confidence=MIN_CONFIDENCE)
-    if found is None:
-        raise LanguageDetectionError("could not tell the language of the text among the "
-                                     f"installed ones ({', '.join(candidates) or 'none'})")
-    return found.language
-
-
 def format_seconds(seconds: float) -> str:
     """"0.42 s", or "3 ms" below a tenth of a second (never "0.00 s")."""
     if seconds < 0.1:
         return f"{max(1, round(seconds * 1000))} ms"
     return f"{seconds:.2f} s"
-
-
-def _top_block(edit: QPlainTextEdit) -> int:
-    return edit.cursorForPosition(QPoint(0, 0)).blockNumber()
-
-
-def _scroll_to_block(edit: QPlainTextEdit, number: int) -> None:
-    """Scroll so that block ``number`` is the first one visible (as far as it can be)."""
-    bar = edit.verticalScrollBar()
-    document = edit.document()
-    # Each step lays out the blocks it scrolls past, so the next one counts their real
-    # lines: under load many blocks are still unlaid, and four steps left the pane 30
-    # lines off. Bounded: a step that moves nothing ends it.
-    for _ in range(64):
-        top = _top_block(edit)
-        if top == number:
-            return
-        low, high = sorted((top, number))
-        lines = sum(max(1, document.findBlockByNumber(i).lineCount()) for i in range(low, high))
-        before = bar.value()
-        bar.setValue(before + (lines if number > top else -lines))
-        if bar.value() == before:
-            return
-
-
-def _changed_range(old: str, new: str) -> tuple[int, int]:
-    """The lengths of the common start and (not overlapping it) common end of two texts."""
-    limit = min(len(old), len(new))
-    start = 0
-    step = 4096
-    while start < limit:     # compare in slices: C speed on long texts
-        size = min(step, limit - start)
-        if old[start:start + size] == new[start:start + size]:
-            start += size
-            continue
-        if size == 1:
-            break
-        step = max(1, size // 2)
-    end = 0
-    limit -= start
-    step = 4096
-    while end < limit:
-        size = min(step, limit - end)
-        if old[len(old) - end - size:len(old) - end] == new[len(new) - end - size:len(new) - end]:
-            end += size
-            continue
-        if size == 1:
-            break
-        step = max(1, size // 2)
-    return start, end
-
-
-def _finished_prefix(text: str, count: int) -> str:
-    """``text`` up to the end of its ``count``-th sentence."""
-    end = seen = 0
-    for piece in split_text(text):
-        end += len(piece.text)
-        if piece.is_sentence:
-            seen += 1
-            if seen == count:
-                return text[:end]
-    return text

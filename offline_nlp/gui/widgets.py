@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QPoint, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -24,7 +25,8 @@ from offline_nlp.engine.types import Language
 from offline_nlp.langtokens import NAMES
 
 __all__ = ["AUTO", "Banner", "DropZone", "EmptyState", "LanguagePair", "OutputFolder",
-           "documents_folder", "dropped_paths", "enlarge_font", "language_name"]
+           "documents_folder", "dropped_paths", "enlarge_font", "language_name",
+           "replace_text_in_place"]
 
 MISSING_SUFFIX = " — not installed"
 #: The source "language" that means: detect it from the text (as ``--from auto``).
@@ -335,3 +337,71 @@ class OutputFolder(QWidget):
                                                 self.edit.text() or documents_folder())
         if name:
             self.set_folder(Path(name))
+
+
+def _top_block(edit: QPlainTextEdit) -> int:
+    return edit.cursorForPosition(QPoint(0, 0)).blockNumber()
+
+
+def _scroll_to_block(edit: QPlainTextEdit, number: int) -> None:
+    """Scroll so that block ``number`` is the first one visible (as far as it can be)."""
+    bar = edit.verticalScrollBar()
+    document = edit.document()
+    # Each step lays out the blocks it scrolls past, so the next one counts their real
+    # lines: under load many blocks are still unlaid, and four steps left the pane 30
+    # lines off. Bounded: a step that moves nothing ends it.
+    for _ in range(64):
+        top = _top_block(edit)
+        if top == number:
+            return
+        low, high = sorted((top, number))
+        lines = sum(max(1, document.findBlockByNumber(i).lineCount()) for i in range(low, high))
+        before = bar.value()
+        bar.setValue(before + (lines if number > top else -lines))
+        if bar.value() == before:
+            return
+
+
+def replace_text_in_place(edit: QPlainTextEdit, text: str) -> None:
+    """Replace only what changed in ``edit``'s text, so the pane stays where the reader
+    scrolled to. (setPlainText forgets the layout of wrapped lines: restoring the scroll
+    bar's value then lands far from where the reader was.)"""
+    old = edit.toPlainText()
+    if old == text:
+        return
+    top = _top_block(edit)
+    start, end = _changed_range(old, text)
+    cursor = QTextCursor(edit.document())
+    cursor.setPosition(start)
+    cursor.setPosition(len(old) - end, QTextCursor.MoveMode.KeepAnchor)
+    cursor.insertText(text[start:len(text) - end])
+    # Wrapped lines are laid out lazily, so the scroll bar (in lines) can still
+    # shift under an edit above the view: put the same line back at the top.
+    _scroll_to_block(edit, min(top, edit.document().blockCount() - 1))
+
+
+def _changed_range(old: str, new: str) -> tuple[int, int]:
+    """The lengths of the common start and (not overlapping it) common end of two texts."""
+    limit = min(len(old), len(new))
+    start = 0
+    step = 4096
+    while start < limit:     # compare in slices: C speed on long texts
+        size = min(step, limit - start)
+        if old[start:start + size] == new[start:start + size]:
+            start += size
+            continue
+        if size == 1:
+            break
+        step = max(1, size // 2)
+    end = 0
+    limit -= start
+    step = 4096
+    while end < limit:
+        size = min(step, limit - end)
+        if old[len(old) - end - size:len(old) - end] == new[len(new) - end - size:len(new) - end]:
+            end += size
+            continue
+        if size == 1:
+            break
+        step = max(1, size // 2)
+    return start, end
