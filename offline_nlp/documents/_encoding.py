@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,3 +92,34 @@ def _looks_utf16(data: bytes) -> bool:
 def newline_of(text: str) -> str:
     crlf = text.count("\r\n")
     return "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
+
+
+class TextLines:
+    """A decoded text file as lines, written back with its own newline and final newline."""
+
+    def __init__(self, decoded: Decoded) -> None:
+        self.decoded = decoded
+        text = decoded.text
+        self.newline = newline_of(text)
+        self.ends_with_newline = text.endswith(("\n", "\r"))
+        self.lines = re.split(r"\r\n|\r|\n", text)
+        if self.ends_with_newline:
+            self.lines.pop()
+
+    def encode(self, replaced: dict[int, tuple[int, list[str]]], lines: list[str] | None = None
+               ) -> bytes:
+        """The file with ``replaced[first] = (count, new)``: ``count`` lines from ``first``
+        on become ``new`` (``lines``: the lines to start from, else the file's)."""
+        lines = self.lines if lines is None else lines
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            if i in replaced:
+                count, new = replaced[i]
+                out.extend(new)
+                i += count
+            else:
+                out.append(lines[i])
+                i += 1
+        text = self.newline.join(out) + (self.newline if self.ends_with_newline else "")
+        return self.decoded.encode(text)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from offline_nlp.documents._encoding import Decoded, decode_bytes, newline_of
+from offline_nlp.documents._encoding import Decoded, TextLines, decode_bytes
 from offline_nlp.documents.base import Document, Segment, Sink, is_translatable, open_sink
 from offline_nlp.documents.markdown_inline import (
     BLOCKS,
@@ -28,13 +28,7 @@ from offline_nlp.documents.markdown_inline import (
     inline_tokens,
     unescape,
 )
-from offline_nlp.documents.markup import (
-    InlineRegion,
-    Tok,
-    analyse,
-    region_segment,
-    translate_region,
-)
+from offline_nlp.documents.markup import InlineRegion, SegmentBuilder, Tok, Unit, analyse
 from offline_nlp.engine.types import Translation
 
 
@@ -45,7 +39,6 @@ class _Para:
     prefix: str
     suffix: str
     cont: str  # prefix of continuation lines
-    region: InlineRegion
     top_level: bool
 
 
@@ -54,7 +47,6 @@ class _Cell:
     line: int
     start: int
     end: int
-    region: InlineRegion
 
 
 @dataclass
@@ -119,18 +111,14 @@ class MarkdownDocument(Document):
     def __init__(self, path: Path, decoded: Decoded) -> None:
         super().__init__(path)
         self._decoded = decoded
-        text = decoded.text
-        self._newline = newline_of(text)
-        self._ends = text.endswith(("\n", "\r"))
-        self._lines = re.split(r"\r\n|\r|\n", text)
-        if self._ends:
-            self._lines.pop()
+        self._file = TextLines(decoded)
+        self._lines = self._file.lines
         skip = _front_matter(self._lines)
         feed = [""] * skip + self._lines[skip:]
         env: dict = {}
         tokens = BLOCKS.parse("\n".join(feed), env)
         references = env.get("references", {})
-        self._units: list[_Para | _Cell | _Text] = []
+        self._units: SegmentBuilder[_Para | _Cell | _Text] = SegmentBuilder()
         depth_containers = 0
         for k, tok in enumerate(tokens):
             if tok.type in ("blockquote_open", "bullet_list_open", "ordered_list_open"):
@@ -169,13 +157,7 @@ class MarkdownDocument(Document):
             return
         cont = re.sub(r"[-*+](?=\s)|\d+[.)](?=\s)|#+(?=\s)", lambda m: " " * len(m.group()), prefix)
         region = analyse(inline_tokens(content, references), collapse_space=False)
-        self._units.append(_Para(first, count, prefix, suffix, cont, region, top))
-        self._add_texts(region)
-
-    def _add_texts(self, region: InlineRegion) -> None:
-        for tok in region.tokens:
-            for start, end in tok.texts:
-                self._units.append(_Text(tok, tok.raw, start, end))
+        self._add_region(region, _Para(first, count, prefix, suffix, cont, top))
 
     def _add_row(self, line_no: int, references: dict) -> None:
         line = self._lines[line_no]
@@ -186,93 +168,83 @@ class MarkdownDocument(Document):
                 continue
             start = a + (len(cell) - len(cell.lstrip()))
             region = analyse(inline_tokens(content, references))
-            self._units.append(_Cell(line_no, start, start + len(content), region))
-            self._add_texts(region)
+            self._add_region(region, _Cell(line_no, start, start + len(content)))
+
+    def _add_region(self, region: InlineRegion, place: _Para | _Cell) -> None:
+        """The region, then its images' alt texts and links' titles; a region holding only
+        an image is not sent, but rewritten for its alt text."""
+        self._units.add_region(region, place, sent=is_translatable(region.text))
+        for tok in region.tokens:
+            for start, end in tok.texts:
+                text = _Text(tok, tok.raw, start, end)
+                self._units.add_words(text.text, text)
 
     def segments(self) -> list[Segment]:
-        return [
-            Segment(u.text, i) if isinstance(u, _Text) else region_segment(u.region, i)
-            for i, u in enumerate(self._units)
-            if _sent(u)
-        ]
-
-    def _set_texts(self, translations: Sequence[Translation | None]) -> None:
-        """Put translated alt texts and titles into their tokens' bytes (bilingual output
-        keeps them in the original copy of their paragraph)."""
-        changes: dict[int, list[tuple[_Text, str]]] = {}
-        for unit, tr in zip(self._units, translations, strict=True):
-            if isinstance(unit, _Text) and tr is not None:
-                changes.setdefault(id(unit.tok), []).append((unit, tr.text))
-        for edits in changes.values():
-            raw = edits[0][0].original
-            for unit, text in sorted(edits, key=lambda e: e[0].start, reverse=True):
-                raw = raw[: unit.start] + unit.escape(text) + raw[unit.end :]
-            edits[0][0].tok.raw = raw
+        return self._units.segments()
 
     def write(
         self, dst: Sink, translations: Sequence[Translation], bilingual: bool = False
     ) -> None:
         self._check_count(translations)
-        given = iter(translations)
-        per_unit = [next(given) if _sent(u) else None for u in self._units]
-        self._set_texts(per_unit)
+        translated = self._units.translated(translations)
+        _set_texts(translated)
         lines = list(self._lines)
         replace: dict[int, tuple[int, list[str]]] = {}
         cells: dict[int, list[tuple[int, int, str]]] = {}
-        for unit, tr in zip(self._units, per_unit, strict=True):
-            if isinstance(unit, _Text):
-                continue
-            if isinstance(unit, _Cell):
-                rendered = translate_region(
-                    unit.region, tr, lambda t: escape(t).replace("|", "\\|")
-                )
+        for unit, tr in translated:
+            place = unit.place
+            if isinstance(place, _Cell):
+                rendered = unit.render(tr, lambda t: escape(t).replace("|", "\\|"))
                 if bilingual:
-                    rendered = lines[unit.line][unit.start : unit.end] + "<br>" + rendered
-                cells.setdefault(unit.line, []).append((unit.start, unit.end, rendered))
-                continue
-            rendered = translate_region(unit.region, tr, escape)
-            body = rendered.split("\n")
-            new = [unit.prefix + body[0] + (unit.suffix if len(body) == 1 else "")]
-            new += [unit.cont + b for b in body[1:]]
-            if len(body) > 1:
-                new[-1] += unit.suffix
-            if bilingual:
-                original = lines[unit.first : unit.first + unit.count]
-                if unit.top_level:
-                    new = [*original, "", *new]
-                else:
-                    new = [
-                        *original,
-                        unit.cont.rstrip(),
-                        *[
-                            unit.cont + x[len(unit.prefix) :] if i == 0 else x
-                            for i, x in enumerate(new)
-                        ],
-                    ]
-            replace[unit.first] = (unit.count, new)
+                    rendered = lines[place.line][place.start : place.end] + "<br>" + rendered
+                cells.setdefault(place.line, []).append((place.start, place.end, rendered))
+            elif isinstance(place, _Para):
+                new = _para_lines(place, unit.render(tr, escape))
+                if bilingual:
+                    new = _bilingual(place, lines[place.first : place.first + place.count], new)
+                replace[place.first] = (place.count, new)
         for line_no, changes in cells.items():
             line = lines[line_no]
             for start, end, text in sorted(changes, reverse=True):
                 line = line[:start] + text + line[end:]
             lines[line_no] = line
-        out: list[str] = []
-        i = 0
-        while i < len(lines):
-            if i in replace:
-                count, new = replace[i]
-                out.extend(new)
-                i += count
-            else:
-                out.append(lines[i])
-                i += 1
-        text = self._newline.join(out) + (self._newline if self._ends else "")
         with open_sink(dst) as fh:
-            fh.write(self._decoded.encode(text))
+            fh.write(self._file.encode(replace, lines))
 
 
-def _sent(unit: _Para | _Cell | _Text) -> bool:
-    """False for a paragraph or cell holding only an image: rewritten for its alt text."""
-    return isinstance(unit, _Text) or is_translatable(unit.region.text)
+def _set_texts(translated: Sequence[tuple[Unit, Translation | None]]) -> None:
+    """Put translated alt texts and titles into their tokens' bytes (bilingual output
+    keeps them in the original copy of their paragraph)."""
+    changes: dict[int, list[tuple[_Text, str]]] = {}
+    for unit, tr in translated:
+        if isinstance(unit.place, _Text) and tr is not None:
+            changes.setdefault(id(unit.place.tok), []).append((unit.place, tr.text))
+    for edits in changes.values():
+        raw = edits[0][0].original
+        for text, translation in sorted(edits, key=lambda e: e[0].start, reverse=True):
+            raw = raw[: text.start] + text.escape(translation) + raw[text.end :]
+        edits[0][0].tok.raw = raw
+
+
+def _para_lines(para: _Para, rendered: str) -> list[str]:
+    """A paragraph's rendered markup as lines, with its prefixes and suffix."""
+    body = rendered.split("\n")
+    new = [para.prefix + body[0] + (para.suffix if len(body) == 1 else "")]
+    new += [para.cont + b for b in body[1:]]
+    if len(body) > 1:
+        new[-1] += para.suffix
+    return new
+
+
+def _bilingual(para: _Para, original: list[str], new: list[str]) -> list[str]:
+    """The original paragraph over its translation (in a list or quote: inside it)."""
+    if para.top_level:
+        return [*original, "", *new]
+    return [
+        *original,
+        para.cont.rstrip(),
+        *[para.cont + x[len(para.prefix) :] if i == 0 else x for i, x in enumerate(new)],
+    ]
 
 
 class MarkdownHandler:

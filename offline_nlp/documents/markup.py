@@ -11,14 +11,16 @@ bytes around the translated pieces; text is escaped by the format's function.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from offline_nlp.documents.base import InlineSpan, Segment
 from offline_nlp.documents.inline import Piece, distribute, source_pieces
 from offline_nlp.engine.types import Translation
 
 TEXT, OPEN, CLOSE, OBJECT, BREAK = "text", "open", "close", "object", "break"
+P = TypeVar("P")
 
 
 @dataclass
@@ -45,9 +47,9 @@ class InlineRegion:
     breaks: list[str]
 
 
-def analyse(tokens: Sequence[Tok], collapse_space: bool = False) -> InlineRegion:
-    toks = list(tokens)
-    # pair tags inside the region; unpaired ones become objects
+def _partners(toks: Sequence[Tok]) -> dict[int, int]:
+    """OPEN index -> its CLOSE index, for the tags that pair inside the region; unpaired
+    ones become objects."""
     partner: dict[int, int] = {}
     stack: list[int] = []
     for i, t in enumerate(toks):
@@ -61,66 +63,88 @@ def analyse(tokens: Sequence[Tok], collapse_space: bool = False) -> InlineRegion
                     partner[stack[depth]] = i
                     del stack[depth:]
                     break
-    closes = set(partner.values())
-    opened: list[int] = []
-    parts: list[str] = []
-    spans: list[InlineSpan] = []
-    paths: dict[int, tuple[int, ...]] = {}
-    sig_key: dict[tuple[str, ...], int] = {}
-    objects: list[tuple[tuple[int, ...], int]] = []
-    breaks: list[str] = []
-    pos = 0
-    last_was_text = False
+    return partner
 
-    def add_text(text: str) -> None:
-        nonlocal pos, last_was_text
+
+class _Analysis:
+    """The text and spans of one region, built token by token."""
+
+    def __init__(self, toks: list[Tok], partner: dict[int, int], collapse_space: bool):
+        self.toks = toks
+        self.partner = partner
+        self.collapse_space = collapse_space
+        self.opened: list[int] = []
+        self.parts: list[str] = []
+        self.spans: list[InlineSpan] = []
+        self.paths: dict[int, tuple[int, ...]] = {}
+        self.sig_key: dict[tuple[str, ...], int] = {}
+        self.objects: list[tuple[tuple[int, ...], int]] = []
+        self.breaks: list[str] = []
+        self.pos = 0
+        self.last_was_text = False
+
+    def region(self) -> InlineRegion:
+        closes = {c: o for o, c in self.partner.items()}
+        for i, t in enumerate(self.toks):
+            if t.kind == TEXT:
+                self.text(t.text)
+            elif t.kind == BREAK:
+                self.line_break(t.raw)
+            elif t.kind == OPEN and i in self.partner:
+                self.opened.append(i)
+            elif t.kind == CLOSE and i in closes:
+                if closes[i] in self.opened:
+                    self.opened.remove(closes[i])
+            else:
+                self.spans.append(InlineSpan(self.pos, self.pos, len(self.objects), True))
+                self.objects.append((tuple(self.opened), i))
+                self.last_was_text = False
+        return InlineRegion("".join(self.parts), tuple(self.spans), self.paths, self.objects,
+                            self.toks, self.partner, self.breaks)
+
+    def text(self, text: str) -> None:
+        if self.collapse_space:
+            text = re.sub(r"[ \t\r\n\f]+", " ", text)  # not \xa0 (&nbsp;)
+            if self.last_was_text and self.parts[-1].endswith((" ", "\n")) and text.startswith(" "):
+                text = text[1:]
+        self.add_text(text)
+
+    def line_break(self, raw: str) -> None:
+        self.breaks.append(raw)
+        if self.collapse_space and self.last_was_text and self.parts[-1].endswith(" "):
+            self.parts[-1] = self.parts[-1][:-1]
+            self.pos -= 1
+            last = self.spans[-1]
+            self.spans[-1] = replace(last, end=last.end - 1)
+            if self.spans[-1].end == self.spans[-1].start:
+                self.spans.pop()
+        self.add_text("\n")
+
+    def add_text(self, text: str) -> None:
         if not text:
             return
-        last_was_text = True
-        path = tuple(opened)
+        self.last_was_text = True
+        path = tuple(self.opened)
         # a run is named by its tags' full bytes, the closing ones too: Markdown links all
         # open with "[" and differ only in "](url)"
-        sig = tuple(toks[i].raw + "\0" + toks[partner[i]].raw for i in path)
-        key = sig_key.setdefault(sig, len(sig_key))
-        paths.setdefault(key, path)
-        end = pos + len(text)
-        if spans and not spans[-1].is_object and spans[-1].key == key and spans[-1].end == pos:
+        sig = tuple(self.toks[i].raw + "\0" + self.toks[self.partner[i]].raw for i in path)
+        key = self.sig_key.setdefault(sig, len(self.sig_key))
+        self.paths.setdefault(key, path)
+        end = self.pos + len(text)
+        spans = self.spans
+        if spans and not spans[-1].is_object and spans[-1].key == key and spans[-1].end == self.pos:
             spans[-1] = replace(spans[-1], end=end)
         else:
-            link = any(toks[j].name == "a" or toks[j].name.startswith("link") for j in path)
-            spans.append(InlineSpan(pos, end, key, link=link))
-        parts.append(text)
-        pos = end
+            link = any(self.toks[j].name == "a" or self.toks[j].name.startswith("link")
+                       for j in path)
+            spans.append(InlineSpan(self.pos, end, key, link=link))
+        self.parts.append(text)
+        self.pos = end
 
-    for i, t in enumerate(toks):
-        if t.kind == TEXT:
-            text = t.text
-            if collapse_space:
-                text = re.sub(r"[ \t\r\n\f]+", " ", text)  # not \xa0 (&nbsp;)
-                if last_was_text and parts[-1].endswith((" ", "\n")) and text.startswith(" "):
-                    text = text[1:]
-            add_text(text)
-        elif t.kind == BREAK:
-            breaks.append(t.raw)
-            if collapse_space and last_was_text and parts[-1].endswith(" "):
-                parts[-1] = parts[-1][:-1]
-                pos -= 1
-                last = spans[-1]
-                spans[-1] = replace(last, end=last.end - 1)
-                if spans[-1].end == spans[-1].start:
-                    spans.pop()
-            add_text("\n")
-        elif t.kind == OPEN and i in partner:
-            opened.append(i)
-        elif t.kind == CLOSE and i in closes:
-            opener = next(j for j, c in partner.items() if c == i)
-            if opener in opened:
-                opened.remove(opener)
-        else:
-            spans.append(InlineSpan(pos, pos, len(objects), True))
-            objects.append((tuple(opened), i))
-            last_was_text = False
-    return InlineRegion("".join(parts), tuple(spans), paths, objects, toks, partner, breaks)
+
+def analyse(tokens: Sequence[Tok], collapse_space: bool = False) -> InlineRegion:
+    toks = list(tokens)
+    return _Analysis(toks, _partners(toks), collapse_space).region()
 
 
 def render(
@@ -177,10 +201,61 @@ def translate_region(
     return render(region, pieces, escape, break_raw)
 
 
-def region_segments(regions: Iterable[InlineRegion]) -> list[Segment]:
-    """One segment per region; inline spans only where there is formatting to carry."""
-    return [region_segment(r, i) for i, r in enumerate(regions)]
-
-
 def region_segment(region: InlineRegion, locator: object) -> Segment:
+    """The region's text; inline spans only where there is formatting to carry."""
     return Segment(region.text, locator, region.spans if len(region.spans) > 1 else ())
+
+
+@dataclass(eq=False)
+class Unit(Generic[P]):
+    """One translatable thing of a markup document: a region of inline markup (a
+    paragraph, a table cell, a cue) or the words of a tag (an HTML attribute, a Markdown
+    image's alt text); ``place`` is what its format needs to write it back."""
+
+    place: P
+    region: InlineRegion | None = None
+    words: str = ""
+    sent: bool = True  # False: kept in order, not translated (an image-only paragraph)
+
+    def render(self, translation: Translation | None, escape: Callable[[str], str],
+               break_raw: str | None = None) -> str:
+        """The region's markup with ``translation`` as its text (``None``: the original)."""
+        assert self.region is not None
+        return translate_region(self.region, translation, escape, break_raw)
+
+
+class SegmentBuilder(Generic[P]):
+    """The segments of a markup document (HTML, Markdown, subtitles), in document order.
+
+    A format adds each region of inline markup it finds (as :class:`Tok` s) and each
+    tag's words of their own; it gets the segments, and at writing one translation per
+    unit (``None`` for a unit that was not sent) to render back.
+    """
+
+    def __init__(self) -> None:
+        self.units: list[Unit[P]] = []
+
+    def add_region(self, region: InlineRegion, place: P, sent: bool = True) -> Unit[P]:
+        unit = Unit(place, region=region, sent=sent)
+        self.units.append(unit)
+        return unit
+
+    def add_words(self, words: str, place: P) -> Unit[P]:
+        unit = Unit(place, words=words)
+        self.units.append(unit)
+        return unit
+
+    def segments(self) -> list[Segment]:
+        """One segment per unit sent, located by the unit's index."""
+        return [
+            Segment(u.words, i) if u.region is None else region_segment(u.region, i)
+            for i, u in enumerate(self.units)
+            if u.sent
+        ]
+
+    def translated(
+        self, translations: Sequence[Translation]
+    ) -> list[tuple[Unit[P], Translation | None]]:
+        """Each unit with its translation (``None`` where it was not sent)."""
+        given = iter(translations)
+        return [(u, next(given) if u.sent else None) for u in self.units]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from offline_nlp.documents._encoding import Decoded, decode_bytes, newline_of
+from offline_nlp.documents._encoding import Decoded, TextLines, decode_bytes
 from offline_nlp.documents.base import (
     Document,
     Segment,
@@ -31,11 +31,9 @@ from offline_nlp.documents.markup import (
     OBJECT,
     OPEN,
     TEXT,
-    InlineRegion,
+    SegmentBuilder,
     Tok,
     analyse,
-    region_segments,
-    translate_region,
 )
 from offline_nlp.engine.types import Translation
 
@@ -53,7 +51,6 @@ _END = re.compile(r"[.!?…:;。！？」』\"]\s*$")
 class _Cue:
     text_start: int  # index of its first text line
     lines: list[str]
-    region: InlineRegion
     dialogue: bool
 
 
@@ -110,13 +107,9 @@ class SubtitleDocument(Document):
     def __init__(self, path: Path, decoded: Decoded, vtt: bool) -> None:
         super().__init__(path)
         self._decoded = decoded
-        text = decoded.text
-        self._newline = newline_of(text)
-        self._ends = text.endswith(("\n", "\r"))
-        self._lines = re.split(r"\r\n|\r|\n", text)
-        if self._ends:
-            self._lines.pop()
-        self._cues: list[_Cue] = []
+        self._file = TextLines(decoded)
+        self._lines = self._file.lines
+        self._cues: SegmentBuilder[_Cue] = SegmentBuilder()
         (self._parse_vtt if vtt else self._parse_srt)()
 
     def _blocks(self, start: int = 0) -> list[tuple[int, list[str]]]:
@@ -179,36 +172,26 @@ class SubtitleDocument(Document):
                     toks.append(Tok(BREAK, "\n"))
                     keep_breaks = True
             toks.extend(_tokens(line))
-        self._cues.append(_Cue(text_start, lines, analyse(toks), keep_breaks))
+        self._cues.add_region(analyse(toks), _Cue(text_start, lines, keep_breaks))
 
     def segments(self) -> list[Segment]:
-        return region_segments(c.region for c in self._cues)
+        return self._cues.segments()
 
     def write(
         self, dst: Sink, translations: Sequence[Translation], bilingual: bool = False
     ) -> None:
         self._check_count(translations)
         replaced: dict[int, tuple[int, list[str]]] = {}
-        for cue, tr in zip(self._cues, translations, strict=True):
-            if not cue.dialogue:
+        for unit, tr in self._cues.translated(translations):
+            cue = unit.place
+            if not cue.dialogue and tr is not None:
                 tr = Translation(_wrap(tr.text, len(cue.lines)), alignment=_rewrap(tr))
-            new = translate_region(cue.region, tr, lambda s: s, "\n").split("\n")
+            new = unit.render(tr, lambda s: s, "\n").split("\n")
             if bilingual:
                 new = [*cue.lines, *new]
             replaced[cue.text_start] = (len(cue.lines), new)
-        out: list[str] = []
-        i = 0
-        while i < len(self._lines):
-            if i in replaced:
-                count, new = replaced[i]
-                out.extend(new)
-                i += count
-            else:
-                out.append(self._lines[i])
-                i += 1
-        text = self._newline.join(out) + (self._newline if self._ends else "")
         with open_sink(dst) as fh:
-            fh.write(self._decoded.encode(text))
+            fh.write(self._file.encode(replaced))
 
 
 def _rewrap(tr: Translation) -> tuple:

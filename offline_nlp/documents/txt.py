@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from offline_nlp.documents._encoding import Decoded, decode_bytes, newline_of
+from offline_nlp.documents._encoding import Decoded, TextLines, decode_bytes
 from offline_nlp.documents.base import Document, Segment, Sink, is_translatable, open_sink
 from offline_nlp.engine.types import Translation
 
@@ -90,12 +90,8 @@ class TxtDocument(Document):
     def __init__(self, path: Path, decoded: Decoded) -> None:
         super().__init__(path)
         self._decoded = decoded
-        text = decoded.text
-        self._newline = newline_of(text)
-        self._ends_with_newline = text.endswith(("\n", "\r"))
-        self._lines = re.split(r"\r\n|\r|\n", text)
-        if self._ends_with_newline:
-            self._lines.pop()
+        self._file = TextLines(decoded)
+        self._lines = self._file.lines
         self._blocks: list[_Block] = []
         current: list[str] = []
         start, level = 0, ""
@@ -155,26 +151,14 @@ class TxtDocument(Document):
         self, dst: Sink, translations: Sequence[Translation], bilingual: bool = False
     ) -> None:
         self._check_count(translations)
-        lines = list(self._lines)
         replaced: dict[int, tuple[int, list[str]]] = {}
         for block, tr in zip(self._blocks, translations, strict=True):
             new = self._translated_lines(block, tr.text)
             if bilingual:
                 new = [*block.lines, "", *new]
             replaced[block.first] = (len(block.lines), new)
-        out: list[str] = []
-        i = 0
-        while i < len(lines):
-            if i in replaced:
-                count, new = replaced[i]
-                out.extend(new)
-                i += count
-            else:
-                out.append(lines[i])
-                i += 1
-        text = self._newline.join(out) + (self._newline if self._ends_with_newline else "")
         with open_sink(dst) as fh:
-            fh.write(self._decoded.encode(text))
+            fh.write(self._file.encode(replaced))
 
 
 class TxtHandler:
