@@ -96,7 +96,9 @@ class Engine:
         ``zt``, ``pt-BR`` → ``pb``, ``EN`` → ``en`` (see engine.langcodes)."""
         if is_plain(code):
             return code
-        return normalize_code(code, self._catalogue().codes)
+        codes = self._catalogue().codes
+        # a script-qualified code of a multilingual model (ace_Arab) is taken as it is
+        return code if code in codes else normalize_code(code, codes)
 
     def route(self, source: str, target: str, model: str = "") -> Route:
         """The packages that translate ``source`` into ``target`` (codes as people write

@@ -91,3 +91,11 @@ def test_languages_of_a_multilingual_package_are_named(tmp_path: Path) -> None:
     names = {language.code: language.name for language in engine.languages()}
     assert names == {"en": "English", "zh": "Chinese", "zt": "Chinese (Traditional)"}
     assert engine.canonical("zh-TW") == "zt" and engine.canonical("zh-Hans") == "zh"
+
+
+def test_a_script_qualified_code_of_a_model_is_kept(tmp_path: Path) -> None:
+    data = dict(NLLB, sources={"en": "eng_Latn", "ace": "ace_Latn", "ace_Arab": "ace_Arab"},
+                targets={"en": "eng_Latn", "ace": "ace_Latn", "ace_Arab": "ace_Arab"})
+    engine = Engine(Source(tmp_path, data))
+    assert engine.canonical("ace_Arab") == "ace_Arab" and engine.canonical("ACE") == "ace"
+    assert engine.route("en", "ace_Arab").hops[0].target == "ace_Arab"
