@@ -14,7 +14,7 @@ from offline_nlp.engine.kinds import load_tokenizer, tokenizer_files
 from offline_nlp.engine.tokenization import Tokenizer
 from offline_nlp.engine.types import EngineConfig
 from offline_nlp.errors import ModelLoadError
-from offline_nlp.packages.metadata import InstalledPackage
+from offline_nlp.packages.metadata import SHA256_RE, InstalledPackage
 
 __all__ = ["LoadedModel", "ModelCache", "model_id", "resolve_device", "tokenizer_of"]
 
@@ -36,8 +36,12 @@ class LoadedModel:
 
 
 def model_id(package: InstalledPackage) -> str:
-    """A package's model as the segment cache names it, known without loading it."""
-    return f"{package.info.code}@{package.info.package_version}"
+    """A package's model as the segment cache names it, known without loading it: its
+    code and version, and for an installed model folder (whose version says nothing) its
+    weights' digest."""
+    digest = package.info.raw.get("model_sha256")
+    mark = f"#{digest[:16]}" if isinstance(digest, str) and SHA256_RE.match(digest) else ""
+    return f"{package.info.code}@{package.info.package_version}{mark}"
 
 
 def resolve_device(config: EngineConfig) -> tuple[str, str]:

@@ -381,14 +381,19 @@ class PackageManager:
                 staging.mkdir()
                 fill(staging / "model")
                 data = describe(staging / "model", hints)
+                files = {f"model/{name}": digest
+                         for name, digest in _hash_tree(staging / "model").items()}
+                # Another model installed later under the same name must not be answered
+                # from the segment cache this one filled (see engine.models.model_id).
+                data["model_sha256"] = files["model/model.bin"]
                 (staging / "metadata.json").write_text(
                     json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+                files["metadata.json"] = sha256_file(staging / "metadata.json")
                 info = PackageInfo.from_json(data)
                 if announce is not None:
                     announce(info)
                 final = self.paths.packages / info.code
                 self._prove(InstalledPackage(info, staging), final, force)
-                files = _hash_tree(staging)
                 self._swap_in(staging, final)
             except OSError as exc:
                 raise PackageError(f"installing the model failed ({exc.strerror or exc}); "

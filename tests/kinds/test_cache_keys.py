@@ -6,9 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import synthetic
+from kindsfix import NLLB_LANGUAGES, NLLB_ZIP, unzipped
 
 from offline_nlp.engine import Engine, SegmentCache, TranslationOptions
+from offline_nlp.engine.models import model_id
+from offline_nlp.engine.probe import try_package
 from offline_nlp.packages import PackageManager
+from offline_nlp.packages.ctmodels import ModelHints
+from offline_nlp.paths import AppPaths
 
 # xz into en and into xl: two targets decoded with the same options (an xz target would
 # get the CJK repetition guards, whose options alone would change the key)
@@ -33,3 +38,17 @@ def test_cache_entries_per_package_and_pair(kinds_home, tmp_path: Path) -> None:
     again = Engine(PackageManager(kinds_home), cache=cache)
     assert again.translate(SENTENCE, "xz", "en", nllb) == first
     assert len(cache) == total
+
+
+def test_another_model_under_the_same_name_is_not_answered_from_the_cache(
+        tmp_path: Path) -> None:
+    paths = AppPaths.under(tmp_path / "home").ensure()
+    manager = PackageManager(paths, probe=try_package)
+    hints = ModelHints(languages=NLLB_LANGUAGES)
+    first = manager.install_file(NLLB_ZIP, hints=hints)
+    folder = unzipped(NLLB_ZIP, tmp_path / "other")
+    weights = folder / "model.bin"
+    weights.write_bytes(weights.read_bytes() + b"\0")  # other weights, same name
+    second = manager.install_folder(folder, hints=hints)
+    assert first.info.code == second.info.code
+    assert model_id(first) != model_id(second)
