@@ -160,3 +160,15 @@ def test_doctor_states_each_models_memory_licence_and_the_loaded_bound(capsys) -
     text = capsys.readouterr().out
     assert re.search(r"about [0-9.]+ MB in memory \(nllb\)  licence: CC-BY-NC-4\.0", text)
     assert "at most 4 models are kept loaded at once" in text
+
+
+def test_an_installed_model_verifies_and_a_changed_weight_is_reported(capsys) -> None:
+    assert main(["packages", "install", str(NLLB_ZIP), *LANGUAGE_ARGS]) == 0
+    capsys.readouterr()
+    assert main(["packages", "verify"]) == 0
+    assert capsys.readouterr().out == "nllb-synthetic: ok\n"
+    path = Path(str(installed_codes(capsys)["nllb-synthetic"]["path"]))
+    with (path / "model" / "model.bin").open("ab") as weights:
+        weights.write(b"\0")
+    assert main(["packages", "verify"]) == 1
+    assert capsys.readouterr().out == "nllb-synthetic: model/model.bin was modified\n"
