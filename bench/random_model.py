@@ -92,3 +92,48 @@ def build_package(dest: Path, corpus: list[str], vocab_size: int = 32000, *,
                 "type": "translate", "code": f"translate-{from_code}_{to_code}", "links": []}
     (dest / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
     return dest
+
+
+#: NLLB-200's language tokens the benchmark's NLLB-shaped model knows (the real one has 202).
+NLLB_LANGUAGE_TOKENS = ("eng_Latn", "fra_Latn", "deu_Latn", "spa_Latn", "zho_Hans", "jpn_Jpan")
+#: NLLB-200's vocabulary: 256,000 sentencepiece entries, language tokens, <mask>.
+NLLB_VOCABULARY = 256_206
+
+
+def build_nllb_folder(dest: Path, corpus: list[str], vocab_size: int = NLLB_VOCABULARY, *,
+                      layers: int = 12, d_model: int = 1024, heads: int = 16, ffn: int = 4096,
+                      seed: int = 0) -> Path:
+    """A CTranslate2 folder shaped like NLLB-200 distilled 600M as ct2-transformers-converter
+    writes it (12+12 pre-norm layers, d_model 1024, 16 heads, FFN 4096, one embedding shared
+    by encoder, decoder and output, ``</s>`` starting the decoder) with random int8 weights,
+    and a sentencepiece BPE model trained on ``corpus`` as ``sentencepiece.bpe.model``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        text = Path(tmp) / "corpus.txt"
+        text.write_text("\n".join(corpus), encoding="utf-8")
+        spm.SentencePieceTrainer.train(
+            input=str(text), model_prefix=str(Path(tmp) / "spm"), model_type="bpe",
+            vocab_size=min(vocab_size // 2, 8000), hard_vocab_limit=False,
+            character_coverage=1.0, unk_id=0, bos_id=1, eos_id=2, pad_id=-1, minloglevel=2)
+        (dest / "sentencepiece.bpe.model").write_bytes((Path(tmp) / "spm.model").read_bytes())
+    processor = spm.SentencePieceProcessor(model_file=str(dest / "sentencepiece.bpe.model"))
+    # fairseq's order, as NllbTokenizer numbers it: specials, pieces, languages, <mask>
+    tokens = ["<s>", "<pad>", "</s>", "<unk>"]
+    tokens += [processor.id_to_piece(i) for i in range(3, processor.get_piece_size())]
+    tokens += [f"<extra_{i}>" for i in range(vocab_size - len(tokens) - len(NLLB_LANGUAGE_TOKENS) - 1)]
+    tokens += [*NLLB_LANGUAGE_TOKENS, "<mask>"]
+    rng = np.random.default_rng(seed)
+    spec = ctranslate2.specs.TransformerSpec.from_config((layers, layers), heads, pre_norm=True)
+    spec.config.decoder_start_token = "</s>"  # type: ignore[attr-defined]
+    shared = rng.standard_normal((len(tokens), d_model), dtype=np.float32) * 0.1
+    spec.encoder.embeddings[0].weight = shared  # type: ignore[attr-defined]
+    spec.decoder.embeddings.weight = shared  # type: ignore[attr-defined]
+    spec.decoder.projection.weight = shared  # type: ignore[attr-defined]
+    _norm(spec.encoder.layer_norm, d_model)  # type: ignore[attr-defined]
+    _norm(spec.decoder.layer_norm, d_model)  # type: ignore[attr-defined]
+    fill_and_save(spec, rng, d_model, ffn, tokens, dest)
+    (dest / "tokenizer_config.json").write_text(json.dumps(
+        {"tokenizer_class": "NllbTokenizer", "src_lang": "eng_Latn", "legacy_behaviour": False,
+         "extra_special_tokens": list(NLLB_LANGUAGE_TOKENS)}, indent=2), encoding="utf-8")
+    return dest
+

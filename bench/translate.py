@@ -20,6 +20,14 @@ the seconds.
 
     make bench     (or: .venv/bin/python bench/translate.py --sizes 10,40 --beams 2)
 
+With ``--nllb`` a second table does the same for a multilingual model of NLLB-200
+distilled 600M's shape (12+12 layers, d_model 1024, 16 heads, FFN 4096, NLLB's 256,206-entry
+vocabulary, random int8 weights; built once into bench/out, about 620 MB), installed as a
+user installs a converted NLLB folder and asked for en→fr: the engine against raw
+CTranslate2 given the same ``eng_Latn … </s>`` sources and ``fra_Latn`` target prefix, at
+the same sizes and beams (argostranslate cannot run such a model). It takes several times
+longer than the first table: ``--sizes 10,40 --beams 2 --nllb --no-argos`` is a quick look.
+
 The last line is ``engine/ceiling=R1 engine/argostranslate=R2``: geometric means over the
 cases, R1 against the best ceiling and R2 against argostranslate's best settings.
 """
@@ -48,7 +56,7 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
 import ctranslate2  # noqa: E402
 import fixed_length  # noqa: E402
-from common import make_document, model_package, retries_off  # noqa: E402
+from common import OUT, make_corpus, make_document, model_package, retries_off  # noqa: E402
 from common import single_package_engine  # noqa: E402
 
 from offline_nlp.engine import Engine, EngineConfig, TranslationOptions  # noqa: E402
@@ -75,6 +83,9 @@ class Case:
     text: str
     tokens: list[list[str]]
     times: dict[str, list[float]] = field(default_factory=dict)
+    # a multilingual model's target token (NLLB's fra_Latn), given as target_prefix
+    prefix: list[str] = field(default_factory=list)
+    pair: tuple[str, str] = ("en", "xx")
 
     def median(self, name: str) -> float:
         return statistics.median(self.times[name])
@@ -95,8 +106,10 @@ def ceiling_setups(case: Case, replicas: int) -> dict[str, dict[str, object]]:
 def ceiling_run(translator: ctranslate2.Translator, case: Case, setup: dict[str, object]) -> Run:
     def run() -> float:
         start = time.perf_counter()
+        prefix = [case.prefix] * len(case.tokens) if case.prefix else None
         translator.translate_batch(case.tokens, beam_size=case.beam, return_scores=False,
-                                   length_penalty=LENGTH_PENALTY, **setup)  # type: ignore[arg-type]
+                                   target_prefix=prefix, length_penalty=LENGTH_PENALTY,
+                                   **setup)  # type: ignore[arg-type]
         return time.perf_counter() - start
     return run
 
@@ -107,7 +120,7 @@ def engine_run(engine: Engine, case: Case) -> Run:
 
     def run() -> float:
         start = time.perf_counter()
-        engine.translate(case.text, "en", "xx", options)
+        engine.translate(case.text, *case.pair, options)
         return time.perf_counter() - start
     return run
 
@@ -202,6 +215,67 @@ def fixture_identity(config: EngineConfig) -> str:
     return f"{same} of {len(paragraphs)} paragraphs identical"
 
 
+def nllb_package(smoke: bool) -> Path:
+    """The NLLB-600M shaped model, installed by the package manager as users install a
+    converted NLLB folder (built and installed once into bench/out); with ``smoke`` a
+    one-layer model of the same layout."""
+    from random_model import build_nllb_folder
+
+    from offline_nlp.packages import PackageManager
+    from offline_nlp.packages.ctmodels import ModelHints
+    from offline_nlp.paths import AppPaths
+
+    name = "tiny-nllb" if smoke else "nllb-600m-shape"
+    paths = AppPaths.under(OUT / f"{name}-home")
+    installed = paths.packages / name
+    if not (installed / "model" / "model.bin").exists():
+        if not smoke:
+            print("building an NLLB-600M shaped model with random weights (once)...",
+                  file=sys.stderr)
+        shutil.rmtree(OUT / f"{name}-home", ignore_errors=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / name
+            if smoke:
+                build_nllb_folder(folder, make_corpus(2000, seed=99), vocab_size=2000,
+                                  layers=1, d_model=64, heads=2, ffn=128)
+            else:
+                build_nllb_folder(folder, make_corpus(20000, seed=99))
+            installed = PackageManager(paths.ensure()).install_folder(
+                folder, hints=ModelHints(name=name)).path
+    return installed
+
+
+def run_nllb(args: argparse.Namespace, config: EngineConfig) -> list[Case]:
+    """Engine against raw CTranslate2 on the NLLB-shaped model, en→fr."""
+    from offline_nlp.engine.kinds import framing, load_tokenizer
+    from offline_nlp.packages import InstalledPackage
+
+    package = InstalledPackage.load(nllb_package(args.smoke))
+    frame = framing(package, "en", "fr")
+    tokenizer = load_tokenizer(package)
+    cases = []
+    for beam in args.beams.split(","):
+        for size in args.sizes.split(","):
+            text = make_document(int(size), seed=7)
+            pieces = [p.text for p in split_text(text) if p.is_sentence]
+            cases.append(Case(int(size), int(beam), text,
+                              [frame.source(t) for t in tokenizer.encode(pieces)],
+                              prefix=list(frame.prefix), pair=("en", "fr")))
+    inter, intra = config.threads()
+    translator = ctranslate2.Translator(str(package.model_dir), compute_type="int8",
+                                        inter_threads=inter, intra_threads=intra)
+    engine = single_package_engine(package.path, config)
+
+    def runners(case: Case) -> dict[str, Run]:
+        found = {name: ceiling_run(translator, case, setup)
+                 for name, setup in ceiling_setups(case, inter).items()}
+        found["engine"] = engine_run(engine, case)
+        return found
+
+    measure(cases, runners, args.repeats)
+    return cases
+
+
 def print_table(cases: list[Case], argos: bool) -> tuple[list[float], list[float]]:
     header = "| sentences | beam | best ceiling | s | engine s | "
     header += "argos defaults s | argos best s | engine/ceiling | engine/argos best |" if argos \
@@ -240,12 +314,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--length", type=int, default=30, help="tokens decoded per sentence")
     parser.add_argument("--no-argos", action="store_true")
+    parser.add_argument("--nllb", action="store_true",
+                        help="also the NLLB-600M shaped multilingual model (engine against "
+                             "raw CTranslate2; slow)")
     parser.add_argument("--smoke", action="store_true",
-                        help="tiny model, one small case, argostranslate only if built")
+                        help="tiny models, one small case, argostranslate only if built")
     args = parser.parse_args()
     if args.smoke:
         # argostranslate's worker takes longer to start than all the rest: left out
         args.sizes, args.beams, args.repeats, args.length, args.no_argos = "10", "1", 1, 3, True
+        args.nllb = True  # a one-layer NLLB-shaped model: its code path runs in a second
     config = EngineConfig()
     inter, intra = config.threads()
     argos = not args.no_argos and PARITY_PYTHON.exists()
@@ -289,6 +367,7 @@ def main() -> None:
         for worker in workers.values():
             worker.close()
         tmp.cleanup()
+    nllb_cases = run_nllb(args, config) if args.nllb else []
     print(f"model: Transformer-base, random int8 weights; beam and sentences per row; "
           f"{args.length} tokens each; {inter}x{intra} threads; medians of {args.repeats} "
           f"interleaved runs; ctranslate2 {ctranslate2.__version__}; "
@@ -298,6 +377,13 @@ def main() -> None:
         print(f"output on the trained fixture en→xl, beam 4: {identity}")
     print(f"coverage-guard retries skipped on the random model's output: {skipped['units']} "
           "units (see retries_off)")
+    if nllb_cases:
+        print()
+        print(f"model: NLLB-600M shaped (12+12 layers, d_model 1024, vocabulary 256,206), "
+              f"random int8 weights, en→fr: eng_Latn … </s> sources, fra_Latn prefix"
+              if not args.smoke else "model: one-layer NLLB-shaped (smoke)")
+        nllb_ratios, _ = print_table(nllb_cases, False)
+        print(f"NLLB-shaped engine/ceiling={geometric_mean(nllb_ratios):.2f}")
     print(f"worst engine/ceiling: {min(vs_ceiling):.2f}")
     print(f"engine/ceiling={geometric_mean(vs_ceiling):.2f} "
           f"engine/argostranslate={geometric_mean(vs_argos):.2f}")
