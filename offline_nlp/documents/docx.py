@@ -17,7 +17,8 @@ from offline_nlp.documents._package import (
 )
 from offline_nlp.documents.base import parse_error
 from offline_nlp.documents.codestyle import wml_code
-from offline_nlp.documents.xmlruns import DRAWINGML, WML, XmlUnit, collect
+from offline_nlp.documents.xmldialects import DRAWINGML, WML
+from offline_nlp.documents.xmlruns import XmlUnit, collect
 
 _WORD_PARTS = (
     "document.main+xml",

@@ -14,7 +14,8 @@ from lxml import etree
 from offline_nlp.documents._package import XmlPackageDocument, read_member
 from offline_nlp.documents.base import parse_error
 from offline_nlp.documents.codestyle import odf_code
-from offline_nlp.documents.xmlruns import ODF, XmlUnit, collect
+from offline_nlp.documents.xmldialects import ODF
+from offline_nlp.documents.xmlruns import XmlUnit, collect
 
 TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"

@@ -10,7 +10,8 @@ from lxml import etree
 
 from offline_nlp.documents._package import XmlPackageDocument, by_content_type, content_types
 from offline_nlp.documents.base import parse_error
-from offline_nlp.documents.xmlruns import DRAWINGML, XmlUnit, collect
+from offline_nlp.documents.xmldialects import DRAWINGML
+from offline_nlp.documents.xmlruns import XmlUnit, collect
 
 _PARTS = (
     "presentationml.slide+xml",
