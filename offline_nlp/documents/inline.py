@@ -308,9 +308,24 @@ def _copied_ends(
 def _map_keys(
     source: str, spans: Sequence[InlineSpan], target: str, alignment: Sequence[Span], dom: int
 ) -> list[int] | None:
+    """The run key of each target character, or None where too little of it is aligned."""
     if not _valid(alignment, len(source), len(target)):
         return None
     src_keys = _source_keys(source, spans)
+    assigned = _aligned_keys(source, target, alignment, src_keys)
+    solid = [i for i, ch in enumerate(target) if not ch.isspace()]
+    if not solid or sum(assigned[i] is not None for i in solid) < MIN_COVERAGE * len(solid):
+        return None
+    _words_take_majority(target, assigned, dom)
+    out = _fill_gaps(source, spans, assigned, dom)
+    _breaks_keep_runs(source, target, src_keys, out)
+    return out
+
+
+def _aligned_keys(
+    source: str, target: str, alignment: Sequence[Span], src_keys: list[int]
+) -> list[int | None]:
+    """The run key of each target character its alignment gives (None: no word of it)."""
     assigned: list[int | None] = [None] * len(target)
     for a in alignment:
         if a.target_end <= a.target_start:
@@ -322,10 +337,11 @@ def _map_keys(
             if not target[i].isspace():
                 assigned[i] = k
     _copied_ends(source, target, src_keys, assigned)
-    solid = [i for i, ch in enumerate(target) if not ch.isspace()]
-    if not solid or sum(assigned[i] is not None for i in solid) < MIN_COVERAGE * len(solid):
-        return None
-    # a word takes its majority run (no half-bold words from subword tokens)
+    return assigned
+
+
+def _words_take_majority(target: str, assigned: list[int | None], dom: int) -> None:
+    """A word takes its majority run (no half-bold words from subword tokens)."""
     for m in _WORD.finditer(target):
         if _CJK.search(m.group()):
             continue
@@ -341,15 +357,20 @@ def _map_keys(
             )
             for i in range(m.start(), m.end()):
                 assigned[i] = winner
-    # gaps (spaces, unaligned punctuation) take a neighbour's run: the one that held the
-    # space in the source (a link's text rarely includes the space before it), else the
-    # dominant run, else the left one
+
+
+def _fill_gaps(
+    source: str, spans: Sequence[InlineSpan], assigned: list[int | None], dom: int
+) -> list[int]:
+    """Gaps (spaces, unaligned punctuation) take a neighbour's run: the one that held the
+    space in the source (a link's text rarely includes the space before it), else the
+    dominant run, else the left one."""
     trailing_ws = {r.key for r in _runs(spans) if source[r.end - 1].isspace()}
     leading_ws = {r.key for r in _runs(spans) if source[r.start].isspace()}
     owners = trailing_ws | leading_ws
     out: list[int] = []
     i = 0
-    n = len(target)
+    n = len(assigned)
     while i < n:
         if assigned[i] is not None:
             out.append(assigned[i])  # type: ignore[arg-type]
@@ -376,14 +397,17 @@ def _map_keys(
             k = left
         out.extend([k] * (j - i))  # type: ignore[list-item]
         i = j
-    # line breaks and tabs: the n-th one sits in the run the n-th one of the source had
+    return out
+
+
+def _breaks_keep_runs(source: str, target: str, src_keys: list[int], out: list[int]) -> None:
+    """Line breaks and tabs: the n-th one sits in the run the n-th one of the source had."""
     for ch in "\n\t":
         src_pos = [i for i, c in enumerate(source) if c == ch]
         tgt_pos = [i for i, c in enumerate(target) if c == ch]
         if src_pos and len(src_pos) == len(tgt_pos):
             for s_i, t_i in zip(src_pos, tgt_pos, strict=True):
                 out[t_i] = src_keys[s_i]
-    return out
 
 
 def _place_object(offset: int, source: str, target: str, alignment: Sequence[Span]) -> int:
