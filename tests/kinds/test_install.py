@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from kindsfix import MARIAN_ZIP, NLLB_ZIP, unzipped
+from kindsfix import M2M_ZIP, MARIAN_ZIP, NLLB_ZIP, unzipped
 from httpserver import Served, serve
 
 from offline_nlp.cli import main
@@ -172,3 +172,13 @@ def test_an_installed_model_verifies_and_a_changed_weight_is_reported(capsys) ->
         weights.write(b"\0")
     assert main(["packages", "verify"]) == 1
     assert capsys.readouterr().out == "nllb-synthetic: model/model.bin was modified\n"
+
+
+def test_m2m100_zip_installs_and_serves_both_directions(capsys) -> None:
+    assert main(["packages", "install", str(M2M_ZIP), "--language", "xl=__xl__"]) == 0
+    listed = installed_codes(capsys)["m2m100-synthetic"]
+    assert listed["kind"] == "m2m100" and listed["pairs"] == ["en-xl", "xl-en"]
+    assert listed["licence"] == "unknown"
+    assert main(["translate", "--from", "xl", "--to", "en", "--text", "Duba."]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() and "through" not in err
