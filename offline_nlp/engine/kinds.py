@@ -3,15 +3,15 @@
 The package manager records a package's kind (``InstalledPackage.kind``); only this
 module acts on it, so the rest of the engine sees a tokenizer and a :class:`Framing`:
 
-========================  ===========================  ===================  ==============
-kind                      tokenizer                    source               target prefix
-========================  ===========================  ===================  ==============
-``argos-sentencepiece``   ``sentencepiece.model``      pieces               metadata's
-``argos-bpe``             Moses + BPE (``bpe.model``)  pieces               metadata's
-``nllb``                  ``sentencepiece.bpe.model``  ``eng_Latn`` … </s>  ``xzx_Hani``
-``m2m100``                ``sentencepiece.bpe.model``  ``__en__`` … </s>    ``__xz__``
-``marian``                ``source/target.spm``        (``>>xzx<<``) … </s>  none
-========================  ===========================  ===================  ==============
+=======================  ===========================  ====================  =============
+kind                     tokenizer                    source                target prefix
+=======================  ===========================  ====================  =============
+``argos-sentencepiece``  ``sentencepiece.model``      pieces                metadata's
+``argos-bpe``            Moses + BPE (``bpe.model``)  pieces                metadata's
+``nllb``                 ``sentencepiece.bpe.model``  ``eng_Latn`` … </s>   ``xzx_Hani``
+``m2m100``               ``sentencepiece.bpe.model``  ``__en__`` … </s>     ``__xz__``
+``marian``               ``source/target.spm``        (``>>xzx<<``) … </s>  none
+=======================  ===========================  ====================  =============
 """
 
 from __future__ import annotations
