@@ -155,7 +155,10 @@ class MarianTokenizer:
 
     def __init__(self, source_file: Path, target_file: Path) -> None:
         self._source = SentencePieceTokenizer(source_file)
-        self._target = SentencePieceTokenizer(target_file)
+        #: The output side: what measures an output in the model's own tokens (the
+        #: source model cuts a target-language text into far more pieces).
+        self.target = SentencePieceTokenizer(target_file)
+        self._target = self.target
 
     def encode(self, sentences: list[str]) -> list[list[str]]:
         return self._source.encode(sentences)

@@ -368,10 +368,17 @@ def guard_for(first: InstalledPackage, last: InstalledPackage, options: Translat
     limit = (options.max_sentence_tokens or package_limit(first.info.raw)
              or DEFAULT_MAX_TOKENS)
     return Guard(
-        translate=translate, source_tokens=source, target_tokens=package_tokenizer(last),
+        translate=translate, source_tokens=source, target_tokens=_output_side(last),
         scripts=expected_scripts(code, name), limit=limit,
         options=options, known=lru_cache(maxsize=256)(knows) if knows else _always,
         align=align, more_spans=_terms(options.glossary) if options.glossary else None)
+
+
+def _output_side(package: InstalledPackage) -> Tokenizer:
+    """The tokenizer that counts a package's outputs: its target side where source and
+    target differ (OPUS-MT's target.spm), else its only one."""
+    tokenizer = package_tokenizer(package)
+    return getattr(tokenizer, "target", tokenizer)  # type: ignore[no-any-return]
 
 
 def _terms(glossary: Glossary) -> Callable[[str], list[Span]]:
