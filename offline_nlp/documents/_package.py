@@ -96,6 +96,16 @@ def content_types(zf: zipfile.ZipFile, path: Path, kind: str) -> dict[str, str]:
     return types
 
 
+def main_part_types(zf: zipfile.ZipFile, path: Path, kind: str, markers: Sequence[str],
+                    what: str) -> dict[str, str]:
+    """The package's content types; a package whose parts have none of ``markers`` (a zip
+    of another kind under this one's extension) is refused, naming the ``what`` part."""
+    types = content_types(zf, path, kind)
+    if not any(marker in ct for ct in types.values() for marker in markers):
+        raise parse_error(path, f"not a {kind} file (no {what} part)")
+    return types
+
+
 def write_zip(src: Path, dst: Sink, replaced: dict[str, bytes], path: Path, kind: str) -> None:
     """Copy ``src`` member by member (same order, dates, compression), replacing some."""
     with open_zip(src, kind) as zin, open_sink(dst) as raw, zipfile.ZipFile(raw, "w") as zout:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from offline_nlp.documents._package import XmlPackageDocument, by_content_type, content_types
-from offline_nlp.documents.base import parse_error
+from offline_nlp.documents._package import XmlPackageDocument, by_content_type, main_part_types
 from offline_nlp.documents.xmldialects import DRAWINGML
 from offline_nlp.documents.xmlruns import XmlUnit, collect
 
@@ -27,14 +26,9 @@ class PptxDocument(XmlPackageDocument):
     BILINGUAL = True  # original paragraph above its translation, in the same shape
 
     def _parts(self, zf: zipfile.ZipFile) -> list[str]:
-        types = content_types(zf, self.path, self.KIND)
-        if not any(
-            "presentation.main+xml" in ct
-            or "slideshow.main+xml" in ct
-            or "presentation.macroEnabled.main+xml" in ct
-            for ct in types.values()
-        ):
-            raise parse_error(self.path, f"not a {self.KIND} file (no presentation part)")
+        markers = ("presentation.main+xml", "slideshow.main+xml",
+                   "presentation.macroEnabled.main+xml")
+        types = main_part_types(zf, self.path, self.KIND, markers, "presentation")
         parts = by_content_type(types, _PARTS)
         # slides in their natural order: slide2 before slide10
         return sorted(parts, key=_natural)

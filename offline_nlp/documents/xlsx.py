@@ -9,8 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from offline_nlp.documents._package import XmlPackageDocument, by_content_type, content_types
-from offline_nlp.documents.base import parse_error
+from offline_nlp.documents._package import XmlPackageDocument, by_content_type, main_part_types
 from offline_nlp.documents.xmldialects import DRAWINGML, SPREADSHEETML, S
 from offline_nlp.documents.xmlruns import XmlUnit, collect
 
@@ -34,14 +33,9 @@ class XlsxDocument(XmlPackageDocument):
     BILINGUAL = True  # original line above the translation, in the same cell
 
     def _parts(self, zf: zipfile.ZipFile) -> list[str]:
-        types = content_types(zf, self.path, self.KIND)
-        if not any(
-            "spreadsheetml.sheet.main+xml" in ct
-            or "ms-excel.sheet.macroEnabled.main+xml" in ct
-            or "spreadsheetml.template.main+xml" in ct
-            for ct in types.values()
-        ):
-            raise parse_error(self.path, f"not a {self.KIND} file (no workbook part)")
+        markers = ("spreadsheetml.sheet.main+xml", "ms-excel.sheet.macroEnabled.main+xml",
+                   "spreadsheetml.template.main+xml")
+        types = main_part_types(zf, self.path, self.KIND, markers, "workbook")
         return by_content_type(types, _PARTS)
 
     def _collect(self, part: str, tree: etree._ElementTree) -> list[XmlUnit]:
