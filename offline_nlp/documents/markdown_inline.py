@@ -126,6 +126,10 @@ def _parser() -> MarkdownIt:
     for name in md.inline.ruler.get_all_rules():
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)]
         md.inline.ruler.at(name, _located(name, rule.fn), {"alt": rule.alt})
+    # rule chains are compiled on first use, and a chain half-built by one thread would be
+    # read by another: compile them now, so that documents in many threads share one parser
+    for ruler in (md.core.ruler, md.block.ruler, md.inline.ruler, md.inline.ruler2):
+        ruler.getRules("")
     return md
 
 
