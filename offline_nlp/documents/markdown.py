@@ -194,12 +194,13 @@ class MarkdownDocument(Document):
         for unit, tr in translated:
             place = unit.place
             if isinstance(place, _Cell):
-                rendered = unit.render(tr, lambda t: escape(t).replace("|", "\\|"))
+                rendered = unit.render(tr, lambda t: escape(t).replace("|", "\\|"),
+                                       spaces_outside=True)
                 if bilingual:
                     rendered = lines[place.line][place.start : place.end] + "<br>" + rendered
                 cells.setdefault(place.line, []).append((place.start, place.end, rendered))
             elif isinstance(place, _Para):
-                new = _para_lines(place, unit.render(tr, escape))
+                new = _para_lines(place, unit.render(tr, escape, spaces_outside=True))
                 if bilingual:
                     new = _bilingual(place, lines[place.first : place.first + place.count], new)
                 replace[place.first] = (place.count, new)

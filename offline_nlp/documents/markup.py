@@ -152,11 +152,29 @@ def render(
     pieces: Sequence[Piece],
     escape: Callable[[str], str],
     break_raw: str | None = None,
+    spaces_outside: bool = False,
 ) -> str:
-    """The region's markup with ``pieces`` as its text."""
+    """The region's markup with ``pieces`` as its text.
+
+    With ``spaces_outside`` (Markdown) the spaces at either end of a piece go outside
+    the wrappers it does not share with its neighbour: ``**NOTE: **`` does not close in
+    CommonMark (a closing ``**`` after a space is not right-flanking), ``**NOTE:** `` does.
+    """
     out: list[str] = []
     stack: list[int] = []
     default_break = break_raw or (region.breaks[0] if region.breaks else None)
+    pending = ""  # a piece's trailing spaces, written once the next piece's path is known
+
+    def shared(path: tuple[int, ...]) -> tuple[int, ...]:
+        common = 0
+        while common < len(stack) and common < len(path) and stack[common] == path[common]:
+            common += 1
+        return path[:common]
+
+    def spaces(text: str, path: tuple[int, ...]) -> None:
+        if text:
+            open_path(shared(path))
+            out.append(text)
 
     def open_path(path: tuple[int, ...]) -> None:
         common = 0
@@ -172,18 +190,34 @@ def render(
     for piece in pieces:
         if piece.is_object:
             path, index = region.objects[piece.key]
+            spaces(pending, path)
+            pending = ""
             open_path(path)
             out.append(region.tokens[index].raw)
             continue
-        open_path(region.paths.get(piece.key, ()))
-        if default_break is None:
-            out.append(escape(piece.text))
+        path = region.paths.get(piece.key, ())
+        text = piece.text
+        if spaces_outside and path:
+            body = text.strip(" ")
+            lead = text[:len(text) - len(text.lstrip(" "))] if body else text
+            spaces(pending + lead, path)
+            pending = text[len(lead) + len(body):]
+            text = body
+        else:
+            spaces(pending, path)
+            pending = ""
+        if not text:
             continue
-        for j, line in enumerate(piece.text.split("\n")):
+        open_path(path)
+        if default_break is None:
+            out.append(escape(text))
+            continue
+        for j, line in enumerate(text.split("\n")):
             if j:
                 out.append(default_break)
             out.append(escape(line))
     open_path(())
+    out.append(pending)
     return "".join(out)
 
 
@@ -192,13 +226,14 @@ def translate_region(
     translation: Translation | None,
     escape: Callable[[str], str],
     break_raw: str | None = None,
+    spaces_outside: bool = False,
 ) -> str:
     """Render ``translation`` into the region (``None``: the original text again)."""
     if translation is None:
         pieces = source_pieces(region.text, region.spans)
     else:
         pieces = distribute(region.text, region.spans, translation.text, translation.alignment)
-    return render(region, pieces, escape, break_raw)
+    return render(region, pieces, escape, break_raw, spaces_outside)
 
 
 def region_segment(region: InlineRegion, locator: object) -> Segment:
@@ -218,10 +253,10 @@ class Unit(Generic[P]):
     sent: bool = True  # False: kept in order, not translated (an image-only paragraph)
 
     def render(self, translation: Translation | None, escape: Callable[[str], str],
-               break_raw: str | None = None) -> str:
+               break_raw: str | None = None, spaces_outside: bool = False) -> str:
         """The region's markup with ``translation`` as its text (``None``: the original)."""
         assert self.region is not None
-        return translate_region(self.region, translation, escape, break_raw)
+        return translate_region(self.region, translation, escape, break_raw, spaces_outside)
 
 
 class SegmentBuilder(Generic[P]):

@@ -66,3 +66,21 @@ def test_translated_markdown_keeps_links_images_and_code(tmp_path: Path) -> None
         "[NESTED \\[BRACKETS\\] TEXT](u). CODE `a](b)` AND ``two `ticks` here`` AND AN "
         "UNCLOSED \\`TICK.\n"
     )
+
+
+@pytest.mark.parametrize("text", ["**Note:** *one* two", "*Warning:* **do** _not_ __touch__ it",
+                                  "A [link: ](u) **b: ** c"])
+def test_emphasis_still_renders_after_translation(tmp_path: Path, text: str) -> None:
+    """A space the translation puts at a run's edge goes outside its markers:
+    ``**NOTE: ***ONE*`` renders no bold at all (a closing ``**`` after a space is not
+    right-flanking); ``**NOTE:** *ONE*`` renders as the source did."""
+    from markdown_it import MarkdownIt
+
+    src = tmp_path / "a.md"
+    src.write_text(text + "\n", encoding="utf-8")
+    translate_file(src, tmp_path / "o.md")
+
+    def tags(markdown: str) -> list[str]:
+        return re.findall(r"</?\w+", MarkdownIt().render(markdown))
+
+    assert tags((tmp_path / "o.md").read_text(encoding="utf-8")) == tags(text)
