@@ -129,7 +129,12 @@ def _die_with_parent() -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: the pool's own shutdown has to do
-        pass
+        return
+    # A job killed while this worker was still starting (importing the engine, on a
+    # busy machine) died before the line above, so no signal will come: go now.
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)
 
 
 def _translate_in_worker(texts: list[str]) -> tuple[list[str], int, int, int]:
