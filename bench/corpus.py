@@ -58,9 +58,7 @@ def _corpus_run(lines_file, spec, workers, runner, block_lines):  # type: ignore
 
 
 def bench_main() -> None:
-    import argparse
     import functools
-    import os
     import sys
     import tempfile
     import time
@@ -71,18 +69,9 @@ def bench_main() -> None:
     import common
 
     from offline_nlp.corpus import WorkerSpec, default_workers, run_local
-    from offline_nlp.corpus.workers import usable_cores
     from offline_nlp.engine import EngineConfig, TranslationOptions
 
-    parser = argparse.ArgumentParser(description=BENCH_DOC.split("\n")[0])
-    parser.add_argument("--lines", type=int, default=400)
-    parser.add_argument("--length", type=int, default=30, help="tokens decoded a sentence")
-    parser.add_argument("--block-lines", type=int, default=50)
-    parser.add_argument("--no-ray", action="store_true")
-    parser.add_argument("--smoke", action="store_true", help="tiny model and sizes, no Ray")
-    args = parser.parse_args()
-    if args.smoke:
-        args.lines, args.length, args.block_lines, args.no_ray = 10, 3, 5, True
+    args = _arguments()
     package = common.model_package(args.smoke)
     lines = make_corpus(args.lines, seed=11)
     _worker_setup(args.length)  # here, and in each worker through spec.setup
@@ -109,16 +98,39 @@ def bench_main() -> None:
         if not args.no_ray:
             rows.append(("corpus ray 2x1 (local cluster)",
                          *_ray_run(lines_file, spec, args.block_lines)))
+    _print_table(rows, reference, len(lines), args.length)
+
+
+def _arguments():  # type: ignore[no-untyped-def]
+    import argparse
+
+    parser = argparse.ArgumentParser(description=BENCH_DOC.split("\n")[0])
+    parser.add_argument("--lines", type=int, default=400)
+    parser.add_argument("--length", type=int, default=30, help="tokens decoded a sentence")
+    parser.add_argument("--block-lines", type=int, default=50)
+    parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="tiny model and sizes, no Ray")
+    args = parser.parse_args()
+    if args.smoke:
+        args.lines, args.length, args.block_lines, args.no_ray = 10, 3, 5, True
+    return args
+
+
+def _print_table(rows, reference, count, length):  # type: ignore[no-untyped-def]
+    import os
+
+    from offline_nlp.corpus.workers import usable_cores
+
     logical, physical = usable_cores()
-    print(f"model: Transformer-base, random int8 weights; {len(lines)} lines; beam 2; "
-          f"{args.length} tokens a sentence; {logical} usable cores ({physical} physical), "
+    print(f"model: Transformer-base, random int8 weights; {count} lines; beam 2; "
+          f"{length} tokens a sentence; {logical} usable cores ({physical} physical), "
           f"{os.cpu_count()} in the machine; load {os.getloadavg()[0]:.1f}")
     print(f"| {'contender':40} | {'seconds':>8} | {'lines/s':>8} | lines as the engine's |")
     print(f"|{'-' * 42}|{'-' * 10}|{'-' * 10}|{'-' * 23}|")
     for name, seconds, output in rows:
         same = sum(a == b for a, b in zip(output, reference))
-        print(f"| {name:40} | {seconds:8.2f} | {len(lines) / seconds:8.1f} | "
-              f"{f'{same}/{len(lines)}':>21} |")
+        print(f"| {name:40} | {seconds:8.2f} | {count / seconds:8.1f} | "
+              f"{f'{same}/{count}':>21} |")
     # Exact identity is the tests' job, on the trained fixture models: on random weights
     # other batch compositions (blocks vs one call) flip int8 near-ties, as bench/translate.py
     # notes, so the last column is a measure here, not a check.

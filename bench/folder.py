@@ -45,6 +45,16 @@ def spin_until(condition, timeout_s: float = 600.0) -> None:  # type: ignore[no-
         raise TimeoutError("the documents tab did not get there")
 
 
+def make_folder(folder: Path, files: int) -> Path:
+    """``files`` small .txt documents of three sentences of the fixture's words."""
+    folder.mkdir()
+    rng = random.Random(3)
+    for i in range(files):
+        text = " ".join(synthetic.random_sentence(rng, "en", 4, 10) for _ in range(3))
+        (folder / f"doc{i:05d}.txt").write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
@@ -56,12 +66,7 @@ def main() -> int:
         args.files, args.translate = 6, 2
     scratch = Path(tempfile.mkdtemp(prefix="bench-folder-"))
     os.environ["OFFLINE_NLP_HOME"] = str(scratch / "home")
-    folder = scratch / "many"
-    folder.mkdir()
-    rng = random.Random(3)
-    for i in range(args.files):
-        text = " ".join(synthetic.random_sentence(rng, "en", 4, 10) for _ in range(3))
-        (folder / f"doc{i:05d}.txt").write_text(text + "\n", encoding="utf-8")
+    folder = make_folder(scratch / "many", args.files)
     app = QApplication.instance() or QApplication([])
     from offline_nlp.context import AppContext
     from offline_nlp.gui.mainwindow import MainWindow

@@ -161,28 +161,9 @@ def _timed(jobs: list[Callable[[], None]], errors: list[BaseException]) -> float
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--pages", type=int, default=2, help="pages per client")
-    parser.add_argument("--nodes", type=int, default=40, help="text nodes per page")
-    parser.add_argument("--length", type=int, default=20, help="tokens decoded per sentence")
-    parser.add_argument("--beam", type=int, default=2)
-    parser.add_argument("--sentences", type=int, default=30,
-                        help="one-sentence requests, idle and during the upload")
-    parser.add_argument("--doc-sentences", type=int, default=3000,
-                        help="sentences of the uploaded document")
-    parser.add_argument("--bulk-chunk-chars", type=int, default=0,
-                        help="fixed bulk turns of this many characters instead of "
-                             "turns sized by speed (an experiment)")
-    parser.add_argument("--upload-only", action="store_true",
-                        help="only the one-sentence rows, idle and during the upload")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, no verdict")
-    args = parser.parse_args()
+    args = _arguments()
     if args.bulk_chunk_chars:
         batcher_module.MIN_BULK_CHARS = batcher_module.MAX_BULK_CHARS = args.bulk_chunk_chars
-    if args.smoke:
-        args.clients, args.pages, args.nodes, args.length = 2, 1, 3, 3
-        args.sentences, args.doc_sentences = 2, 60
     fixed_length.install(args.length)
     retries_off()  # the random model's output is garbage by design: measure the engine
     config = EngineConfig()
@@ -230,6 +211,30 @@ def main() -> None:
     direct, pages_s, nodes_s = (seconds for _, seconds in rows)
     print(f"server/direct={direct / pages_s:.2f} server/per-node={nodes_s / pages_s:.2f} "
           f"{ratio}")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--pages", type=int, default=2, help="pages per client")
+    parser.add_argument("--nodes", type=int, default=40, help="text nodes per page")
+    parser.add_argument("--length", type=int, default=20, help="tokens decoded per sentence")
+    parser.add_argument("--beam", type=int, default=2)
+    parser.add_argument("--sentences", type=int, default=30,
+                        help="one-sentence requests, idle and during the upload")
+    parser.add_argument("--doc-sentences", type=int, default=3000,
+                        help="sentences of the uploaded document")
+    parser.add_argument("--bulk-chunk-chars", type=int, default=0,
+                        help="fixed bulk turns of this many characters instead of "
+                             "turns sized by speed (an experiment)")
+    parser.add_argument("--upload-only", action="store_true",
+                        help="only the one-sentence rows, idle and during the upload")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, no verdict")
+    args = parser.parse_args()
+    if args.smoke:
+        args.clients, args.pages, args.nodes, args.length = 2, 1, 3, 3
+        args.sentences, args.doc_sentences = 2, 60
+    return args
 
 
 if __name__ == "__main__":

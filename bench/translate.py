@@ -307,23 +307,7 @@ def geometric_mean(values: list[float]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="10,40,150,1000",
-                        help="sentences per request, comma-separated")
-    parser.add_argument("--beams", default="1,2,4")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--length", type=int, default=30, help="tokens decoded per sentence")
-    parser.add_argument("--no-argos", action="store_true")
-    parser.add_argument("--nllb", action="store_true",
-                        help="also the NLLB-600M shaped multilingual model (engine against "
-                             "raw CTranslate2; slow)")
-    parser.add_argument("--smoke", action="store_true",
-                        help="tiny models, one small case, argostranslate only if built")
-    args = parser.parse_args()
-    if args.smoke:
-        # argostranslate's worker takes longer to start than all the rest: left out
-        args.sizes, args.beams, args.repeats, args.length, args.no_argos = "10", "1", 1, 3, True
-        args.nllb = True  # a one-layer NLLB-shaped model: its code path runs in a second
+    args = _arguments()
     config = EngineConfig()
     inter, intra = config.threads()
     argos = not args.no_argos and PARITY_PYTHON.exists()
@@ -387,6 +371,27 @@ def main() -> None:
     print(f"worst engine/ceiling: {min(vs_ceiling):.2f}")
     print(f"engine/ceiling={geometric_mean(vs_ceiling):.2f} "
           f"engine/argostranslate={geometric_mean(vs_argos):.2f}")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10,40,150,1000",
+                        help="sentences per request, comma-separated")
+    parser.add_argument("--beams", default="1,2,4")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--length", type=int, default=30, help="tokens decoded per sentence")
+    parser.add_argument("--no-argos", action="store_true")
+    parser.add_argument("--nllb", action="store_true",
+                        help="also the NLLB-600M shaped multilingual model (engine against "
+                             "raw CTranslate2; slow)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny models, one small case, argostranslate only if built")
+    args = parser.parse_args()
+    if args.smoke:
+        # argostranslate's worker takes longer to start than all the rest: left out
+        args.sizes, args.beams, args.repeats, args.length, args.no_argos = "10", "1", 1, 3, True
+        args.nllb = True  # a one-layer NLLB-shaped model: its code path runs in a second
+    return args
 
 
 if __name__ == "__main__":
