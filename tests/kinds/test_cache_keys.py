@@ -24,11 +24,10 @@ def test_cache_entries_per_package_and_pair(kinds_home, tmp_path: Path) -> None:
     cache = SegmentCache(tmp_path / "segments.sqlite3")
     engine = Engine(PackageManager(kinds_home), cache=cache)
     nllb = TranslationOptions(model="nllb-synthetic")
-    # (an untrained model's garbled output is retried in pieces, each cached too)
     first = engine.translate(SENTENCE, "xz", "en", nllb)
     after_en = len(cache)
     assert after_en >= 1
-    engine.translate(SENTENCE, "xz", "xl", nllb)
+    assert engine.translate(SENTENCE, "xz", "xl", nllb) != first  # not the cached English
     after_xl = len(cache)
     assert after_xl > after_en  # same package and sentence, another pair: new entries
     engine.translate(SENTENCE, "xz", "en", TranslationOptions(model="translate-xz_en"))
@@ -37,6 +36,7 @@ def test_cache_entries_per_package_and_pair(kinds_home, tmp_path: Path) -> None:
     engine.models.unload()
     again = Engine(PackageManager(kinds_home), cache=cache)
     assert again.translate(SENTENCE, "xz", "en", nllb) == first
+    assert again.models.loaded() == []  # answered from the cache: no model loaded
     assert len(cache) == total
 
 
