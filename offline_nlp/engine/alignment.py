@@ -64,10 +64,18 @@ def align_sentence(
     target: str,
     target_pieces: list[str],
     attention: list[list[float]],
+    *,
+    detokenized: bool = False,
 ) -> list[SpanRow] | None:
-    """One span row per target word, pointing at the source word it attends to most."""
+    """One span row per target word, pointing at the source word it attends to most.
+
+    ``detokenized``: the target was joined by rules of its own (Moses puts ``.`` and
+    ``'s`` against the word before), so its pieces are found in it one after the other
+    rather than by joining them.
+    """
     src_spans = piece_spans(source, source_pieces)
-    tgt_spans = target_spans(target_pieces, target)
+    tgt_spans = (piece_spans(target, target_pieces) if detokenized
+                 else target_spans(target_pieces, target))
     if src_spans is None or tgt_spans is None or len(attention) < len(target_pieces):
         return None
     src_word_of = {}

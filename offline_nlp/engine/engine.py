@@ -357,7 +357,9 @@ class Engine:
             pieces = word_pieces(source_pieces) if word_pieces else source_pieces
             gap = uncovered_run(pieces, attention)
             if align and clean:
-                alignment = align_sentence(source, pieces, hypotheses[0], best_pieces, attention)
+                targets = word_pieces(best_pieces) if word_pieces else best_pieces
+                alignment = align_sentence(source, pieces, hypotheses[0], targets, attention,
+                                           detokenized=word_pieces is not None)
         return _Sentence(hypotheses or [""], alignment, gap)
 
     def _assemble(self, layout: list[Piece], outcomes: dict[str, Outcome],

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from offline_nlp.engine.kinds import load_tokenizer, tokenizer_files
-from offline_nlp.engine.tokenization import piece_spans
+from offline_nlp.engine.tokenization import BPETokenizer, piece_spans
 from offline_nlp.packages import InstalledPackage
 
 CODES = "#version: 0.2\nh o\nho u\nhou s\nhous e</w>\nw e</w>\ng o</w>\n"
@@ -43,3 +43,19 @@ def test_bpe_pieces_line_up_with_the_text_for_alignment(tmp_path: Path) -> None:
     assert [text[a:b] for a, b in spans if b > a] == [
         "W", "e", "go", "t", "o", "t", "h", "e", "house", "'s", "d", "o", "o", "r", "&",
         "b", "a", "c", "k", "."]
+
+
+def test_a_moses_detokenised_output_is_aligned_word_by_word() -> None:
+    from offline_nlp.engine.alignment import align_sentence
+
+    source, target = "We go home.", "Tape geme sasori."
+    source_pieces = BPETokenizer.word_pieces(["W@@", "e", "go", "home", "."])
+    target_pieces = BPETokenizer.word_pieces(["Ta@@", "pe", "geme", "sas@@", "ori", "."])
+    # each target piece attends to the source word it translates
+    attention = [[1, 0, 0, 0, 0], [1, 0, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 1, 0],
+                 [0, 0, 0, 1, 0], [0, 0, 0, 0, 1]]
+    assert align_sentence(source, source_pieces, target, target_pieces, attention) is None
+    rows = align_sentence(source, source_pieces, target, target_pieces, attention,
+                          detokenized=True)
+    assert [(source[a:b], target[c:d]) for a, b, c, d in rows] == [
+        ("We", "Tape"), ("go", "geme"), ("home", "sasori"), (".", ".")]
