@@ -4,14 +4,16 @@
 The modules, in the order the work flows:
 
 * :mod:`.pdf_read`: each glyph with the content stream and operator it was drawn from
-  (pdfminer.six), and what else each page holds, for the glyph accounting;
+  (pdfminer.six), and what else each page holds, for the glyph accounting
+  (:mod:`.pdf_glyphs`);
 * :mod:`.pdf_lines`: a page's text lines in reading order, column by column;
 * :mod:`.pdf_blocks`: lines chained into paragraphs, and paragraphs into blocks that run
   on into the next column or onto the next page;
 * here: the blocks as segments (a list marker kept, monospaced code not sent), the title
   and outline titles, and the route to the writer;
-* :mod:`.pdf_write`: the source's pages with the translated glyphs taken out and each
-  translation set in its block's box, in fonts from :mod:`.pdf_fonts`.
+* :mod:`.pdf_write`: the source's pages with the translated glyphs taken out
+  (:mod:`.pdf_edit`) and each translation set in its block's box (:mod:`.pdf_typeset`),
+  in fonts chosen by :mod:`.pdf_fonts` and embedded as subsets by :mod:`.pdf_embed`.
 
 pypdf checks encryption first (its messages are clear). An encrypted PDF (unless it
 opens with an empty password) or one without a text layer (scanned pages) raises
