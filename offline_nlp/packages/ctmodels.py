@@ -19,17 +19,21 @@ from __future__ import annotations
 import json
 import logging
 import re
+import stat
+import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from offline_nlp.errors import InvalidPackageError
 from offline_nlp.langtokens import M2M100, NAMES, NLLB, code_for_token
+from offline_nlp.packages.archive import MAX_ENTRIES, MAX_UNPACKED
 from offline_nlp.packages.metadata import CODE_RE, LANGUAGE_RE, PackageInfo
 
 log = logging.getLogger(__name__)
 
-__all__ = ["NLLB_LICENCE", "ModelHints", "describe", "is_model_folder", "memory_estimate", "read_licence"]
+__all__ = ["NLLB_LICENCE", "ModelHints", "describe", "folder_files", "holds_bare_model",
+           "is_model_folder", "memory_estimate", "read_licence"]
 
 _NLLB_TOKEN = re.compile(r"[a-z]{3}_[A-Z][a-z]{3}\Z")
 _M2M_TOKEN = re.compile(r"__([a-z]{2,3})__\Z")
@@ -240,3 +244,37 @@ def memory_estimate(model_dir: Path) -> int:
         return (model_dir / "model.bin").stat().st_size
     except OSError:
         return 0
+
+
+def holds_bare_model(path: Path) -> bool:
+    """A zip with ``model.bin`` and no ``metadata.json``: a model folder, not a package.
+    Only the names are read here; the archive is checked in full before anything else."""
+    try:
+        with zipfile.ZipFile(path) as handle:
+            names = [PurePosixPath(n.replace("\\", "/")).name for n in handle.namelist()]
+    except (zipfile.BadZipFile, OSError):
+        return False  # inspect_archive says what is wrong with it
+    return "model.bin" in names and "metadata.json" not in names
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The folder's files, relative to it, once none is a link or a special file and
+    they fit the limits of a package archive."""
+    files: list[Path] = []
+    total = 0
+    for item in sorted(folder.rglob("*")):
+        mode = item.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            raise InvalidPackageError(f"{folder.name} contains a symbolic link "
+                                      f"({item.relative_to(folder)}); refusing it")
+        if stat.S_ISDIR(mode):
+            continue
+        if not stat.S_ISREG(mode):
+            raise InvalidPackageError(f"{folder.name} contains a special file "
+                                      f"({item.relative_to(folder)}); refusing it")
+        files.append(item.relative_to(folder))
+        total += item.stat().st_size
+        if len(files) > MAX_ENTRIES or total > MAX_UNPACKED:
+            raise InvalidPackageError(f"{folder.name} holds more files or bytes than a "
+                                      "model may; refusing it")
+    return files

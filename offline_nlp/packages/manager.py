@@ -16,11 +16,9 @@ import hashlib
 import json
 import logging
 import shutil
-import stat
 import threading
 import time
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -39,7 +37,13 @@ from offline_nlp.errors import (
     PackageNotFoundError,
 )
 from offline_nlp.packages import archive
-from offline_nlp.packages.ctmodels import ModelHints, describe, is_model_folder
+from offline_nlp.packages.ctmodels import (
+    ModelHints,
+    describe,
+    folder_files,
+    holds_bare_model,
+    is_model_folder,
+)
 from offline_nlp.packages.download import Limits, check_web_url, download, sha256_file
 from offline_nlp.packages.index import cache_file_for, fetch_index, index_url, load_cached_index
 from offline_nlp.packages.metadata import InstalledPackage, PackageInfo, parse_version
@@ -326,7 +330,7 @@ class PackageManager:
         path = Path(path)
         if not path.is_file():
             raise PackageNotFoundError(f"no such package file: {path}")
-        if expected is None and _holds_bare_model(path):
+        if expected is None and holds_bare_model(path):
             top = archive.model_archive_top(path)
             if top is not None:
                 hints = replace(hints or ModelHints(), name=(hints.name if hints else "")
@@ -359,7 +363,7 @@ class PackageManager:
         if not is_model_folder(folder):
             raise InvalidPackageError(f"{folder} is not a CTranslate2 model folder (it needs "
                                       "model.bin and config.json)")
-        files = _folder_files(folder)
+        files = folder_files(folder)
         hints = replace(hints or ModelHints(), name=(hints.name if hints else "") or folder.name)
 
         def copy(dest: Path) -> None:
@@ -583,40 +587,6 @@ def _check_files(folder: Path, entry: object) -> list[str]:
     problems += [f"{name} is an extra file, not part of the package"
                  for name in actual if name not in files]
     return problems
-
-
-def _holds_bare_model(path: Path) -> bool:
-    """A zip with ``model.bin`` and no ``metadata.json``: a model folder, not a package.
-    Only the names are read here; the archive is checked in full before anything else."""
-    try:
-        with zipfile.ZipFile(path) as handle:
-            names = [PurePosixPath(n.replace("\\", "/")).name for n in handle.namelist()]
-    except (zipfile.BadZipFile, OSError):
-        return False  # inspect_archive says what is wrong with it
-    return "model.bin" in names and "metadata.json" not in names
-
-
-def _folder_files(folder: Path) -> list[Path]:
-    """The folder's files, relative to it, once none is a link or a special file and
-    they fit the limits of a package archive."""
-    files: list[Path] = []
-    total = 0
-    for item in sorted(folder.rglob("*")):
-        mode = item.lstat().st_mode
-        if stat.S_ISLNK(mode):
-            raise InvalidPackageError(f"{folder.name} contains a symbolic link "
-                                      f"({item.relative_to(folder)}); refusing it")
-        if stat.S_ISDIR(mode):
-            continue
-        if not stat.S_ISREG(mode):
-            raise InvalidPackageError(f"{folder.name} contains a special file "
-                                      f"({item.relative_to(folder)}); refusing it")
-        files.append(item.relative_to(folder))
-        total += item.stat().st_size
-        if len(files) > archive.MAX_ENTRIES or total > archive.MAX_UNPACKED:
-            raise InvalidPackageError(f"{folder.name} holds more files or bytes than a "
-                                      "model may; refusing it")
-    return files
 
 
 def _one_line(exc: BaseException) -> str:
