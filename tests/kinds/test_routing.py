@@ -99,3 +99,15 @@ def test_a_script_qualified_code_of_a_model_is_kept(tmp_path: Path) -> None:
     engine = Engine(Source(tmp_path, data))
     assert engine.canonical("ace_Arab") == "ace_Arab" and engine.canonical("ACE") == "ace"
     assert engine.route("en", "ace_Arab").hops[0].target == "ace_Arab"
+
+
+def test_the_preferred_models_setting_reaches_the_engine(tmp_path: Path) -> None:
+    from offline_nlp.settings import load_settings
+
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_text(json.dumps({"preferred_models": ["nllb-synthetic"]}))
+    config = load_settings(settings_file).engine_config()
+    assert config.preferred_models == ("nllb-synthetic",)
+    (tmp_path / "pkgs").mkdir()
+    source = Source(tmp_path / "pkgs", argos("en_xl"), NLLB)
+    assert codes(Engine(source, config).route("en", "xl")) == ["nllb-synthetic"]
