@@ -9,68 +9,31 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 import zlib
-from pathlib import Path
+from types import ModuleType
 
 import pytest
 import synthetic
 from helpers import FIXTURE_PAIRS, fixture_package
+from peer import ARGOS, argostranslate_with, engine_over_argos_packages, retries_off
 
-from offline_nlp.engine import Engine, TranslationOptions
-from offline_nlp.engine.segmentation import split_text
+from offline_nlp.engine import Engine
 
 if os.environ.get("OFFLINE_NLP_REQUIRE_PARITY"):
     import argostranslate  # noqa: F401  - under `make parity` a missing peer is a failure
 else:
     pytest.importorskip("argostranslate", reason="run 'make parity' for the argostranslate peer")
 
-# argostranslate's decoding: beam 4 (ARGOS_BEAM_SIZE), length_penalty 0.2, and none of our
-# CJK repetition guards (they are ours to add, and tested elsewhere).
-ARGOS = TranslationOptions(beam_size=4, length_penalty=0.2, repetition_penalty=1.0,
-                           no_repeat_ngram_size=0)
 
-
-class OurSentencizer:
-    """Stands in for MiniSBD/stanza/spaCy, which would download models."""
-
-    def __init__(self, pkg: object) -> None:
-        pass
-
-    def split_sentences(self, text: str) -> list[str]:
-        return [p.text for p in split_text(text) if p.is_sentence]
+@pytest.fixture(scope="module")
+def argos(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return argostranslate_with(tmp_path_factory.mktemp("argos"),
+                               [fixture_package(pair) for pair in FIXTURE_PAIRS])
 
 
 @pytest.fixture(scope="module")
-def argos(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("argos")
-    os.environ["ARGOS_PACKAGES_DIR"] = str(folder / "packages")
-    os.environ["XDG_DATA_HOME"] = str(folder / "data")
-    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
-    os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
-    for name in [m for m in sys.modules if m.startswith("argostranslate")]:
-        del sys.modules[name]
-    import argostranslate.package
-    import argostranslate.translate
-
-    argostranslate.translate.MiniSBDSentencizer = OurSentencizer
-    argostranslate.translate.StanzaSentencizer = OurSentencizer
-    for pair in FIXTURE_PAIRS:
-        argostranslate.package.install_from_path(fixture_package(pair))
-    return argostranslate.translate
-
-
-@pytest.fixture(scope="module")
-def engine(argos) -> Engine:  # type: ignore[no-untyped-def]
-    from offline_nlp.packages import InstalledPackage
-
-    packages = [InstalledPackage.load(p) for p in Path(os.environ["ARGOS_PACKAGES_DIR"]).iterdir()]
-
-    class Source:
-        def installed(self) -> list[InstalledPackage]:
-            return packages
-
-    return Engine(Source())
+def engine(argos: ModuleType) -> Engine:
+    return engine_over_argos_packages()
 
 
 def sentences(language: str, count: int, seed: int) -> list[str]:
@@ -86,12 +49,7 @@ def sentences(language: str, count: int, seed: int) -> list[str]:
 
 @pytest.fixture
 def no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The coverage guard's retries off: where the model garbles a sentence (argostranslate
-    too: '59可75，' for words it dropped) ours translates it again, on purpose; what that
-    gives is tests/engine/test_guard.py's to check, not parity's."""
-    from offline_nlp.engine import integrity
-
-    monkeypatch.setattr(integrity.Guard, "_retry", lambda self, suspects, results: None)
+    retries_off(monkeypatch)
 
 
 @pytest.mark.parametrize("pair", FIXTURE_PAIRS)

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 import random
-import sys
-from pathlib import Path
+from types import ModuleType
 
 import pytest
 import synthetic
 from helpers import PACKAGES
+from peer import ARGOS, argostranslate_with, engine_over_argos_packages, retries_off
 
-from offline_nlp.engine import Engine, TranslationOptions
-from offline_nlp.engine.segmentation import split_text
+from offline_nlp.engine import Engine
 
 if os.environ.get("OFFLINE_NLP_REQUIRE_PARITY"):
     import argostranslate  # noqa: F401  - under `make parity` a missing peer is a failure
@@ -26,59 +25,23 @@ else:
     pytest.importorskip("argostranslate", reason="run 'make parity' for the argostranslate peer")
 
 BPE_PACKAGE = PACKAGES / "translate-en_xl-bpe-1_0.argosmodel"
-# argostranslate's decoding (see test_argos_parity.py)
-ARGOS = TranslationOptions(beam_size=4, length_penalty=0.2, repetition_penalty=1.0,
-                           no_repeat_ngram_size=0)
-
-
-class OurSentencizer:
-    """Stands in for MiniSBD/stanza/spaCy, which would download models."""
-
-    def __init__(self, pkg: object) -> None:
-        pass
-
-    def split_sentences(self, text: str) -> list[str]:
-        return [p.text for p in split_text(text) if p.is_sentence]
 
 
 @pytest.fixture(scope="module")
-def argos_bpe(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("argos-bpe")
-    os.environ["ARGOS_PACKAGES_DIR"] = str(folder / "packages")
-    for name in ("DATA", "CACHE", "CONFIG"):
-        os.environ[f"XDG_{name}_HOME"] = str(folder / name.lower())
-    for name in [m for m in sys.modules if m.startswith("argostranslate")]:
-        del sys.modules[name]
-    import argostranslate.package
-    import argostranslate.translate
-
-    argostranslate.translate.MiniSBDSentencizer = OurSentencizer
-    argostranslate.translate.StanzaSentencizer = OurSentencizer
-    argostranslate.package.install_from_path(BPE_PACKAGE)
-    return argostranslate.translate
+def argos_bpe(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return argostranslate_with(tmp_path_factory.mktemp("argos-bpe"), [BPE_PACKAGE])
 
 
 @pytest.fixture(scope="module")
-def engine(argos_bpe) -> Engine:  # type: ignore[no-untyped-def]
-    from offline_nlp.packages import InstalledPackage
-
-    packages = [InstalledPackage.load(p)
-                for p in Path(os.environ["ARGOS_PACKAGES_DIR"]).iterdir()]
-    assert [p.kind for p in packages] == ["argos-bpe"]
-
-    class Source:
-        def installed(self) -> list[InstalledPackage]:
-            return packages
-
-    return Engine(Source())
+def engine(argos_bpe: ModuleType) -> Engine:
+    engine = engine_over_argos_packages()
+    assert [p.kind for p in engine.packages.installed()] == ["argos-bpe"]
+    return engine
 
 
 @pytest.fixture
 def no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The coverage guard's retries off (see test_argos_parity.py)."""
-    from offline_nlp.engine import integrity
-
-    monkeypatch.setattr(integrity.Guard, "_retry", lambda self, suspects, results: None)
+    retries_off(monkeypatch)
 
 
 def test_bpe_sentences_translate_identically(argos_bpe, engine: Engine, no_retries) -> None:
