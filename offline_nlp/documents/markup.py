@@ -160,65 +160,76 @@ def render(
     the wrappers it does not share with its neighbour: ``**NOTE: **`` does not close in
     CommonMark (a closing ``**`` after a space is not right-flanking), ``**NOTE:** `` does.
     """
-    out: list[str] = []
-    stack: list[int] = []
-    default_break = break_raw or (region.breaks[0] if region.breaks else None)
-    pending = ""  # a piece's trailing spaces, written once the next piece's path is known
-
-    def shared(path: tuple[int, ...]) -> tuple[int, ...]:
-        common = 0
-        while common < len(stack) and common < len(path) and stack[common] == path[common]:
-            common += 1
-        return path[:common]
-
-    def spaces(text: str, path: tuple[int, ...]) -> None:
-        if text:
-            open_path(shared(path))
-            out.append(text)
-
-    def open_path(path: tuple[int, ...]) -> None:
-        common = 0
-        while common < len(stack) and common < len(path) and stack[common] == path[common]:
-            common += 1
-        while len(stack) > common:
-            # read at render time: a handler may have translated words in it (a link title)
-            out.append(region.tokens[region.closes[stack.pop()]].raw)
-        for i in path[common:]:
-            out.append(region.tokens[i].raw)
-            stack.append(i)
-
+    writer = _Writer(region, escape, break_raw or (region.breaks[0] if region.breaks else None))
     for piece in pieces:
         if piece.is_object:
             path, index = region.objects[piece.key]
-            spaces(pending, path)
-            pending = ""
-            open_path(path)
-            out.append(region.tokens[index].raw)
+            writer.spaces(path)
+            writer.open_path(path)
+            writer.out.append(region.tokens[index].raw)
             continue
         path = region.paths.get(piece.key, ())
         text = piece.text
         if spaces_outside and path:
             body = text.strip(" ")
             lead = text[:len(text) - len(text.lstrip(" "))] if body else text
-            spaces(pending + lead, path)
-            pending = text[len(lead) + len(body):]
+            writer.pending += lead
+            writer.spaces(path)
+            writer.pending = text[len(lead) + len(body):]
             text = body
         else:
-            spaces(pending, path)
-            pending = ""
-        if not text:
-            continue
-        open_path(path)
-        if default_break is None:
-            out.append(escape(text))
-            continue
+            writer.spaces(path)
+        if text:
+            writer.text(path, text)
+    writer.open_path(())
+    writer.out.append(writer.pending)
+    return "".join(writer.out)
+
+
+class _Writer:
+    """The markup written so far, with the wrappers open at its end."""
+
+    def __init__(self, region: InlineRegion, escape: Callable[[str], str],
+                 line_break: str | None) -> None:
+        self.region = region
+        self.escape = escape
+        self.line_break = line_break
+        self.out: list[str] = []
+        self.stack: list[int] = []
+        self.pending = ""  # a piece's trailing spaces, written once the next path is known
+
+    def _common(self, path: tuple[int, ...]) -> int:
+        common = 0
+        while (common < len(self.stack) and common < len(path)
+               and self.stack[common] == path[common]):
+            common += 1
+        return common
+
+    def spaces(self, path: tuple[int, ...]) -> None:
+        """The pending spaces, inside only the wrappers the next piece shares."""
+        if self.pending:
+            self.open_path(path[:self._common(path)])
+            self.out.append(self.pending)
+            self.pending = ""
+
+    def open_path(self, path: tuple[int, ...]) -> None:
+        common = self._common(path)
+        while len(self.stack) > common:
+            # read at render time: a handler may have translated words in it (a link title)
+            self.out.append(self.region.tokens[self.region.closes[self.stack.pop()]].raw)
+        for i in path[common:]:
+            self.out.append(self.region.tokens[i].raw)
+            self.stack.append(i)
+
+    def text(self, path: tuple[int, ...], text: str) -> None:
+        self.open_path(path)
+        if self.line_break is None:
+            self.out.append(self.escape(text))
+            return
         for j, line in enumerate(text.split("\n")):
             if j:
-                out.append(default_break)
-            out.append(escape(line))
-    open_path(())
-    out.append(pending)
-    return "".join(out)
+                self.out.append(self.line_break)
+            self.out.append(self.escape(line))
 
 
 def translate_region(
