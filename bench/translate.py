@@ -22,7 +22,7 @@ the seconds.
 
 With ``--nllb`` a second table does the same for a multilingual model of NLLB-200
 distilled 600M's shape (12+12 layers, d_model 1024, 16 heads, FFN 4096, NLLB's 256,206-entry
-vocabulary, random int8 weights; built once into bench/out, about 620 MB), installed as a
+vocabulary, random int8 weights; built once into bench/out, about 600 MB), installed as a
 user installs a converted NLLB folder and asked for en→fr: the engine against raw
 CTranslate2 given the same ``eng_Latn … </s>`` sources and ``fra_Latn`` target prefix, at
 the same sizes and beams (argostranslate cannot run such a model). It takes several times
