@@ -27,16 +27,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import filelock
-from packaging.version import Version
 
 from offline_nlp.errors import (
-    IndexUnavailableError,
     InvalidPackageError,
     PackageDownloadError,
     PackageError,
     PackageNotFoundError,
 )
-from offline_nlp.packages import archive
+from offline_nlp.packages import archive, manifest
 from offline_nlp.packages.ctmodels import (
     ModelHints,
     describe,
@@ -46,15 +44,14 @@ from offline_nlp.packages.ctmodels import (
 )
 from offline_nlp.packages.download import Limits, check_web_url, download, sha256_file
 from offline_nlp.packages.index import cache_file_for, fetch_index, index_url, load_cached_index
-from offline_nlp.packages.metadata import InstalledPackage, PackageInfo, parse_version
+from offline_nlp.packages.metadata import InstalledPackage, PackageInfo
 from offline_nlp.paths import AppPaths
-from offline_nlp.progress import ProgressCallback, atomic_write
+from offline_nlp.progress import ProgressCallback
 
 __all__ = ["PackageManager"]
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
 LOCK = ".lock"
 #: How long an install waits for another process's install before giving up.
 LOCK_TIMEOUT = 15 * 60.0
@@ -184,7 +181,7 @@ class PackageManager:
             except OSError:
                 parts.append(None)
         try:
-            parts.append((self.paths.packages / MANIFEST).read_bytes())
+            parts.append((self.paths.packages / manifest.FILE).read_bytes())
         except OSError:
             parts.append(None)
         return tuple(parts)
@@ -386,7 +383,7 @@ class PackageManager:
                 fill(staging / "model")
                 data = describe(staging / "model", hints)
                 files = {f"model/{name}": digest
-                         for name, digest in _hash_tree(staging / "model").items()}
+                         for name, digest in manifest.hash_tree(staging / "model").items()}
                 # Another model installed later under the same name must not be answered
                 # from the segment cache this one filled (see engine.models.model_id).
                 data["model_sha256"] = files["model/model.bin"]
@@ -417,7 +414,7 @@ class PackageManager:
         try:
             archive.unpack_archive(path, top, staging)
             self._prove(InstalledPackage(info, staging), final, force)
-            files = _hash_tree(staging)
+            files = manifest.hash_tree(staging)
             self._swap_in(staging, final)
         except OSError as exc:
             raise PackageError(
@@ -427,7 +424,7 @@ class PackageManager:
         self._record(final.name, {
             "code": info.code, "version": info.package_version, "sha256": sha256_file(path),
             "files": files, "source": source, "installed": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            **_index_version(info, expected),
+            **manifest.index_version(info, expected),
         })
         return InstalledPackage.load(final)
 
@@ -477,23 +474,12 @@ class PackageManager:
     # -- manifest, verify, remove, update --------------------------------------------
 
     def _manifest(self) -> dict[str, Any]:
-        """Well-formed entries only: a damaged entry is reported by verify, never a KeyError."""
-        try:
-            data = json.loads((self.paths.packages / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return manifest.read(self.paths.packages)
 
     def _record(self, folder: str, entry: dict[str, Any] | None) -> None:
         """Read-modify-write of the manifest: callers hold :meth:`_locked`."""
         self._catalogue = None
-        manifest = self._manifest()
-        if entry is None:
-            manifest.pop(folder, None)
-        else:
-            manifest[folder] = entry
-        with atomic_write(self.paths.packages / MANIFEST) as out:
-            out.write(json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+        manifest.record(self.paths.packages, folder, entry)
 
     def verify(self) -> dict[str, list[str]]:
         """Problems found per installed package (an empty list means intact).
@@ -501,7 +487,7 @@ class PackageManager:
         Every folder in the packages folder is looked at, also those whose metadata
         cannot be read: a damaged package is a problem to report, not an absence.
         """
-        manifest = self._manifest()
+        recorded = self._manifest()
         report: dict[str, list[str]] = {}
         folder = self.paths.packages
         children = sorted(folder.iterdir()) if folder.is_dir() else []
@@ -513,8 +499,8 @@ class PackageManager:
             except InvalidPackageError as exc:
                 report[child.name] = [_one_line(exc)]
                 continue
-            report[package.info.code] = _check_files(child, manifest.get(child.name))
-        for name in sorted(set(manifest) - {c.name for c in children}):
+            report[package.info.code] = manifest.check_files(child, recorded.get(child.name))
+        for name in sorted(set(recorded) - {c.name for c in children}):
             report[name] = ["recorded in the manifest but its folder is missing"]
         return report
 
@@ -535,9 +521,9 @@ class PackageManager:
     def installed_as(self, info: PackageInfo) -> InstalledPackage | None:
         """The installed package that already is ``info`` (same code, this version or a
         newer one), or ``None``."""
-        manifest = self._manifest()
+        recorded = self._manifest()
         for package in self.installed():
-            if package.info.code == info.code and _offered(package, manifest) >= info.version:
+            if package.info.code == info.code and manifest.offered(package, recorded) >= info.version:
                 return package
         return None
 
@@ -547,53 +533,12 @@ class PackageManager:
         for info in self.available():
             if info.code not in newest or info.version > newest[info.code].version:
                 newest[info.code] = info
-        manifest = self._manifest()
+        recorded = self._manifest()
         return [(pkg, newest[pkg.info.code]) for pkg in self.installed()
                 if not pkg.read_only and pkg.info.code in newest
-                and newest[pkg.info.code].version > _offered(pkg, manifest)]
-
-
-def _index_version(info: PackageInfo, expected: PackageInfo | None) -> dict[str, str]:
-    """What the manifest records of the index's version, when it differs from the one in
-    the archive: an index that says 1.1 for an archive that says 1.0 would otherwise be
-    downloaded again by every update."""
-    if expected is None or expected.version == info.version:
-        return {}
-    log.warning("the index lists %s %s, but its archive says %s; recorded, so updates will "
-                "not download it again until the index changes", info.code,
-                expected.package_version, info.package_version)
-    return {"index_version": expected.package_version}
-
-
-def _offered(pkg: InstalledPackage, manifest: dict[str, Any]) -> Version:
-    """The newest version this package was installed as: its own, or the index's."""
-    entry = manifest.get(pkg.path.name)
-    recorded = entry.get("index_version") if isinstance(entry, dict) else None
-    if isinstance(recorded, str):
-        return max(pkg.info.version, parse_version(recorded))
-    return pkg.info.version
-
-
-def _check_files(folder: Path, entry: object) -> list[str]:
-    if entry is None:
-        return ["not recorded in the manifest (installed by hand?)"]
-    files = entry.get("files") if isinstance(entry, dict) else None
-    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-        return ["its manifest entry is malformed (no list of file checksums)"]
-    actual = _hash_tree(folder)
-    problems = [f"{name} is missing" for name in files if name not in actual]
-    problems += [f"{name} was modified" for name, digest in files.items()
-                 if name in actual and actual[name] != digest]
-    problems += [f"{name} is an extra file, not part of the package"
-                 for name in actual if name not in files]
-    return problems
+                and newest[pkg.info.code].version > manifest.offered(pkg, recorded)]
 
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "..."
-
-
-def _hash_tree(folder: Path) -> dict[str, str]:
-    return {item.relative_to(folder).as_posix(): sha256_file(item)
-            for item in sorted(folder.rglob("*")) if item.is_file()}
