@@ -87,6 +87,12 @@ class Engine:
         """Every pair translatable now, direct or through English, with its route."""
         return dict(self._catalogue().routes)
 
+    def choices(self) -> dict[tuple[str, str], tuple[InstalledPackage, ...]]:
+        """Pairs that several installed packages serve directly, with those packages, the
+        automatic choice first (the ``en>xl=code`` entries of ``preferred_models`` pick
+        another; see engine.routing)."""
+        return self._catalogue().choices()
+
     def languages(self) -> list[Language]:
         """Languages appearing in installed translation packages, by name."""
         return list(self._catalogue().languages)

@@ -5,18 +5,23 @@ Marian model). A pair goes to one package when any serves it directly, else thro
 English over two. When several packages serve a pair, the user's choice wins (the
 ``preferred_models`` setting, ``--model``), then a package made for that one pair, then
 ours before argostranslate's, newest version first.
+
+``preferred_models`` holds package codes (preferred for every pair they serve) and
+per-pair choices written ``en>xl=nllb-200`` (the desktop app's "Model for en → xl"):
+a per-pair choice wins over the codes for its pair only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from offline_nlp.engine.types import Language
 from offline_nlp.errors import LanguagePairUnavailableError
 from offline_nlp.langtokens import NAMES
 from offline_nlp.packages.metadata import InstalledPackage
 
-__all__ = ["PIVOT", "Catalogue", "Hop", "Route"]
+__all__ = ["PIVOT", "Catalogue", "Hop", "Route", "pair_choice", "with_pair_choice"]
 
 PIVOT = "en"
 
@@ -45,12 +50,29 @@ class Route:
         return self.hops[0].target if len(self.hops) == 2 else None
 
 
+def _pair_prefix(source: str, target: str) -> str:
+    return f"{source}>{target}="
+
+
+def pair_choice(preferred: tuple[str, ...], source: str, target: str) -> str:
+    """The package code chosen for one pair in ``preferred`` (``en>xl=code``), or ""."""
+    return _pair_choices(preferred).get((source, target), "")
+
+
+def with_pair_choice(preferred: tuple[str, ...], source: str, target: str,
+                     code: str) -> tuple[str, ...]:
+    """``preferred`` with the choice for one pair set to ``code`` ("": automatic again)."""
+    prefix = _pair_prefix(source, target)
+    kept = tuple(entry for entry in preferred if not entry.startswith(prefix))
+    return kept + ((prefix + code,) if code else ())
+
+
 def _order(found: list[InstalledPackage], preferred: tuple[str, ...]) -> list[InstalledPackage]:
     """Packages in the order they get a pair several serve (stable sorts, last key first)."""
     found = sorted(found, key=lambda p: p.info.version, reverse=True)
     found.sort(key=lambda p: p.read_only)
     found.sort(key=lambda p: p.info.multilingual)  # a one-pair package was chosen for it
-    rank = {code: index for index, code in enumerate(preferred)}
+    rank = {code: index for index, code in enumerate(c for c in preferred if "=" not in c)}
     found.sort(key=lambda p: rank.get(p.info.code, len(rank)))
     return found
 
@@ -64,6 +86,9 @@ class Catalogue:
     routes: dict[tuple[str, str], Route]
     languages: tuple[Language, ...]
     names: dict[str, str]
+    #: Every package that serves each pair directly, in the order they get it when
+    #: the user chose none for that pair.
+    candidates: dict[tuple[str, str], tuple[InstalledPackage, ...]] = field(default_factory=dict)
 
     @property
     def codes(self) -> frozenset[str]:
@@ -73,14 +98,19 @@ class Catalogue:
     def build(cls, installed: tuple[InstalledPackage, ...],
               preferred: tuple[str, ...] = ()) -> Catalogue:
         found = _order([p for p in installed if p.info.type == "translate"], preferred)
-        direct: dict[tuple[str, str], InstalledPackage] = {}
+        candidates: dict[tuple[str, str], list[InstalledPackage]] = {}
         names: dict[str, str] = {}
         for package in found:
             for pair in package.info.pairs():
-                direct.setdefault(pair, package)
+                candidates.setdefault(pair, []).append(package)
                 for code in pair:
                     if names.get(code, code) == code:  # the first real name stays
                         names[code] = package.info.language_name(code)
+        direct = {pair: packages[0] for pair, packages in candidates.items()}
+        for pair, code in _pair_choices(preferred).items():
+            chosen = _chosen(candidates.get(pair, ()), code)
+            if chosen is not None:  # else not installed (any more): automatic
+                direct[pair] = chosen
         names = {code: NAMES.get(code, code) if name == code else name
                  for code, name in names.items()}
         routes = {(s, t): Route((Hop(pkg, s, t),)) for (s, t), pkg in direct.items()}
@@ -92,7 +122,14 @@ class Catalogue:
                 if tgt != src and (src, tgt) not in routes:
                     routes[(src, tgt)] = Route((Hop(first, src, mid), Hop(second, mid, tgt)))
         languages = sorted((Language(c, n) for c, n in names.items()), key=lambda l: l.name)
-        return cls(installed, direct, routes, tuple(languages), names)
+        return cls(installed, direct, routes, tuple(languages), names,
+                   {pair: tuple(packages) for pair, packages in candidates.items()})
+
+    def choices(self) -> dict[tuple[str, str], tuple[InstalledPackage, ...]]:
+        """The pairs more than one installed package serves directly, with those packages
+        in the order "automatic" picks them: what the user can choose between."""
+        return {pair: packages for pair, packages in self.candidates.items()
+                if len(packages) > 1}
 
     def route(self, source: str, target: str, model: str = "") -> Route:
         """The route of a pair; ``model``: the code of the package that must serve it
@@ -138,3 +175,18 @@ class Catalogue:
             f"{package.info.code} does not translate {source} → {target}, directly or "
             f"through English (it translates {package.info.title})", source, target)
 
+
+def _pair_choices(preferred: tuple[str, ...]) -> dict[tuple[str, str], str]:
+    """The per-pair entries of ``preferred`` (``en>xl=code``) by pair."""
+    choices = {}
+    for entry in preferred:
+        pair, _, code = entry.partition("=")
+        source, _, target = pair.partition(">")
+        if code and source and target:
+            choices.setdefault((source, target), code)
+    return choices
+
+
+def _chosen(packages: Iterable[InstalledPackage], code: str) -> InstalledPackage | None:
+    """The package the user chose for a pair, if it is installed and serves the pair."""
+    return next((p for p in packages if code in (p.info.code, p.path.name)), None)

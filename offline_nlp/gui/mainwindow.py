@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.text_tab.refresh_languages()
         self.documents_tab.refresh_languages()
         self.summarize_tab.refresh_languages()
+        self.settings_tab.refresh_models()
         self.welcome.refresh()
 
     def _save_state(self) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from offline_nlp.engine.glossary import Glossary, load_glossary, parse_glossary_pairs
+from offline_nlp.engine.routing import pair_choice, with_pair_choice
 from offline_nlp.engine.types import PRESETS
 from offline_nlp.errors import OfflineNLPError
 from offline_nlp.progress import atomic_write
@@ -108,6 +109,12 @@ class SettingsTab(QWidget):
         form.addRow("Port", self.port)
         form.addRow("", self.serve_note)
         form.addRow("Glossary", self._build_glossary())
+        self.model_box = QWidget()
+        self.model_form = QFormLayout(self.model_box)
+        self.model_form.setContentsMargins(0, 0, 0, 0)
+        #: (source, target) → the combo choosing the package that serves that pair.
+        self.model_choices: dict[tuple[str, str], QComboBox] = {}
+        form.addRow(self.model_box)
 
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)
@@ -218,6 +225,37 @@ class SettingsTab(QWidget):
                 rows.append(cells if cells[2] or cells[3] else cells[:2])
         return parse_glossary_pairs(rows, "the glossary table")
 
+    def refresh_models(self) -> None:
+        """One "Model for en → xl" choice per pair that several installed packages serve
+        (after install/remove); pairs that one package serves show nothing. The
+        engine's catalogue is built once per installed set, so this reads no files."""
+        while self.model_form.rowCount():
+            self.model_form.removeRow(0)
+        self.model_choices = {}
+        for (source, target), packages in sorted(self._context.engine.choices().items()):
+            combo = QComboBox()
+            combo.setAccessibleName(f"Model for {source} → {target}")
+            combo.addItem(f"Automatic ({packages[0].info.code})", "")
+            for package in packages:
+                info = package.info
+                licence = f", licence: {info.licence}" if info.licence else ""
+                combo.addItem(f"{info.code} ({info.title}{licence})", info.code)
+            self.model_form.addRow(f"Model for {source} → {target}", combo)
+            self.model_choices[(source, target)] = combo
+        self._show_model_choices(self._context.settings)
+        self.model_box.setVisible(bool(self.model_choices))
+
+    def _show_model_choices(self, settings: Settings) -> None:
+        for (source, target), combo in self.model_choices.items():
+            chosen = combo.findData(pair_choice(settings.preferred_models, source, target))
+            combo.setCurrentIndex(max(0, chosen))   # an uninstalled choice: automatic
+
+    def _preferred_models(self) -> tuple[str, ...]:
+        preferred = self._context.settings.preferred_models
+        for (source, target), combo in self.model_choices.items():
+            preferred = with_pair_choice(preferred, source, target, combo.currentData())
+        return preferred
+
     def load(self, settings: Settings) -> None:
         self.preset.setCurrentIndex(max(0, self.preset.findData(settings.preset)))
         self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
@@ -231,6 +269,7 @@ class SettingsTab(QWidget):
         self.serve.setChecked(wanted(settings))
         self.port.setValue(port(settings))
         self._show_port(self.port.value())
+        self._show_model_choices(settings)
         try:
             self._set_terms(load_glossary(Path(settings.glossary_file))
                             if settings.glossary_file else None)
@@ -249,6 +288,7 @@ class SettingsTab(QWidget):
             packages_dir=self.packages_dir.text().strip(),
             favourite_languages=tuple(self.favourites.text().replace(",", " ").split()),
             theme=self.theme.currentData(),
+            preferred_models=self._preferred_models(),
             extra={**self._context.settings.extra, SETTING: self.serve.isChecked(),
                    PORT_SETTING: self.port.value()},
         )

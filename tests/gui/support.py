@@ -68,6 +68,9 @@ class FakeEngine:
     def pairs(self) -> dict[tuple[str, str], object]:
         return {pair: object() for pair in self._pairs}
 
+    def choices(self) -> dict[tuple[str, str], tuple[object, ...]]:
+        return {}   # one stand-in package per pair: nothing to choose between
+
     def route(self, source: str, target: str) -> object:
         if (source, target) not in self._pairs:
             raise LanguagePairUnavailableError(f"no package for {source} → {target}",

@@ -111,3 +111,24 @@ def test_the_preferred_models_setting_reaches_the_engine(tmp_path: Path) -> None
     (tmp_path / "pkgs").mkdir()
     source = Source(tmp_path / "pkgs", argos("en_xl"), NLLB)
     assert codes(Engine(source, config).route("en", "xl")) == ["nllb-synthetic"]
+
+
+def test_choices_list_the_pairs_several_packages_serve_and_a_pair_choice_wins_there_only(
+        tmp_path: Path) -> None:
+    from offline_nlp.engine.routing import pair_choice, with_pair_choice
+
+    source = Source(tmp_path, argos("en_xl"), argos("xl_en"), NLLB)
+    choices = {pair: [p.info.code for p in packages]
+               for pair, packages in Engine(source).choices().items()}
+    assert choices == {("en", "xl"): ["translate-en_xl", "nllb-synthetic"],
+                       ("xl", "en"): ["translate-xl_en", "nllb-synthetic"]}
+    preferred = with_pair_choice((), "en", "xl", "nllb-synthetic")
+    assert preferred == ("en>xl=nllb-synthetic",)
+    assert pair_choice(preferred, "en", "xl") == "nllb-synthetic"
+    engine = Engine(source, EngineConfig(preferred_models=preferred))
+    assert codes(engine.route("en", "xl")) == ["nllb-synthetic"]
+    assert codes(engine.route("xl", "en")) == ["translate-xl_en"]   # not chosen there
+    assert with_pair_choice(preferred, "en", "xl", "") == ()          # automatic again
+    # a choice of a package that is gone falls back to the automatic one
+    gone = Engine(source, EngineConfig(preferred_models=("en>xl=removed",)))
+    assert codes(gone.route("en", "xl")) == ["translate-en_xl"]
