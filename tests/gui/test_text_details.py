@@ -42,8 +42,9 @@ def test_the_translation_pane_stays_put_when_the_text_is_edited(
     qtbot.keyClick(edit, Qt.Key.Key_A)            # one letter at the very start
     qtbot.waitUntil(lambda: target.toPlainText().startswith("ALINE"))
     qtbot.waitUntil(lambda: not tab.requests.is_busy() and not tab._debounce.isActive())
-    qtbot.wait(20)
-    assert abs(first_visible_line(target) - before) <= 1
+    # Not a fixed wait: under load the lazy layout settles after the last update, and
+    # a pane that jumped stays where it jumped, so this still fails when it does.
+    qtbot.waitUntil(lambda: abs(first_visible_line(target) - before) <= 1, timeout=3000)
 
 
 def test_a_translation_from_memory_never_reads_0_00_s(
