@@ -33,28 +33,14 @@ MISSING_SUFFIX = " — not installed"
 AUTO = "auto"
 
 
-# Names for languages that no installed package names yet (a detected language, a
-# package list entry): codes are for machines, people read names.
-COMMON_NAMES = {
-    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish",
-    "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto", "es": "Spanish",
-    "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French", "ga": "Irish",
-    "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian", "it": "Italian",
-    "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay",
-    "nb": "Norwegian", "nl": "Dutch", "pb": "Portuguese (Brazil)", "pl": "Polish",
-    "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian",
-    "sq": "Albanian", "sv": "Swedish", "th": "Thai", "tl": "Tagalog", "tr": "Turkish",
-    "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
-    "zt": "Chinese (Traditional)",
-}
-
-
 def language_name(code: str, languages: Iterable[Language] = ()) -> str:
     """The name installed packages give ``code``, else a common name, else the code."""
     for language in languages:
         if language.code == code:
             return language.name
-    return COMMON_NAMES.get(code) or NAMES.get(code, code)  # NLLB's and M2M-100's too
+    # A detected language or a package list entry no installed package names yet:
+    # codes are for machines, people read names (langtokens has NLLB's and M2M-100's).
+    return NAMES.get(code, code)
 
 
 def documents_folder() -> str:
