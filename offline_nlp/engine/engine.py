@@ -242,7 +242,10 @@ class Engine:
             model = self.models.get(package)
             frame = framing(package, hop.source, hop.target)
             tokens = model.tokenizer.encode(todo)
-            for batch in self._run_batches(model, frame, tokens, options, align, cancel):
+            # Framed before batching: the batches' token budget counts the language
+            # tokens and </s> a kind adds, as the model sees them.
+            framed = [frame.source(t) for t in tokens]
+            for batch in self._run_batches(model, frame, framed, options, align, cancel):
                 fresh = {}
                 for index, result in batch:
                     fresh[todo[index]] = self._decode(model, frame, todo[index], tokens[index],
@@ -270,8 +273,8 @@ class Engine:
                     options: TranslationOptions, align: bool) -> tuple[dict[str, _Sentence], list[str]]:
         if self.cache is None or not options.use_cache:
             return {}, sentences
-        option_key = _options_key(hop, options)
-        keys = [SegmentCache.key(model_id(hop.package), option_key, s) for s in sentences]
+        option_key, model = _options_key(hop, options), model_id(hop.package)
+        keys = [SegmentCache.key(model, option_key, s) for s in sentences]
         cached = self.cache.get_many(keys)
         results, todo = {}, []
         for sentence, key in zip(sentences, keys):
@@ -286,24 +289,25 @@ class Engine:
                fresh: dict[str, _Sentence]) -> None:
         if self.cache is None or not options.use_cache:
             return
-        option_key = _options_key(hop, options)
+        option_key, model = _options_key(hop, options), model_id(hop.package)
         items: list[tuple[str, CachedSentence]] = [
-            (SegmentCache.key(model_id(hop.package), option_key, s),
+            (SegmentCache.key(model, option_key, s),
              (r.hypotheses, r.alignment, r.gap))
             for s, r in fresh.items()
         ]
         self.cache.put_many(items)
 
-    def _run_batches(self, model: LoadedModel, frame: Framing, tokens: list[list[str]],
+    def _run_batches(self, model: LoadedModel, frame: Framing, framed: list[list[str]],
                      options: TranslationOptions, align: bool,
                      cancel: threading.Event | None) -> Iterator[list[tuple[int, object]]]:
-        """Submit length-sorted token batches, keeping a few in flight; yield each result."""
+        """Submit length-sorted batches of framed sources, keeping a few in flight; yield
+        each result."""
         inter, _ = self.config.threads()
         in_flight: list[tuple[list[int], list[object]]] = []
-        cap = _batch_cap(tokens, self.config.max_batch_tokens, inter)
-        for batch in _make_batches(tokens, cap):
+        cap = _batch_cap(framed, self.config.max_batch_tokens, inter)
+        for batch in _make_batches(framed, cap):
             check_cancel(cancel)
-            in_flight.append((batch, self._submit(model, [frame.source(tokens[i]) for i in batch],
+            in_flight.append((batch, self._submit(model, [framed[i] for i in batch],
                                                   options, align, frame)))
             if len(in_flight) > inter:
                 yield self._collect(*in_flight.pop(0), cancel)
