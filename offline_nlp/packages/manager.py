@@ -332,9 +332,13 @@ class PackageManager:
             if top is not None:
                 hints = replace(hints or ModelHints(), name=(hints.name if hints else "")
                                 or top or path.stem)
+                try:
+                    digest = sha256_file(path)
+                except OSError as exc:
+                    raise PackageError(f"cannot read {path}: {exc.strerror or exc}") from exc
                 return self._install_model(
                     lambda dest: archive.unpack_archive(path, top, dest), hints,
-                    source or str(path), sha256_file(path), force, announce)
+                    source or str(path), digest, force, announce)
         info, top = archive.inspect_archive(path)
         if expected is not None and info.pair != expected.pair:
             raise InvalidPackageError(
@@ -360,7 +364,11 @@ class PackageManager:
         if not is_model_folder(folder):
             raise InvalidPackageError(f"{folder} is not a CTranslate2 model folder (it needs "
                                       "model.bin and config.json)")
-        files = folder_files(folder)
+        try:
+            files = folder_files(folder)
+        except OSError as exc:
+            raise PackageError(f"cannot read the model folder {folder}: "
+                               f"{exc.strerror or exc}") from exc
         hints = replace(hints or ModelHints(), name=(hints.name if hints else "") or folder.name)
 
         def copy(dest: Path) -> None:
@@ -394,6 +402,12 @@ class PackageManager:
                 if announce is not None:
                     announce(info)
                 final = self.paths.packages / info.code
+                if final.exists() and not force:
+                    # A model's code is its folder's or zip's name: another model of the
+                    # same name must not replace an installed one without being asked.
+                    raise InvalidPackageError(
+                        f"a package named {info.code} is already installed; remove it first, "
+                        "or install with --force to replace it")
                 self._prove(InstalledPackage(info, staging), final, force)
                 self._swap_in(staging, final)
             except OSError as exc:

@@ -49,6 +49,6 @@ def test_another_model_under_the_same_name_is_not_answered_from_the_cache(
     folder = unzipped(NLLB_ZIP, tmp_path / "other")
     weights = folder / "model.bin"
     weights.write_bytes(weights.read_bytes() + b"\0")  # other weights, same name
-    second = manager.install_folder(folder, hints=hints)
+    second = manager.install_folder(folder, hints=hints, force=True)
     assert first.info.code == second.info.code
     assert model_id(first) != model_id(second)

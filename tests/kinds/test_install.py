@@ -62,6 +62,24 @@ def test_model_folder_installs_and_is_left_as_it_was(tmp_path: Path, capsys) -> 
     assert (model / "model.bin").read_bytes() == (folder / "model.bin").read_bytes()
 
 
+def test_another_model_of_the_same_name_never_silently_replaces_one(tmp_path: Path,
+                                                                     capsys) -> None:
+    """A model's code is its folder's name: a second folder of that name is refused in
+    one line, and the installed model stays; --force replaces it."""
+    assert main(["packages", "install", str(NLLB_ZIP), *LANGUAGE_ARGS]) == 0
+    installed = Path(str(installed_codes(capsys)["nllb-synthetic"]["path"])) / "model"
+    weights = installed.joinpath("model.bin").read_bytes()
+    other = unzipped(NLLB_ZIP, tmp_path)
+    (other / "model.bin").write_bytes(weights + b"\0")  # other weights, same name
+    capsys.readouterr()
+    assert main(["packages", "install", str(other), *LANGUAGE_ARGS]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already installed" in err and "--force" in err
+    assert installed.joinpath("model.bin").read_bytes() == weights
+    assert main(["packages", "install", str(other), *LANGUAGE_ARGS, "--force"]) == 0
+    assert installed.joinpath("model.bin").read_bytes() == weights + b"\0"
+
+
 def test_marian_zip_reads_its_source_from_the_folder_name(capsys) -> None:
     assert main(["packages", "install", str(MARIAN_ZIP), "--language", "xl=>>xlx<<",
                  "--language", "xz=>>xzx<<"]) == 0
