@@ -168,12 +168,25 @@ def _pair_hints(folder: Path, name: str, config: Any) -> tuple[str, str]:
     return "", ""
 
 
+def _front_matter(card: str) -> str:
+    """A model card's leading ``---`` block, where hubs keep ``license:``; a "License: see
+    below" line in its prose names no licence."""
+    lines = card.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return ""
+    for end, line in enumerate(lines[1:], 1):
+        if line.strip() == "---":
+            return "\n".join(lines[1:end])
+    return ""
+
+
 def read_licence(folder: Path) -> str:
     """The licence a model card (README.md's front matter) or config names, or ""."""
     for name in ("README.md", "readme.md", "MODEL_CARD.md"):
         path = folder / name
         if path.is_file() and path.stat().st_size <= _MAX_SMALL_FILE:
-            found = _LICENCE.search(path.read_text(encoding="utf-8", errors="replace"))
+            found = _LICENCE.search(_front_matter(path.read_text(encoding="utf-8",
+                                                                 errors="replace")))
             if found:
                 return found.group(1).strip()
     for name in ("config.json", "tokenizer_config.json"):
@@ -228,8 +241,10 @@ def describe(folder: Path, hints: ModelHints) -> dict[str, Any]:
         data["sources"] = data["targets"] = table
     codes = set(data["sources"]) | set(data["targets"])
     data["names"] = {c: NAMES[c] for c in sorted(codes) if c in NAMES}
-    data["licence"] = (hints.licence or read_licence(folder)
-                       or (NLLB_LICENCE if kind == "nllb" else "unknown"))
+    # NLLB-200's weights are CC-BY-NC whoever converted them: the model cards of converted
+    # copies often name the converter's own licence (MIT, Apache-2.0) instead.
+    data["licence"] = (hints.licence or (NLLB_LICENCE if kind == "nllb" else "")
+                       or read_licence(folder) or "unknown")
     if hints.url:
         data["source"] = hints.url
     PackageInfo.from_json(data)  # what the user gave must pass the same checks as a package

@@ -41,6 +41,17 @@ def test_a_real_nllb_vocabulary_gives_all_its_languages(tmp_path: Path) -> None:
     assert data["licence"] == "CC-BY-NC-4.0"
 
 
+def test_a_converted_nllb_says_its_weights_licence_not_its_converters(tmp_path: Path) -> None:
+    """Converted NLLB copies often carry the converter's MIT card: the user must still be
+    told the weights are non-commercial. A 'License:' line in a card's prose names none."""
+    card = "---\nlicense: mit\n---\n# NLLB-200 600M, converted to CTranslate2\n"
+    folder = fake_model(tmp_path / "nllb-ct2", ["eng_Latn", "fra_Latn"], README_md=card)
+    assert describe(folder, ModelHints())["licence"] == "CC-BY-NC-4.0"
+    prose = "# A model\n\nLicense: see below\n"
+    m2m = fake_model(tmp_path / "m2m", ["__en__", "__de__"], README_md=prose)
+    assert describe(m2m, ModelHints())["licence"] == "unknown"
+
+
 def test_m2m_and_opus_mt_names_and_licences_are_read(tmp_path: Path) -> None:
     m2m = describe(fake_model(tmp_path / "m2m", ["__en__", "__de__", "__zh__"]), ModelHints())
     assert m2m["kind"] == "m2m100" and m2m["sources"] == {"en": "__en__", "de": "__de__",
