@@ -252,7 +252,13 @@ class PackageInfo:
 
     @property
     def multilingual(self) -> bool:
-        return len(self.pairs()) > 1
+        """More than one pair, told without listing NLLB's 40,000 (read for every row of
+        a package list)."""
+        if not self.sources:
+            return False
+        sources = {s for s, _ in self.sources}
+        targets = {t for t, _ in self.targets}
+        return len(sources) * len(targets) - len(sources & targets) > 1
 
     @property
     def title(self) -> str:
